@@ -1,0 +1,41 @@
+"""Coaching rules, one module each. REGISTRY lists them; CLI, config file and app derive from it."""
+
+from __future__ import annotations
+
+from constraints.availability import Availability
+from constraints.balance import Balance
+from constraints.base import Penalty, Rule, RuleParams, SoftParams
+from constraints.hard_day_interference import HardDayInterference
+from constraints.no_new_before_a import NoNewExercises
+from constraints.phase_loads import PhaseLoads
+from constraints.post_race import PostRaceRecovery
+from constraints.progression import ProgressionOrder
+from constraints.race_day import RaceDay
+from constraints.rest_days import RestDays
+from constraints.session_size import SessionSize
+from constraints.steady_progress import SteadyProgress
+from constraints.taper import Taper
+from constraints.weekly_frequency import WeeklyFrequency
+
+REGISTRY: tuple[Rule, ...] = (
+    RestDays(),
+    RaceDay(),
+    Taper(),
+    PostRaceRecovery(),
+    ProgressionOrder(),
+    NoNewExercises(),
+    Availability(),
+    PhaseLoads(),
+    SessionSize(),
+    WeeklyFrequency(),
+    HardDayInterference(),
+    Balance(),
+    SteadyProgress(),
+)
+
+
+def rule_by_id(rule_id: str) -> Rule | None:
+    return next((rule for rule in REGISTRY if rule.id == rule_id), None)
+
+
+__all__ = ["REGISTRY", "Penalty", "Rule", "RuleParams", "SoftParams", "rule_by_id"]

@@ -1,0 +1,64 @@
+"""availability: lift only on the athlete's days, within their session length."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, field_validator
+
+from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from planner.constants import WARM_UP_MIN
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class Params(RuleParams):
+    weekdays: list[str] = Field(
+        default_factory=lambda: list(WEEKDAYS), description="Weekdays the athlete can lift."
+    )
+    blocked_dates: list[dt.date] = Field(
+        default_factory=list, description="Dates with no lifting (travel, illness)."
+    )
+    max_session_minutes: int = Field(
+        default=45, ge=10, le=180, description="Longest session, warm-up included."
+    )
+
+    @field_validator("weekdays")
+    @classmethod
+    def _known_weekdays(cls, value: list[str]) -> list[str]:
+        names = [day.strip()[:3].title() for day in value]
+        unknown = [day for day in names if day not in WEEKDAYS]
+        if unknown:
+            raise ValueError(f"unknown weekday(s) {unknown}; use {', '.join(WEEKDAYS)}")
+        return [day for day in WEEKDAYS if day in names]
+
+
+class Availability(Rule):
+    id = "availability"
+    title = "Availability"
+    statement = "Lift only on available weekdays and dates, in sessions of at most 45 minutes."
+    hard = True
+    Params = Params
+
+    def build(self, inst, v, params, enforce) -> list[Penalty]:
+        m = v.model
+        allowed = {WEEKDAYS.index(day) for day in params.weekdays}
+        blocked = set(params.blocked_dates)
+        for day in inst.days:
+            s = v.session_on(day.index)
+            if day.date.weekday() not in allowed or day.date in blocked:
+                enforce_if(m.add(s == 0), enforce)
+                continue
+            minutes = [
+                inst.dose(day.index, ch.exercise).minutes * ch.var for ch in v.choices(day.index)
+            ]
+            limit = params.max_session_minutes - WARM_UP_MIN
+            enforce_if(m.add(sum(minutes) <= limit), enforce)
+        return []
+
+    def conflict_text(self, params) -> str:
+        days = ", ".join(params.weekdays) or "no weekday"
+        text = f"lifting only on {days}, at most {params.max_session_minutes} min a session"
+        if params.blocked_dates:
+            text += f", {len(params.blocked_dates)} blocked date(s)"
+        return text + " (availability)"

@@ -1,0 +1,47 @@
+"""balance: every chain the phase allows is trained at least once a fortnight."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from constraints.base import Penalty, Rule, SoftParams
+
+
+class Params(SoftParams):
+    weight: int = Field(default=2, ge=0, le=20, description="Cost of a chain missed a fortnight.")
+    window_days: int = Field(
+        default=14,
+        ge=7,
+        le=28,
+        description="Each chain is trained at least once in this many days.",
+    )
+
+
+class Balance(Rule):
+    id = "balance"
+    title = "Balance across chains"
+    statement = "Train every chain the phase allows at least once a fortnight."
+    hard = False
+    Params = Params
+
+    def build(self, inst, v, params, enforce) -> list[Penalty]:
+        m = v.model
+        penalties = []
+        for first in range(0, inst.n_days, params.window_days):
+            days = range(first, min(inst.n_days, first + params.window_days))
+            label = inst.days[first].date.strftime("%d %b")
+            for c, chain in enumerate(inst.chains):
+                # Only chains with some level the phase allows in this window count.
+                if not any(inst.allowed(d, ex) for d in days for ex in chain.levels):
+                    continue
+                missed = m.new_bool_var(f"missed {chain.id} from d{first}")
+                m.add(sum(v.trains(d, c) for d in days) + missed >= 1)
+                penalties.append(
+                    Penalty(
+                        self.id,
+                        missed,
+                        params.weight,
+                        f"{chain.name}: not trained in the {len(days)} days from {label}",
+                    )
+                )
+        return penalties

@@ -1,0 +1,77 @@
+"""What every coaching rule is: an id, a plain statement, parameters with bounds, hard or soft.
+
+A rule's `build` adds its constraints to the CP-SAT model. Hard constraints are enforced only if
+the rule's literal is true, so an infeasible request can be explained by asking the solver which
+rule literals cannot hold together. Soft rules return named penalty terms; only the model class
+turns them into the objective.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from planner.instance import Instance
+    from planner.variables import PlanVars
+
+
+class RuleParams(BaseModel):
+    """Parameters every rule has. Subclasses add the rule's own, each with bounds."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    enabled: bool = Field(default=True, description="Switch the rule on or off.")
+
+
+class SoftParams(RuleParams):
+    """Soft rules also carry a weight: the cost of one unit of violation."""
+
+    weight: int = Field(default=1, ge=0, le=20, description="Cost of one unit of violation.")
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """One soft-rule penalty term: `coefficient * var`, with a sentence naming the violation.
+
+    `var` may be a Boolean or a bounded integer variable; `text` reads as an explanation, with
+    `{n}` replaced by the variable's value after solving.
+    """
+
+    rule_id: str
+    var: cp_model.IntVar
+    coefficient: int
+    text: str
+
+
+class Rule:
+    """Base class of a coaching rule. Subclasses set the class attributes and `build`."""
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    statement: ClassVar[str]
+    hard: ClassVar[bool]
+    Params: ClassVar[type[RuleParams]] = RuleParams
+
+    def build(
+        self,
+        inst: Instance,
+        v: PlanVars,
+        params: RuleParams,
+        enforce: cp_model.IntVar | None,
+    ) -> list[Penalty]:
+        """Add the rule to the model. Hard constraints use `only_enforce_if(enforce)` when given."""
+        raise NotImplementedError
+
+    def conflict_text(self, params: RuleParams) -> str:
+        """The rule as it reads in an infeasibility explanation, with its current parameters."""
+        return self.statement
+
+
+def enforce_if(ct: cp_model.Constraint, enforce: cp_model.IntVar | None) -> None:
+    """Attach the rule's enforcement literal, if any, to a constraint."""
+    if enforce is not None:
+        ct.only_enforce_if(enforce)

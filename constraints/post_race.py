@@ -1,0 +1,42 @@
+"""post-race-recovery: no strength in the days after a race, by its priority."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from planner.domain import Priority
+
+
+class Params(RuleParams):
+    days_after_a: int = Field(default=2, ge=0, le=14, description="Rest days after an A race.")
+    days_after_b: int = Field(default=1, ge=0, le=14, description="Rest days after a B race.")
+    days_after_c: int = Field(default=0, ge=0, le=14, description="Rest days after a C race.")
+
+    def days_after(self, priority: Priority) -> int:
+        return {
+            Priority.A: self.days_after_a,
+            Priority.B: self.days_after_b,
+            Priority.C: self.days_after_c,
+        }[priority]
+
+
+class PostRaceRecovery(Rule):
+    id = "post-race-recovery"
+    title = "Recovery after races"
+    statement = "No strength in the 2 days after an A race or the day after a B race."
+    hard = True
+    Params = Params
+
+    def build(self, inst, v, params, enforce) -> list[Penalty]:
+        for race in inst.races:
+            after = params.days_after(race.priority)
+            for s in v.sessions_in(range(race.offset + 1, race.offset + after + 1)):
+                enforce_if(v.model.add(s == 0), enforce)
+        return []
+
+    def conflict_text(self, params) -> str:
+        return (
+            f"no strength for {params.days_after_a}/{params.days_after_b}/{params.days_after_c} "
+            "days after A/B/C races (post-race-recovery)"
+        )

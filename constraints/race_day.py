@@ -1,0 +1,30 @@
+"""race-day: no strength session on a race day or in the days just before it."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from constraints.base import Penalty, Rule, RuleParams, enforce_if
+
+
+class Params(RuleParams):
+    days_before: int = Field(
+        default=1, ge=0, le=7, description="Strength-free days before any race (besides race day)."
+    )
+
+
+class RaceDay(Rule):
+    id = "race-day"
+    title = "Race day"
+    statement = "No strength session on a race day or the day before a race."
+    hard = True
+    Params = Params
+
+    def build(self, inst, v, params, enforce) -> list[Penalty]:
+        for race in inst.races:
+            for s in v.sessions_in(range(race.offset - params.days_before, race.offset + 1)):
+                enforce_if(v.model.add(s == 0), enforce)
+        return []
+
+    def conflict_text(self, params) -> str:
+        return f"no strength on race days or the {params.days_before} day(s) before them (race-day)"

@@ -1,0 +1,143 @@
+"""Planner settings: season shape, rule parameters and solver limits, from defaults or a TOML file.
+
+The rule parameters are validated against the rule registry, so the CLI, the TOML file and the app
+all accept exactly what the rules declare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from constraints import REGISTRY, rule_by_id
+from constraints.base import RuleParams
+from planner.constants import MAX_WEEKS
+from planner.errors import ConfigError
+
+MAX_CONFIG_BYTES = 256 * 1024
+
+
+class SeasonSettings(BaseModel):
+    """How the season is cut into strength phases (counted back from each A race)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    taper_weeks: int = Field(default=2, ge=1, le=4, description="Weeks of taper before an A race.")
+    peak_weeks: int = Field(default=2, ge=0, le=6, description="Weeks of peak before the taper.")
+    build_weeks: int = Field(default=8, ge=0, le=16, description="Weeks of build before the peak.")
+    transition_weeks: int = Field(
+        default=1, ge=0, le=6, description="Weeks of mobility-only transition after an A race."
+    )
+    adaptation_weeks: int = Field(
+        default=3,
+        ge=0,
+        le=8,
+        description="Weeks of anatomical adaptation (light, higher reps) opening each base block.",
+    )
+    deload_every: int = Field(
+        default=4, ge=2, le=8, description="Every n-th week of a block is a deload week."
+    )
+    deload_volume_pct: int = Field(
+        default=30, ge=0, le=60, description="Volume cut in a deload week, percent of sets."
+    )
+
+
+class SolverSettings(BaseModel):
+    """Limits of one solve. One worker and a fixed seed make plans reproducible."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_limit_s: float = Field(default=10.0, gt=0, le=600, description="Wall-clock limit.")
+    workers: int = Field(default=1, ge=1, le=16, description="Search workers (1 = reproducible).")
+    seed: int = Field(default=0, ge=0, description="Random seed of the search.")
+
+
+class PlannerConfig(BaseModel):
+    """Everything a solve depends on besides the calendar, catalog and profile."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    season: SeasonSettings = Field(default_factory=SeasonSettings)
+    solver: SolverSettings = Field(default_factory=SolverSettings)
+    rules: dict[str, RuleParams] = Field(
+        default_factory=dict, description="Rule id -> parameters; missing rules use defaults."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_rules(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("rules"), dict):
+            parsed: dict[str, RuleParams] = {}
+            for rule_id, params in data["rules"].items():
+                rule = rule_by_id(rule_id)
+                if rule is None:
+                    known = ", ".join(r.id for r in REGISTRY)
+                    raise ValueError(f"unknown rule '{rule_id}' (known rules: {known})")
+                if isinstance(params, RuleParams):
+                    params = params.model_dump()
+                parsed[rule_id] = rule.Params.model_validate(params)
+            data = {**data, "rules": parsed}
+        return data
+
+    def params(self, rule_id: str) -> RuleParams:
+        """The rule's parameters: as configured, else its defaults."""
+        if rule_id in self.rules:
+            return self.rules[rule_id]
+        rule = rule_by_id(rule_id)
+        if rule is None:
+            raise KeyError(rule_id)
+        return rule.Params()
+
+    def all_params(self) -> dict[str, RuleParams]:
+        return {rule.id: self.params(rule.id) for rule in REGISTRY}
+
+    def with_rule(self, rule_id: str, **changes: Any) -> PlannerConfig:
+        """A copy with some parameters of one rule changed (validated)."""
+        current = self.params(rule_id).model_dump()
+        current.update(changes)
+        rules = {k: v.model_dump() for k, v in self.rules.items()}
+        rules[rule_id] = current
+        return PlannerConfig.model_validate({**self.model_dump(exclude={"rules"}), "rules": rules})
+
+    def settings_json(self) -> dict[str, dict[str, Any]]:
+        """Rule id -> parameters, for the plan's `settings` key."""
+        return {rule_id: p.model_dump(mode="json") for rule_id, p in self.all_params().items()}
+
+
+def load_config(path: str | Path) -> PlannerConfig:
+    """Read a TOML config: `[season]`, `[solver]` and one `[rules.<rule-id>]` table per rule."""
+    path = Path(path)
+    where = str(path)
+    if not path.exists():
+        raise ConfigError("config file not found", where=where, hint="check the path")
+    if not path.is_file():
+        raise ConfigError("config path is not a file", where=where)
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config file is larger than {MAX_CONFIG_BYTES // 1024} KB", where=where)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError("config file is not UTF-8 text", where=where) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", where=where) from None
+    return parse_config(data, where=where)
+
+
+def parse_config(data: dict[str, Any], where: str = "config") -> PlannerConfig:
+    try:
+        return PlannerConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(part) for part in err["loc"])
+            lines.append(f"{loc}: {err['msg']}")
+        raise ConfigError("; ".join(lines), where=where, hint="see `planner rules`") from None
+
+
+def next_monday(today: dt.date | None = None) -> dt.date:
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)

@@ -1,0 +1,265 @@
+"""Domain model: the athlete's calendar, the exercise catalog and the athlete profile.
+
+Everything here is plain data (pydantic v2). Importers produce a `Calendar`, the catalog loader a
+`Catalog`; the planner reads both and never parses files itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Sport(StrEnum):
+    """What kind of activity an event is."""
+
+    ride = "ride"
+    run = "run"
+    swim = "swim"
+    strength = "strength"
+    other = "other"
+
+
+class Kind(StrEnum):
+    """How an event weighs on the athlete, as far as strength placement is concerned."""
+
+    race = "race"
+    hard = "hard"
+    long = "long"
+    easy = "easy"
+    rest = "rest"
+    other = "other"  # not training at all (a work trip, a birthday): counts as no training
+
+
+class Priority(StrEnum):
+    """Race priority: A = season goal, B = important, C = training race."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class LoadClass(StrEnum):
+    """How demanding an exercise is; phases allow some load classes and not others."""
+
+    heavy = "heavy"
+    moderate = "moderate"
+    light = "light"
+    mobility = "mobility"
+
+
+class Source(BaseModel):
+    """Where an event came from, so errors and explanations can point at it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    format: str = Field(description="Detected input format, e.g. 'ics', 'trainingpeaks-csv'.")
+    where: str = Field(
+        default="", description="Location inside the file: 'line 12', 'row 7' or 'UID abc@x'."
+    )
+
+
+class Event(BaseModel):
+    """One entry of the athlete's fixed endurance calendar."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date: dt.date = Field(description="Local calendar day the event happens on.")
+    start: dt.datetime | None = Field(
+        default=None, description="Start time, timezone-aware when known; None for all-day events."
+    )
+    end: dt.datetime | None = Field(default=None, description="End time, or None if unknown.")
+    title: str = Field(default="", description="Title as the athlete wrote it (never trusted).")
+    description: str = Field(default="", description="Free-text notes from the source.")
+    sport: Sport = Field(default=Sport.other, description="ride, run, swim, strength or other.")
+    kind: Kind = Field(default=Kind.other, description="race, hard, long, easy, rest or other.")
+    priority: Priority | None = Field(
+        default=None, description="Race priority A/B/C; only races have one."
+    )
+    duration_min: int | None = Field(
+        default=None, ge=0, description="Planned or recorded duration in minutes, if known."
+    )
+    source: Source = Field(
+        default_factory=lambda: Source(format="manual"), description="Origin of the event."
+    )
+
+    @model_validator(mode="after")
+    def _priority_only_for_races(self) -> Event:
+        if self.priority is not None and self.kind != Kind.race:
+            raise ValueError("only races have a priority")
+        return self
+
+    @property
+    def is_race(self) -> bool:
+        return self.kind == Kind.race
+
+
+class Skipped(BaseModel):
+    """An input row or component the importer could not use, and why."""
+
+    where: str = Field(description="File location: 'row 12', 'line 40', 'VEVENT UID x'.")
+    reason: str = Field(description="What was wrong and what to do about it.")
+
+
+class Calendar(BaseModel):
+    """The athlete's imported calendar: events sorted by date, plus what was skipped."""
+
+    format: str = Field(description="Detected format of the source file.")
+    events: list[Event] = Field(default_factory=list, description="Events, sorted by date/start.")
+    skipped: list[Skipped] = Field(default_factory=list, description="Rows that were not used.")
+    timezone: str | None = Field(
+        default=None, description="IANA timezone of the source calendar, when it declares one."
+    )
+    name: str | None = Field(default=None, description="Calendar name, when the source has one.")
+
+    def between(self, start: dt.date, end: dt.date) -> list[Event]:
+        """Events with start <= date <= end."""
+        return [e for e in self.events if start <= e.date <= end]
+
+    def races(self) -> list[Event]:
+        return [e for e in self.events if e.is_race]
+
+
+# ----------------------------------------------------------------------------- catalog
+
+
+class Range(BaseModel):
+    """An inclusive integer range, e.g. 8-10 reps."""
+
+    model_config = ConfigDict(frozen=True)
+
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, value: object) -> object:
+        if isinstance(value, list | tuple) and len(value) == 2:
+            return {"min": value[0], "max": value[1]}
+        if isinstance(value, int):
+            return {"min": value, "max": value}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+    def at(self, fraction: float) -> int:
+        """The value a given fraction (0..1) of the way from min to max, rounded."""
+        fraction = min(1.0, max(0.0, fraction))
+        return round(self.min + (self.max - self.min) * fraction)
+
+
+class Dose(BaseModel):
+    """How much of an exercise a session prescribes: sets of reps, or sets of timed holds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sets: Range = Field(description="Number of sets (per side when the exercise is per side).")
+    reps: Range | None = Field(default=None, description="Repetitions per set, if rep-based.")
+    hold_s: Range | None = Field(default=None, description="Seconds per hold, if hold-based.")
+    tempo: str | None = Field(
+        default=None, description="Tempo or pause instruction, e.g. '5 s lowering', '3 s hold'."
+    )
+    rest_s: int = Field(default=60, ge=0, le=600, description="Rest between sets, seconds.")
+    seconds_per_rep: int = Field(
+        default=4, ge=1, le=30, description="Time one repetition takes at the prescribed tempo."
+    )
+
+    @model_validator(mode="after")
+    def _reps_or_hold(self) -> Dose:
+        if (self.reps is None) == (self.hold_s is None):
+            raise ValueError("give exactly one of 'reps' or 'hold_s'")
+        return self
+
+
+class Exercise(BaseModel):
+    """One catalog exercise with its place in a progression chain."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Stable identifier, kebab-case.")
+    name: str = Field(min_length=1, description="Display name.")
+    muscles: list[str] = Field(min_length=1, description="Main muscle groups worked.")
+    pattern: str = Field(min_length=1, description="Movement pattern, e.g. hinge, bridge.")
+    equipment: list[list[str]] = Field(
+        default_factory=list,
+        description="Equipment needs: every inner list must be met by any one of its items "
+        "(e.g. [['barbell', 'kettlebell', 'dumbbell']]). Empty = bodyweight.",
+    )
+    load: LoadClass = Field(description="heavy, moderate, light or mobility.")
+    posterior_chain: bool = Field(description="Loads glutes/hamstrings/back in a hinge or bridge.")
+    lower_body: bool = Field(default=True, description="Loads the legs (matters before key days).")
+    per_side: bool = Field(description="Done one side at a time; sets count per side.")
+    dose: Dose = Field(description="Dose ranges from the source article.")
+    cues: list[str] = Field(min_length=2, max_length=4, description="2-4 short coaching cues.")
+    notes: str = Field(default="", description="Why the exercise helps, in a sentence or two.")
+    source: str = Field(description="Seed article file the exercise comes from.")
+    chain: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Progression chain id.")
+    level: int = Field(ge=1, le=10, description="Position in the chain, 1 = first.")
+    dwell_days: int | None = Field(
+        default=None, ge=0, le=120, description="Days the article says to stay at this level."
+    )
+
+    @property
+    def heavy(self) -> bool:
+        return self.load == LoadClass.heavy
+
+    def available_with(self, equipment: set[str]) -> bool:
+        """True when each equipment need is met by something the athlete has."""
+        have = {item.lower() for item in equipment}
+        return all(any(option.lower() in have for option in need) for need in self.equipment)
+
+
+class Chain(BaseModel):
+    """A progression chain: exercises ordered from first to most advanced."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str = Field(description="Display name of the chain.")
+    levels: list[str] = Field(description="Exercise ids, level 1 first.")
+
+
+class Catalog(BaseModel):
+    """The exercise catalog: exercises and the chains they form."""
+
+    model_config = ConfigDict(frozen=True)
+
+    exercises: list[Exercise]
+    chains: list[Chain]
+    source: str = Field(default="", description="File the catalog was read from.")
+
+    @cached_property
+    def by_id(self) -> dict[str, Exercise]:
+        return {e.id: e for e in self.exercises}
+
+    @cached_property
+    def chain_by_id(self) -> dict[str, Chain]:
+        return {c.id: c for c in self.chains}
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return self.by_id[exercise_id]
+
+    def equipment_items(self) -> list[str]:
+        """Every equipment item any exercise mentions, sorted."""
+        return sorted({item for e in self.exercises for need in e.equipment for item in need})
+
+
+class AthleteProfile(BaseModel):
+    """Who the plan is for."""
+
+    sport: Sport = Field(default=Sport.ride, description="Main endurance sport.")
+    equipment: list[str] = Field(
+        default_factory=list,
+        description="Equipment at hand; empty means 'everything the catalog needs'.",
+    )
+    start_levels: dict[str, int] = Field(
+        default_factory=dict, description="Chain id -> starting level (default 1)."
+    )
+    timezone: str | None = Field(default=None, description="IANA timezone for exports.")

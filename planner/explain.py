@@ -1,0 +1,148 @@
+"""Explanations: why each session sits where it does, what each soft rule cost, and which hard
+rules conflict when no plan exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from constraints import REGISTRY, rule_by_id
+from planner.domain import Kind
+from planner.plan import PlannedSession, RuleReport
+
+if TYPE_CHECKING:
+    from planner.instance import Instance
+    from planner.model import BuiltModel
+
+MAX_VIOLATIONS_LISTED = 50
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%a %d %b")
+
+
+def session_reasons(
+    inst: Instance, sessions: list[PlannedSession], session: PlannedSession
+) -> list[str]:
+    """Plain reasons for one session's day, phase and exercises."""
+    index = inst.day_index(session.date)
+    assert index is not None
+    day = inst.days[index]
+    reasons: list[str] = []
+
+    phase = f"{day.phase.value} phase, goal {day.goal.value}"
+    if day.deload:
+        phase += " (deload week: about "
+        phase += f"{inst.config.season.deload_volume_pct}% fewer sets)"
+    reasons.append(phase)
+
+    hard = [e for e in day.events if e.kind in (Kind.hard, Kind.race)]
+    easy = [e for e in day.events if e.kind == Kind.easy]
+    long = [e for e in day.events if e.kind == Kind.long]
+    if hard:
+        reasons.append(f"same day as '{hard[0].title}' ({hard[0].kind.value}): lift after it")
+    elif easy:
+        reasons.append(f"easy day ('{easy[0].title}')")
+    elif long:
+        reasons.append(f"same day as the long session '{long[0].title}'")
+    else:
+        reasons.append("no endurance session this day")
+
+    for offset in range(1, 8):
+        nxt = index + offset
+        if nxt >= inst.n_days:
+            break
+        key = inst.days[nxt].key_session
+        if key is not None:
+            reasons.append(
+                f"next key session: {_fmt(inst.days[nxt].date)} '{key.title}' "
+                f"({key.kind.value}) is {offset} day(s) away"
+            )
+            break
+
+    earlier = [s for s in sessions if s.date < session.date]
+    if earlier:
+        gap = (session.date - earlier[-1].date).days - 1
+        reasons.append(
+            f"{gap} strength-free day(s) since the last session ({_fmt(earlier[-1].date)})"
+        )
+
+    upcoming = [r for r in inst.races if r.offset >= index]
+    if upcoming:
+        race = min(upcoming, key=lambda r: r.offset)
+        days_out = race.offset - index
+        reasons.append(
+            f"next race: '{race.event.title}' ({race.priority.value}) in {days_out} day(s)"
+        )
+
+    for ex in session.exercises:
+        chain = inst.chains[inst.chain_index[ex.chain]]
+        prior = [e2 for s in earlier for e2 in s.exercises if e2.chain == ex.chain]
+        if not prior:
+            reasons.append(f"{ex.name}: first session of the {chain.name} chain")
+        elif prior[-1].id != ex.id:
+            done = sum(1 for e2 in prior if e2.id == prior[-1].id)
+            reasons.append(f"{ex.name}: moved up after {done} session(s) of {prior[-1].name}")
+    return reasons
+
+
+def rule_reports(inst: Instance, built: BuiltModel, solver: cp_model.CpSolver) -> list[RuleReport]:
+    """Each active soft rule's cost and its violations, in words."""
+    reports: dict[str, RuleReport] = {}
+    for rule in REGISTRY:
+        params = inst.config.params(rule.id)
+        if not rule.hard and params.enabled:
+            reports[rule.id] = RuleReport(id=rule.id)
+    for p in built.penalties:
+        value = solver.value(p.var)
+        if not value or not p.coefficient:
+            continue
+        report = reports.setdefault(p.rule_id, RuleReport(id=p.rule_id))
+        report.cost += p.coefficient * value
+        if len(report.violations) < MAX_VIOLATIONS_LISTED:
+            report.violations.append(p.text.replace("{n}", str(value)))
+        elif len(report.violations) == MAX_VIOLATIONS_LISTED:
+            report.violations.append("... more not listed")
+    return list(reports.values())
+
+
+# Pairs of rules whose conflict has a well-known plain reading.
+_KNOWN_CONFLICTS: dict[frozenset[str], str] = {
+    frozenset({"rest-days", "weekly-frequency"}): (
+        "the weekly session target cannot fit the rest days required between sessions"
+    ),
+    frozenset({"availability", "session-size"}): (
+        "the shortest allowed session does not fit the maximum session length"
+    ),
+}
+
+
+def explain_conflicts(inst: Instance) -> list[str]:
+    """Name the hard rules that cannot all hold, using enforcement literals as assumptions."""
+    from planner.model import StrengthModel, solver_for
+
+    built = StrengthModel(inst).build(with_literals=True)
+    literals = built.rule_literals
+    built.model.add_assumptions(list(literals.values()))
+    solver = solver_for(inst, single_worker=True)
+    code = solver.solve(built.model)
+    if code != cp_model.INFEASIBLE:
+        return ["The solver could not prove which rules conflict within the time limit."]
+    core_indices = set(solver.sufficient_assumptions_for_infeasibility())
+    culprits = [rule_id for rule_id, lit in literals.items() if lit.index in core_indices]
+    if not culprits:
+        return ["The request is infeasible even with every rule switched off (check pins)."]
+    lines = []
+    known = _KNOWN_CONFLICTS.get(frozenset(culprits))
+    if known:
+        lines.append(known[0].upper() + known[1:] + ".")
+    texts = []
+    for rule_id in culprits:
+        rule = rule_by_id(rule_id)
+        assert rule is not None
+        texts.append(rule.conflict_text(inst.config.params(rule_id)))
+    lines.append("These rules cannot all hold together: " + "; ".join(texts) + ".")
+    lines.append("Relax or switch off one of them: " + ", ".join(culprits) + ".")
+    return lines

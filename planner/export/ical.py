@@ -1,0 +1,209 @@
+"""iCalendar export (RFC 5545): one VEVENT per strength session, built with `icalendar`.
+
+The file is a pure function of the plan and the options: DTSTAMP comes from the plan, UIDs
+from the sessions (and, for endurance events, from their date and title), so exporting twice
+gives the same bytes and a calendar app that re-imports it updates events instead of
+duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+
+from icalendar import Alarm, Calendar, Event, vText
+
+from planner.export.options import ExportOptions, zone
+from planner.plan import Plan, PlanEvent, PlannedExercise, PlannedSession
+
+PRODID = "-//strength-planner//Strength plan export//EN"
+EVENT_UID_DOMAIN = "events.strength-planner"
+
+# VTIMEZONE rules are generated for the plan window plus this margin, so events the athlete
+# drags a little outside it still resolve.
+ZONE_MARGIN_BEFORE = dt.timedelta(days=31)
+ZONE_MARGIN_AFTER = dt.timedelta(days=366)
+
+# Line breaks in any spelling, and the control characters RFC 5545 TEXT forbids (HTAB and LF
+# stay: LF is written as the \n escape). Python's str.splitlines() and some parsers break
+# lines on \v, \f, \x1c-\x1e, \x85, U+2028 and U+2029 too, so they become plain newlines.
+_LINE_BREAK = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """User text as it will appear in the calendar: line breaks as LF, no control characters."""
+    return _CONTROL.sub("", _LINE_BREAK.sub("\n", text))
+
+
+class ExactText(vText):
+    """A TEXT value escaped exactly per RFC 5545 3.3.11.
+
+    icalendar's own escaper reads a literal backslash-N as its shorthand for a line break, so
+    a title like "C:\\Notes" would come back as two lines. Athlete and catalog text is data,
+    never markup: every backslash is escaped. Folding stays with icalendar.
+    """
+
+    def to_ical(self) -> bytes:
+        escaped = (
+            str(self)
+            .replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\n", "\\n")
+        )
+        return escaped.encode(self.encoding)
+
+
+def _text(value: str) -> ExactText:
+    return ExactText(clean_text(value))
+
+
+# ----------------------------------------------------------------------------- wording
+
+
+def dose_text(exercise: PlannedExercise) -> str:
+    """The planned dose, e.g. "4 x 8 per side" or "3 x 15 s hold"."""
+    if exercise.reps is not None:
+        text = f"{exercise.sets} x {exercise.reps}"
+    elif exercise.hold_s is not None:
+        text = f"{exercise.sets} x {exercise.hold_s} s hold"
+    else:
+        text = f"{exercise.sets} sets"
+    return text + " per side" if exercise.per_side else text
+
+
+def session_summary(session: PlannedSession) -> str:
+    """E.g. "Strength - max strength: hinge, bridge, adductors"."""
+    title = f"Strength - {session.goal}" if session.goal.strip() else "Strength"
+    chains = list(dict.fromkeys(e.chain for e in session.exercises))
+    return f"{title}: {', '.join(chains)}" if chains else title
+
+
+def session_description(session: PlannedSession) -> str:
+    """Every exercise with dose, tempo, load and cues, then why the session sits on this day."""
+    head = f"Phase: {session.phase.value}" + (" (deload week)" if session.deload else "")
+    lines = [head]
+    if session.goal.strip():
+        lines.append(f"Goal: {session.goal}")
+    lines.append(f"About {session.minutes} min, load {session.load.value}.")
+    for number, exercise in enumerate(session.exercises, start=1):
+        lines += ["", f"{number}. {exercise.name} - {dose_text(exercise)}"]
+        details = [f"tempo {exercise.tempo}"] if exercise.tempo else []
+        details.append(f"load {exercise.load.value}")
+        details.append(f"{exercise.chain} level {exercise.level}")
+        lines.append("   " + ", ".join(details))
+        lines += [f"   - {cue}" for cue in exercise.cues]
+    if session.why:
+        lines += ["", "Why this day:"]
+        lines += [f"- {reason}" for reason in session.why]
+    return "\n".join(lines)
+
+
+def event_uid(event: PlanEvent, occurrence: int) -> str:
+    """A UID from the event's date, title and its occurrence among same-day same-title events.
+
+    Counting occurrences per (date, title), not the position in the whole list, keeps UIDs of
+    untouched events stable when another event is added or removed.
+    """
+    key = f"{event.date.isoformat()}\n{event.title}\n{occurrence}".encode()
+    return f"{hashlib.sha256(key).hexdigest()[:32]}@{EVENT_UID_DOMAIN}"
+
+
+# ----------------------------------------------------------------------------- components
+
+
+def _session_event(
+    session: PlannedSession, options: ExportOptions, tz_name: str, stamp: dt.datetime
+) -> Event:
+    event = Event()
+    summary = session_summary(session)
+    event.add("uid", _text(session.uid))
+    event.add("sequence", session.sequence)
+    event.add("dtstamp", stamp)
+    if options.all_day:
+        event.add("dtstart", session.date)
+        event.add("dtend", session.date + dt.timedelta(days=1))
+        # An all-day entry should not mark the whole day busy.
+        event.add("transp", "TRANSPARENT")
+    else:
+        start = dt.datetime.combine(session.date, options.time, tzinfo=zone(tz_name))
+        # Wall-clock arithmetic: 18:00 + 45 min is 18:45 local whatever the UTC offset.
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(minutes=max(1, session.minutes)))
+        event.add("transp", "OPAQUE")
+    event.add("summary", _text(summary))
+    event.add("description", _text(session_description(session)))
+    categories = ["Strength", session.phase.value, session.load.value]
+    if session.deload:
+        categories.append("deload")
+    event.add("categories", [_text(c) for c in categories])
+    if options.reminder_minutes is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", _text(summary))
+        alarm.add("trigger", -dt.timedelta(minutes=options.reminder_minutes))
+        event.add_component(alarm)
+    return event
+
+
+def _training_event(plan_event: PlanEvent, uid: str, stamp: dt.datetime) -> Event:
+    event = Event()
+    title = (
+        clean_text(plan_event.title).strip()
+        or f"{plan_event.sport.value} ({plan_event.kind.value})"
+    )
+    details = [plan_event.sport.value, plan_event.kind.value]
+    if plan_event.priority is not None:
+        details.append(f"priority {plan_event.priority.value}")
+    if plan_event.duration_min is not None:
+        details.append(f"{plan_event.duration_min} min")
+    event.add("uid", uid)
+    event.add("sequence", 0)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", plan_event.date)
+    event.add("dtend", plan_event.date + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("summary", _text(title))
+    event.add("description", _text(", ".join(details)))
+    event.add("categories", [_text("Training"), _text(plan_event.sport.value)])
+    return event
+
+
+def export_ical(plan: Plan, options: ExportOptions | None = None) -> bytes:
+    """The plan as an iCalendar file (UTF-8, CRLF, lines folded at 75 octets)."""
+    options = options or ExportOptions()
+    tz_name = options.timezone_for(plan)
+    stamp = dt.datetime.combine(plan.start, dt.time(0), tzinfo=dt.UTC)
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # NAME (RFC 7986) and the older X-WR-CALNAME most apps read. icalendar 7 writes both raw
+    # (its calendar_name setter does not escape), so the value goes in as escaped TEXT.
+    calendar.add("name", _text(options.calendar_name))
+    calendar.add("x-wr-calname", _text(options.calendar_name))
+
+    dated: list[tuple[dt.date, int, int, Event]] = []
+    for index, session in enumerate(plan.sessions):
+        dated.append((session.date, 0, index, _session_event(session, options, tz_name, stamp)))
+    if options.include_training:
+        seen: Counter[tuple[dt.date, str]] = Counter()
+        for index, plan_event in enumerate(plan.events):
+            occurrence = seen[plan_event.date, plan_event.title]
+            seen[plan_event.date, plan_event.title] += 1
+            uid = event_uid(plan_event, occurrence)
+            dated.append((plan_event.date, 1, index, _training_event(plan_event, uid, stamp)))
+    # By date; on a shared day the session comes before training; ties keep plan order.
+    for _date, _kind, _index, event in sorted(dated, key=lambda item: item[:3]):
+        calendar.add_component(event)
+
+    days = [plan.start, plan.end] + [item[0] for item in dated]
+    calendar.add_missing_timezones(
+        first_date=min(days) - ZONE_MARGIN_BEFORE, last_date=max(days) + ZONE_MARGIN_AFTER
+    )
+    return calendar.to_ical()

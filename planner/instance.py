@@ -1,0 +1,237 @@
+"""The solver's input, fully preprocessed: days with their phase and events, the athlete's chains,
+and the dose of every exercise on every day. Model code only loops over this data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from planner.config import PlannerConfig
+from planner.constants import MAX_WEEKS, SETUP_S, WARM_UP_MIN
+from planner.domain import AthleteProfile, Calendar, Catalog, Event, Exercise, Kind, Priority
+from planner.periodisation import GOALS, DayPhase, Goal, phase_days
+from planner.plan import PhaseName
+
+PRIORITY_ORDER = {Priority.A: 0, Priority.B: 1, Priority.C: 2}
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day of the horizon and what the endurance calendar holds on it."""
+
+    index: int
+    date: dt.date
+    week: int
+    season: DayPhase
+    events: tuple[Event, ...]
+
+    @property
+    def phase(self) -> PhaseName:
+        return self.season.phase
+
+    @property
+    def goal(self) -> Goal:
+        return self.season.goal
+
+    @property
+    def deload(self) -> bool:
+        return self.season.deload
+
+    @property
+    def race(self) -> Priority | None:
+        """Highest race priority on this day, if any race."""
+        races = [e.priority or Priority.B for e in self.events if e.kind == Kind.race]
+        return min(races, key=PRIORITY_ORDER.__getitem__) if races else None
+
+    @property
+    def key_session(self) -> Event | None:
+        """The day's hard or long endurance session (or race), if any."""
+        for kind in (Kind.race, Kind.hard, Kind.long):
+            for event in self.events:
+                if event.kind == kind:
+                    return event
+        return None
+
+    def has(self, *kinds: Kind) -> bool:
+        return any(e.kind in kinds for e in self.events)
+
+    @property
+    def label(self) -> str:
+        return self.date.strftime("%a %d %b")
+
+
+@dataclass(frozen=True)
+class Dosed:
+    """An exercise's prescription on a given day."""
+
+    sets: int
+    reps: int | None
+    hold_s: int | None
+    minutes: int
+
+
+@dataclass(frozen=True)
+class ChainPlan:
+    """A progression chain as this athlete can do it: unavailable levels are left out."""
+
+    id: str
+    name: str
+    levels: tuple[Exercise, ...]
+    start: int  # index into levels the athlete starts at
+    left_out: tuple[tuple[Exercise, str], ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+
+@dataclass(frozen=True)
+class RaceRef:
+    """A race relative to the horizon: offset in days from the start (may fall outside it)."""
+
+    offset: int
+    priority: Priority
+    event: Event
+
+
+@dataclass
+class Instance:
+    start: dt.date
+    days: list[Day]
+    chains: list[ChainPlan]
+    races: list[RaceRef]
+    config: PlannerConfig
+    catalog: Catalog
+    profile: AthleteProfile
+    calendar: Calendar
+    _doses: dict[tuple[int, str], Dosed] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_days(self) -> int:
+        return len(self.days)
+
+    @property
+    def n_weeks(self) -> int:
+        return (self.n_days + 6) // 7
+
+    @property
+    def end(self) -> dt.date:
+        return self.days[-1].date
+
+    def week_days(self, week: int) -> range:
+        return range(week * 7, min(self.n_days, week * 7 + 7))
+
+    def week_goal(self, week: int) -> Goal:
+        return self.days[week * 7].goal
+
+    def week_target(self, week: int) -> int:
+        """Sessions the phase asks for in this week (scaled down for a partial last week)."""
+        target = GOALS[self.week_goal(week)].sessions_per_week
+        length = len(self.week_days(week))
+        return min(target, math.ceil(target * length / 7))
+
+    def day_index(self, date: dt.date) -> int | None:
+        offset = (date - self.start).days
+        return offset if 0 <= offset < self.n_days else None
+
+    def allowed(self, day: int, exercise: Exercise) -> bool:
+        """Whether the day's phase allows the exercise's load class."""
+        return exercise.load in GOALS[self.days[day].goal].loads
+
+    def dose(self, day: int, exercise: Exercise) -> Dosed:
+        key = (day, exercise.id)
+        if key not in self._doses:
+            d = self.days[day]
+            self._doses[key] = prescribe(
+                exercise, d.goal, d.season.fraction, d.deload, self.config.season.deload_volume_pct
+            )
+        return self._doses[key]
+
+    @cached_property
+    def chain_index(self) -> dict[str, int]:
+        return {c.id: i for i, c in enumerate(self.chains)}
+
+
+def prescribe(
+    exercise: Exercise, goal: Goal, fraction: float, deload: bool, deload_pct: int
+) -> Dosed:
+    """Place the dose inside the catalog's ranges by goal and by week within the phase."""
+    spec = GOALS[goal]
+    dose = exercise.dose
+    sets = dose.sets.at(spec.sets_from + (spec.sets_to - spec.sets_from) * fraction)
+    if deload:
+        sets = max(1, math.floor(sets * (100 - deload_pct) / 100 + 0.5))
+    position = spec.reps_from + (spec.reps_to - spec.reps_from) * fraction
+    reps = dose.reps.at(position) if dose.reps else None
+    hold = dose.hold_s.at(position) if dose.hold_s else None
+    sides = 2 if exercise.per_side else 1
+    work_s = reps * dose.seconds_per_rep if reps is not None else (hold or 0)
+    total_s = sets * sides * work_s + max(0, sets - 1) * dose.rest_s + SETUP_S
+    return Dosed(sets=sets, reps=reps, hold_s=hold, minutes=max(1, math.ceil(total_s / 60)))
+
+
+def build_chains(catalog: Catalog, profile: AthleteProfile) -> list[ChainPlan]:
+    have = set(profile.equipment)
+    chains = []
+    for chain in catalog.chains:
+        exercises = [catalog.exercise(eid) for eid in chain.levels]
+        usable = [e for e in exercises if not have or e.available_with(have)]
+        left_out = tuple(
+            (e, "needs " + " and ".join(" or ".join(need) for need in e.equipment))
+            for e in exercises
+            if e not in usable
+        )
+        if not usable:
+            continue
+        wanted = profile.start_levels.get(chain.id, 1)
+        start = next((i for i, e in enumerate(usable) if e.level >= wanted), len(usable) - 1)
+        chains.append(ChainPlan(chain.id, chain.name, tuple(usable), start, left_out))
+    return chains
+
+
+def build_instance(
+    calendar: Calendar,
+    catalog: Catalog,
+    profile: AthleteProfile,
+    config: PlannerConfig,
+    start: dt.date,
+    weeks: int,
+) -> Instance:
+    """Preprocess everything the model needs for a horizon of `weeks` weeks from `start`."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise ValueError(f"weeks must be between 1 and {MAX_WEEKS}, got {weeks}")
+    n_days = weeks * 7
+    end = start + dt.timedelta(days=n_days - 1)
+    races = [
+        RaceRef((e.date - start).days, e.priority or Priority.B, e)
+        for e in calendar.events
+        if e.kind == Kind.race
+    ]
+    # A races shortly after the horizon still shape its last phases (build, peak, taper).
+    a_races = [start + dt.timedelta(days=r.offset) for r in races if r.priority == Priority.A]
+    phases = phase_days(start, n_days, a_races, config.season)
+    by_day: dict[dt.date, list[Event]] = {}
+    for event in calendar.between(start, end):
+        by_day.setdefault(event.date, []).append(event)
+    days = [
+        Day(
+            index=i,
+            date=start + dt.timedelta(days=i),
+            week=i // 7,
+            season=phases[i],
+            events=tuple(by_day.get(start + dt.timedelta(days=i), ())),
+        )
+        for i in range(n_days)
+    ]
+    return Instance(
+        start=start,
+        days=days,
+        chains=build_chains(catalog, profile),
+        races=[r for r in races if -30 <= r.offset < n_days + 30],
+        config=config,
+        catalog=catalog,
+        profile=profile,
+        calendar=calendar,
+    )

@@ -1,0 +1,69 @@
+"""The CP-SAT model: variables, the rules from the registry, and the weighted objective."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from constraints import REGISTRY, Penalty, Rule
+from constraints.base import SoftParams
+from planner.instance import Instance
+from planner.variables import PlanVars
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuiltModel:
+    model: cp_model.CpModel
+    vars: PlanVars
+    penalties: list[Penalty]
+    rule_literals: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    build_seconds: float = 0.0
+
+
+class StrengthModel:
+    """Holds the active rules and builds the model. Only this class combines weights."""
+
+    def __init__(self, inst: Instance, rules: tuple[Rule, ...] = REGISTRY) -> None:
+        self.inst = inst
+        self.rules = rules
+
+    def active_rules(self) -> list[Rule]:
+        return [r for r in self.rules if self.inst.config.params(r.id).enabled]
+
+    def build(self, with_literals: bool = False) -> BuiltModel:
+        """Build the model; with_literals puts every rule behind its own enforcement literal."""
+        started = time.perf_counter()
+        model = cp_model.CpModel()
+        v = PlanVars(self.inst, model)
+        penalties: list[Penalty] = []
+        literals: dict[str, cp_model.IntVar] = {}
+        for rule in self.active_rules():
+            params = self.inst.config.params(rule.id)
+            enforce = None
+            if with_literals:
+                enforce = model.new_bool_var(f"rule {rule.id}")
+                literals[rule.id] = enforce
+            terms = rule.build(self.inst, v, params, enforce)
+            if isinstance(params, SoftParams) and params.weight == 0:
+                terms = []
+            penalties.extend(terms)
+        objective = [p.coefficient * p.var for p in penalties if p.coefficient]
+        if objective:
+            model.minimize(sum(objective))
+        built = BuiltModel(model, v, penalties, literals, time.perf_counter() - started)
+        log.debug("model built in %.3f s", built.build_seconds)
+        return built
+
+
+def solver_for(inst: Instance, single_worker: bool = False) -> cp_model.CpSolver:
+    settings = inst.config.solver
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = settings.time_limit_s
+    solver.parameters.num_workers = 1 if single_worker else settings.workers
+    solver.parameters.random_seed = settings.seed
+    return solver

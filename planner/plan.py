@@ -1,0 +1,125 @@
+"""The plan: what the planner returns, and the JSON contract the CLI, app and exports share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from planner.domain import Kind, LoadClass, Priority, Sport
+
+
+class Status(StrEnum):
+    optimal = "optimal"
+    feasible = "feasible"
+    infeasible = "infeasible"
+    unknown = "unknown"  # time limit hit before any plan was found
+
+
+class PhaseName(StrEnum):
+    """Strength phases aligned to the endurance season."""
+
+    general = "general preparation"
+    base = "base"
+    build = "build"
+    peak = "peak"
+    taper = "taper"
+    transition = "transition"
+
+
+class PlanEvent(BaseModel):
+    """An endurance event as the plan shows it."""
+
+    date: dt.date
+    title: str
+    sport: Sport
+    kind: Kind
+    priority: Priority | None = None
+    duration_min: int | None = None
+
+
+class PlanPhase(BaseModel):
+    """A phase band: name, inclusive dates and the strength goal it sets."""
+
+    name: PhaseName
+    start: dt.date
+    end: dt.date
+    goal: str = Field(default="", description="Strength goal, e.g. 'max strength'.")
+
+
+class PlannedExercise(BaseModel):
+    """One exercise of a session with its dose."""
+
+    id: str
+    name: str
+    chain: str
+    level: int
+    heavy: bool
+    posterior_chain: bool
+    load: LoadClass
+    sets: int
+    reps: int | None = None
+    hold_s: int | None = None
+    per_side: bool
+    tempo: str | None = None
+    minutes: float = Field(description="Estimated minutes including rests.")
+    cues: list[str] = Field(default_factory=list)
+
+
+class PlannedSession(BaseModel):
+    """A strength session on one day."""
+
+    uid: str = Field(description="Stable identity (survives re-planning to another day).")
+    sequence: int = Field(
+        default=0, ge=0, description="Revision number; raised when a re-plan changes the session."
+    )
+    date: dt.date
+    phase: PhaseName
+    goal: str = Field(default="", description="Strength goal of the session's phase.")
+    load: LoadClass = Field(description="Heaviest load class among its exercises.")
+    deload: bool = Field(default=False, description="Falls in a deload week.")
+    minutes: int
+    why: list[str] = Field(default_factory=list, description="Reasons it sits on this day.")
+    exercises: list[PlannedExercise]
+
+
+class RuleReport(BaseModel):
+    """A soft rule's cost in the plan and its violations, in words."""
+
+    id: str
+    cost: int = 0
+    violations: list[str] = Field(default_factory=list)
+
+
+class Explanation(BaseModel):
+    rules: list[RuleReport] = Field(default_factory=list)
+
+
+class Plan(BaseModel):
+    """A solved (or explained infeasible) plan. `model_dump(mode='json')` is the JSON contract."""
+
+    start: dt.date
+    end: dt.date = Field(description="Last day of the horizon, inclusive.")
+    status: Status
+    objective: float | None = None
+    bound: float | None = None
+    solve_seconds: float | None = None
+    settings: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Rule id -> its parameters as used."
+    )
+    events: list[PlanEvent] = Field(default_factory=list)
+    phases: list[PlanPhase] = Field(default_factory=list)
+    sessions: list[PlannedSession] = Field(default_factory=list)
+    explanation: Explanation = Field(default_factory=Explanation)
+    conflicts: list[str] = Field(
+        default_factory=list, description="When infeasible: the hard rules that conflict."
+    )
+    timezone: str | None = Field(default=None, description="Timezone of the source calendar.")
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    def session_on(self, day: dt.date) -> PlannedSession | None:
+        return next((s for s in self.sessions if s.date == day), None)

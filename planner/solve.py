@@ -1,0 +1,184 @@
+"""Solve a season: build the instance and model, run CP-SAT, turn the answer into a Plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.config import PlannerConfig
+from planner.domain import AthleteProfile, Calendar, Catalog, LoadClass
+from planner.explain import explain_conflicts, rule_reports, session_reasons
+from planner.constants import WARM_UP_MIN
+from planner.instance import Instance, build_instance
+from planner.model import BuiltModel, StrengthModel, solver_for
+from planner.plan import (
+    Explanation,
+    PhaseName,
+    Plan,
+    PlanEvent,
+    PlannedExercise,
+    PlannedSession,
+    PlanPhase,
+    Status,
+)
+
+log = logging.getLogger(__name__)
+
+LOAD_ORDER = [LoadClass.heavy, LoadClass.moderate, LoadClass.light, LoadClass.mobility]
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    build_seconds: float
+    solve_seconds: float
+    status: str
+    objective: float | None
+    bound: float | None
+
+
+def plan_season(
+    calendar: Calendar,
+    catalog: Catalog,
+    profile: AthleteProfile | None = None,
+    config: PlannerConfig | None = None,
+    *,
+    start: dt.date,
+    weeks: int,
+) -> Plan:
+    """Place strength sessions around the calendar for `weeks` weeks from `start`."""
+    plan, _ = plan_with_stats(calendar, catalog, profile, config, start=start, weeks=weeks)
+    return plan
+
+
+def plan_with_stats(
+    calendar: Calendar,
+    catalog: Catalog,
+    profile: AthleteProfile | None = None,
+    config: PlannerConfig | None = None,
+    *,
+    start: dt.date,
+    weeks: int,
+) -> tuple[Plan, SolveStats]:
+    profile = profile or AthleteProfile()
+    config = config or PlannerConfig()
+    inst = build_instance(calendar, catalog, profile, config, start, weeks)
+    built = StrengthModel(inst).build()
+    solver = solver_for(inst)
+    started = time.perf_counter()
+    code = solver.solve(built.model)
+    elapsed = time.perf_counter() - started
+    status = {
+        cp_model.OPTIMAL: Status.optimal,
+        cp_model.FEASIBLE: Status.feasible,
+        cp_model.INFEASIBLE: Status.infeasible,
+    }.get(code, Status.unknown)
+    plan = _base_plan(inst, status)
+    plan.solve_seconds = round(elapsed, 3)
+    if status in (Status.optimal, Status.feasible):
+        plan.objective = solver.objective_value
+        plan.bound = solver.best_objective_bound
+        plan.sessions = extract_sessions(inst, built, solver)
+        plan.explanation = Explanation(rules=rule_reports(inst, built, solver))
+    elif status == Status.infeasible:
+        plan.conflicts = explain_conflicts(inst)
+    else:
+        plan.conflicts = [
+            f"No plan was found within the time limit of {config.solver.time_limit_s:g} s. "
+            "Raise the time limit or shorten the horizon."
+        ]
+    stats = SolveStats(built.build_seconds, elapsed, status.value, plan.objective, plan.bound)
+    return plan, stats
+
+
+def _base_plan(inst: Instance, status: Status) -> Plan:
+    return Plan(
+        start=inst.start,
+        end=inst.end,
+        status=status,
+        settings=inst.config.settings_json(),
+        events=[
+            PlanEvent(
+                date=e.date,
+                title=e.title,
+                sport=e.sport,
+                kind=e.kind,
+                priority=e.priority,
+                duration_min=e.duration_min,
+            )
+            for day in inst.days
+            for e in day.events
+        ],
+        phases=phase_bands(inst),
+        timezone=inst.profile.timezone or inst.calendar.timezone,
+    )
+
+
+def phase_bands(inst: Instance) -> list[PlanPhase]:
+    """Contiguous runs of the same phase and goal."""
+    bands: list[PlanPhase] = []
+    for day in inst.days:
+        last = bands[-1] if bands else None
+        if last and last.name == day.phase and last.goal == day.goal.value:
+            last.end = day.date
+        else:
+            bands.append(PlanPhase(name=day.phase, start=day.date, end=day.date, goal=day.goal))
+    return bands
+
+
+def extract_sessions(
+    inst: Instance, built: BuiltModel, solver: cp_model.CpSolver
+) -> list[PlannedSession]:
+    v = built.vars
+    sessions: list[PlannedSession] = []
+    per_week: dict[tuple[int, int], int] = {}
+    for day in inst.days:
+        if not solver.boolean_value(v.session_on(day.index)):
+            continue
+        exercises = []
+        for choice in v.choices(day.index):
+            if not solver.boolean_value(choice.var):
+                continue
+            ex = choice.exercise
+            dose = inst.dose(day.index, ex)
+            exercises.append(
+                PlannedExercise(
+                    id=ex.id,
+                    name=ex.name,
+                    chain=choice.chain.id,
+                    level=ex.level,
+                    heavy=ex.heavy,
+                    posterior_chain=ex.posterior_chain,
+                    load=ex.load,
+                    sets=dose.sets,
+                    reps=dose.reps,
+                    hold_s=dose.hold_s,
+                    per_side=ex.per_side,
+                    tempo=ex.dose.tempo,
+                    minutes=dose.minutes,
+                    cues=list(ex.cues),
+                )
+            )
+        iso = day.date.isocalendar()
+        key = (iso.year, iso.week)
+        per_week[key] = per_week.get(key, 0) + 1
+        load = min((e.load for e in exercises), key=LOAD_ORDER.index, default=LoadClass.mobility)
+        sessions.append(
+            PlannedSession(
+                uid=f"strength-{iso.year}W{iso.week:02d}-{per_week[key]}@strength-planner",
+                date=day.date,
+                phase=PhaseName(day.phase),
+                goal=day.goal.value,
+                load=load,
+                deload=day.deload,
+                minutes=WARM_UP_MIN + sum(int(e.minutes) for e in exercises),
+                why=[],
+                exercises=exercises,
+            )
+        )
+    for session in sessions:
+        session.why = session_reasons(inst, sessions, session)
+    return sessions
