@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field, field_validator
 
-from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 from planner.constants import WARM_UP_MIN
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -40,14 +40,23 @@ class Availability(Rule):
     hard = True
     Params = Params
 
-    def build(self, inst, v, params, enforce) -> list[Penalty]:
-        m = v.model
+    def forbidden(self, inst, params) -> Forbidden:
         allowed = {WEEKDAYS.index(day) for day in params.weekdays}
         blocked = set(params.blocked_dates)
+        return Forbidden(
+            days={
+                day.index
+                for day in inst.days
+                if day.date.weekday() not in allowed or day.date in blocked
+            }
+        )
+
+    def build(self, inst, v, params, enforce) -> list[Penalty]:
+        m = v.model
+        off = self.forbidden(inst, params).days
         for day in inst.days:
-            s = v.session_on(day.index)
-            if day.date.weekday() not in allowed or day.date in blocked:
-                enforce_if(m.add(s == 0), enforce)
+            if day.index in off:
+                enforce_if(m.add(v.session_on(day.index) == 0), enforce)
                 continue
             minutes = [
                 inst.dose(day.index, ch.exercise).minutes * ch.var for ch in v.choices(day.index)

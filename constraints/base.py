@@ -8,7 +8,7 @@ turns them into the objective.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from ortools.sat.python import cp_model
@@ -47,6 +47,12 @@ class Penalty:
     text: str
 
 
+@dataclass
+class Forbidden:
+    days: set[int] = field(default_factory=set)
+    choices: set[tuple[int, int, int]] = field(default_factory=set)  # (day, chain, level)
+
+
 class Rule:
     """Base class of a coaching rule. Subclasses set the class attributes and `build`."""
 
@@ -65,6 +71,14 @@ class Rule:
     ) -> list[Penalty]:
         """Add the rule to the model. Hard constraints use `only_enforce_if(enforce)` when given."""
         raise NotImplementedError
+
+    def forbidden(self, inst: Instance, params: RuleParams) -> Forbidden:
+        """Days and (day, chain, level) choices the rule rules out whatever else is chosen.
+
+        The model leaves these out before solving (a smaller model presolves faster); `build`
+        still states them, so with enforcement literals the rule can be blamed for them.
+        """
+        return Forbidden()
 
     def conflict_text(self, params: RuleParams) -> str:
         """The rule as it reads in an infeasibility explanation, with its current parameters."""

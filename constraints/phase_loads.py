@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 
 
 class PhaseLoads(Rule):
@@ -14,10 +14,20 @@ class PhaseLoads(Rule):
     hard = True
     Params = RuleParams
 
+    def forbidden(self, inst, params) -> Forbidden:
+        return Forbidden(
+            choices={
+                (d, c, k)
+                for d in range(inst.n_days)
+                for c, chain in enumerate(inst.chains)
+                for k, exercise in enumerate(chain.levels)
+                if not inst.allowed(d, exercise)
+            }
+        )
+
     def build(self, inst, v, params, enforce) -> list[Penalty]:
-        for choice in v.all_choices():
-            if not inst.allowed(choice.day, choice.exercise):
-                enforce_if(v.model.add(choice.var == 0), enforce)
+        for d, c, k in sorted(self.forbidden(inst, params).choices):
+            enforce_if(v.model.add(v.does(d, c, k) == 0), enforce)
         return []
 
     def conflict_text(self, params) -> str:

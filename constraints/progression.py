@@ -70,7 +70,12 @@ class ProgressionOrder(Rule):
 
     @staticmethod
     def _dwell(inst, v, c, k, dwell, enforce) -> None:
-        """First session at k+1 at least `dwell` days after the first at k, exactly by day."""
+        """First session at k+1 at least `dwell` days after the first at k, exact to the day.
+
+        Levels start in the week of their first session, so whole weeks settle most cases; when
+        level k started only `dwell // 7` (or one more) weeks earlier, a level-k session must have
+        come early enough in that start week.
+        """
         m = v.model
         whole = dwell // 7
         for w in range(inst.n_weeks):
@@ -79,31 +84,16 @@ class ProgressionOrder(Rule):
                     m.add_implication(v.week_level(c, k + 1, w), v.week_level(c, k, w - whole)),
                     enforce,
                 )
-        # Weeks `gap` apart can still be too close by a few days: forbid the day pairs that are.
-        for gap in (whole, whole + 1):
-            if gap == 0 or 7 * gap - 6 >= dwell:
-                continue
-            for a in range(inst.n_weeks - gap):
-                w = a + gap
-                started_k_before = v.week_level(c, k, a - 1)
-                started_up_before = v.week_level(c, k + 1, w - 1)
-                days_a = list(inst.week_days(a))
-                for i, d1 in enumerate(days_a):
-                    earlier = [v.does(d, c, k) for d in days_a[:i]]
-                    for d2 in inst.week_days(w):
-                        if d2 - d1 >= dwell:
-                            continue
-                        # d1 is the first level-k session and d2 a session at k+1, too close.
-                        clause = [
-                            v.does(d1, c, k).Not(),
-                            *earlier,
-                            started_k_before,
-                            v.does(d2, c, k + 1).Not(),
-                            started_up_before,
-                        ]
-                        if enforce is not None:
-                            clause.append(enforce.Not())
-                        m.add_bool_or(clause)
+            for a in (w - whole - 1, w - whole):
+                if a < 0 or 7 * (w - a) - 6 >= dwell:
+                    continue  # any days of these weeks are far enough apart
+                started_at_a = [v.week_level(c, k, a).Not(), v.week_level(c, k, a - 1)]
+                for d2 in inst.week_days(w):
+                    early = [v.does(d1, c, k) for d1 in inst.week_days(a) if d2 - d1 >= dwell]
+                    clause = [v.does(d2, c, k + 1).Not(), *started_at_a, *early]
+                    if enforce is not None:
+                        clause.append(enforce.Not())
+                    m.add_bool_or(clause)
 
     def conflict_text(self, params) -> str:
         return (

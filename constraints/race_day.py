@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 
 
 class Params(RuleParams):
@@ -20,10 +20,18 @@ class RaceDay(Rule):
     hard = True
     Params = Params
 
+    def forbidden(self, inst, params) -> Forbidden:
+        days = {
+            d
+            for race in inst.races
+            for d in range(race.offset - params.days_before, race.offset + 1)
+            if 0 <= d < inst.n_days
+        }
+        return Forbidden(days=days)
+
     def build(self, inst, v, params, enforce) -> list[Penalty]:
-        for race in inst.races:
-            for s in v.sessions_in(range(race.offset - params.days_before, race.offset + 1)):
-                enforce_if(v.model.add(s == 0), enforce)
+        for d in sorted(self.forbidden(inst, params).days):
+            enforce_if(v.model.add(v.session_on(d) == 0), enforce)
         return []
 
     def conflict_text(self, params) -> str:

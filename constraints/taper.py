@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 from planner.domain import Exercise, Priority
 
 
@@ -35,13 +35,20 @@ class Taper(Rule):
     hard = True
     Params = Params
 
-    def build(self, inst, v, params, enforce) -> list[Penalty]:
+    def forbidden(self, inst, params) -> Forbidden:
+        choices = set()
         for race in inst.races:
             first = max(0, race.offset - params.days_before(race.priority))
             for d in range(first, min(inst.n_days, race.offset + 1)):
-                for choice in v.choices(d):
-                    if heavy_posterior(choice.exercise):
-                        enforce_if(v.model.add(choice.var == 0), enforce)
+                for c, chain in enumerate(inst.chains):
+                    for k, exercise in enumerate(chain.levels):
+                        if heavy_posterior(exercise):
+                            choices.add((d, c, k))
+        return Forbidden(choices=choices)
+
+    def build(self, inst, v, params, enforce) -> list[Penalty]:
+        for d, c, k in sorted(self.forbidden(inst, params).choices):
+            enforce_if(v.model.add(v.does(d, c, k) == 0), enforce)
         return []
 
     def conflict_text(self, params) -> str:

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from constraints import REGISTRY, rule_by_id
 from constraints.base import RuleParams
-from planner.constants import MAX_WEEKS
 from planner.errors import ConfigError
 
 MAX_CONFIG_BYTES = 256 * 1024

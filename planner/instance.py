@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from planner.config import PlannerConfig
-from planner.constants import MAX_WEEKS, SETUP_S, WARM_UP_MIN
+from planner.constants import MAX_WEEKS, SETUP_S
 from planner.domain import AthleteProfile, Calendar, Catalog, Event, Exercise, Kind, Priority
 from planner.periodisation import GOALS, DayPhase, Goal, phase_days
 from planner.plan import PhaseName

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from constraints import REGISTRY, Penalty, Rule
-from constraints.base import SoftParams
+from constraints.base import Forbidden, SoftParams
+from planner.greedy import greedy_plan
 from planner.instance import Instance
 from planner.variables import PlanVars
 
@@ -35,11 +36,21 @@ class StrengthModel:
     def active_rules(self) -> list[Rule]:
         return [r for r in self.rules if self.inst.config.params(r.id).enabled]
 
+    def _forbidden(self) -> Forbidden:
+        merged = Forbidden()
+        for rule in self.active_rules():
+            if rule.hard:
+                part = rule.forbidden(self.inst, self.inst.config.params(rule.id))
+                merged.days |= part.days
+                merged.choices |= part.choices
+        return merged
+
     def build(self, with_literals: bool = False) -> BuiltModel:
         """Build the model; with_literals puts every rule behind its own enforcement literal."""
         started = time.perf_counter()
         model = cp_model.CpModel()
-        v = PlanVars(self.inst, model)
+        forbidden = None if with_literals else self._forbidden()
+        v = PlanVars(self.inst, model, forbidden)
         penalties: list[Penalty] = []
         literals: dict[str, cp_model.IntVar] = {}
         for rule in self.active_rules():
@@ -52,6 +63,9 @@ class StrengthModel:
             if isinstance(params, SoftParams) and params.weight == 0:
                 terms = []
             penalties.extend(terms)
+        if forbidden is not None:
+            start = greedy_plan(self.inst, forbidden)
+            v.hint(start.sessions, start.week_levels)
         objective = [p.coefficient * p.var for p in penalties if p.coefficient]
         if objective:
             model.minimize(sum(objective))
@@ -66,4 +80,8 @@ def solver_for(inst: Instance, single_worker: bool = False) -> cp_model.CpSolver
     solver.parameters.max_time_in_seconds = settings.time_limit_s
     solver.parameters.num_workers = 1 if single_worker else settings.workers
     solver.parameters.random_seed = settings.seed
+    # Measured on this model (see benchmarks/bench_solve.py): probing and symmetry detection cost
+    # more presolve time than they save in search, about 2x on 16-52 week horizons.
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
     return solver

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from planner.config import PlannerConfig
+from planner.constants import WARM_UP_MIN
 from planner.domain import AthleteProfile, Calendar, Catalog, LoadClass
 from planner.explain import explain_conflicts, rule_reports, session_reasons
-from planner.constants import WARM_UP_MIN
 from planner.instance import Instance, build_instance
 from planner.model import BuiltModel, StrengthModel, solver_for
 from planner.plan import (

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from constraints.base import Forbidden
 from planner.domain import Exercise
 from planner.instance import ChainPlan, Instance
 
@@ -29,20 +30,37 @@ class Choice:
 
 
 class PlanVars:
-    def __init__(self, inst: Instance, model: cp_model.CpModel) -> None:
+    def __init__(
+        self, inst: Instance, model: cp_model.CpModel, forbidden: Forbidden | None = None
+    ) -> None:
         self.inst = inst
         self.model = model
         self._true = model.new_constant(1)
         self._false = model.new_constant(0)
-        self.session = [model.new_bool_var(f"session d{d}") for d in range(inst.n_days)]
+        off = forbidden or Forbidden()
+        self.session = [
+            self._false if d in off.days else model.new_bool_var(f"session d{d}")
+            for d in range(inst.n_days)
+        ]
         self.chain_on: list[list[cp_model.IntVar]] = []
         self.level_on: list[list[list[cp_model.IntVar]]] = []
         for d in range(inst.n_days):
-            self.chain_on.append([model.new_bool_var(f"chain d{d} {c.id}") for c in inst.chains])
-            self.level_on.append(
+            levels = [
                 [
-                    [model.new_bool_var(f"x d{d} {c.id} {e.id}") for e in c.levels]
-                    for c in inst.chains
+                    self._false
+                    if d in off.days or (d, c, k) in off.choices or k < chain.start
+                    else model.new_bool_var(f"x d{d} {chain.id} {e.id}")
+                    for k, e in enumerate(chain.levels)
+                ]
+                for c, chain in enumerate(inst.chains)
+            ]
+            self.level_on.append(levels)
+            self.chain_on.append(
+                [
+                    self._false
+                    if all(x is self._false for x in levels[c])
+                    else model.new_bool_var(f"chain d{d} {chain.id}")
+                    for c, chain in enumerate(inst.chains)
                 ]
             )
         # _week_level[c][k][w]: chain c at level >= k in week w (levels from the chain's start).
@@ -118,3 +136,23 @@ class PlanVars:
         if level >= len(chain_plan) or week < 0:
             return self._false
         return self._week_level[chain][level][week]
+
+    def hint(self, sessions: dict[int, dict[int, int]], week_levels: list[list[int]]) -> None:
+        """Give CP-SAT a starting plan: day -> {chain: level}, and each chain's level per week."""
+        m = self.model
+        m.clear_hints()
+        for d in range(self.inst.n_days):
+            picked = sessions.get(d, {})
+            self._hint(self.session[d], d in sessions)
+            for c, chain in enumerate(self.inst.chains):
+                self._hint(self.chain_on[d][c], c in picked)
+                for k in range(len(chain)):
+                    self._hint(self.level_on[d][c][k], picked.get(c) == k)
+        for c, levels in enumerate(self._week_level):
+            for k, per_week in levels.items():
+                for w, var in enumerate(per_week):
+                    self._hint(var, week_levels[c][w] >= k)
+
+    def _hint(self, var: cp_model.IntVar, value: bool) -> None:
+        if var is not self._true and var is not self._false:
+            self.model.add_hint(var, value)

@@ -1,0 +1,113 @@
+"""Strength planner app: widgets -> config -> cached solve -> render.
+
+Run with `streamlit run app.py`. The pieces live in `planner.ui`; this file only wires them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import streamlit as st
+
+from planner.domain import Calendar
+from planner.plan import Plan
+from planner.ui import state
+from planner.ui.calendar_input import calendar_source, review_editor
+from planner.ui.render import (
+    calendar_view,
+    conflicts,
+    export_view,
+    plan_summary,
+    season_view,
+    why_view,
+)
+from planner.ui.settings import Settings, monday_of, settings_sidebar
+from planner.ui.solving import catalog, has_plan, last_good_plan, solve
+from planner.ui.text import md_escape
+
+log = logging.getLogger("planner.app")
+TABS = [
+    ":material/calendar_month: Calendar",
+    ":material/show_chart: Season",
+    ":material/help: Why",
+    ":material/edit_calendar: Review events",
+    ":material/download: Export",
+]
+
+
+def _start_on(day: dt.date) -> None:
+    st.session_state[state.START] = day
+
+
+def window_hint(calendar: Calendar, settings: Settings) -> None:
+    """When no event falls in the plan's weeks, offer to start where the calendar does."""
+    end = settings.start + dt.timedelta(weeks=settings.weeks, days=-1)
+    if not calendar.events or calendar.between(settings.start, end):
+        return
+    first = monday_of(calendar.events[0].date)
+    st.info(
+        f"None of your {len(calendar.events)} events fall between {settings.start:%d %b %Y} "
+        f"and {end:%d %b %Y}, so the plan ignores your training.",
+        icon=":material/event_busy:",
+    )
+    st.button(f"Start the plan on {first:%a %d %b %Y}", on_click=_start_on, args=(first,))
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Strength planner", page_icon=":material/fitness_center:", layout="wide"
+    )
+    state.init_state()
+    settings, problems = settings_sidebar(catalog())
+    st.title(":material/fitness_center: Strength planner")
+    st.caption(
+        "Strength sessions placed around your fixed ride and run calendar: periodised to your "
+        "races, away from your key days, progressing step by step."
+    )
+    start = settings.start if settings else monday_of(st.session_state[state.START])
+    with st.container(border=True):
+        calendar, identity = calendar_source(start)
+    status_area = st.container()
+    tabs = st.tabs(TABS)
+    if calendar is not None:
+        with tabs[3]:
+            calendar = review_editor(calendar, identity)
+    plan: Plan | None = None
+    with status_area:
+        for problem in problems:
+            st.error(f"Settings: {md_escape(problem)}", icon=":material/tune:")
+        if calendar is not None and settings is not None:
+            window_hint(calendar, settings)
+            plan = solve(calendar, settings)
+            if not has_plan(plan):
+                conflicts(plan, settings)
+        shown = plan if plan is not None and has_plan(plan) else last_good_plan()
+        if shown is None:
+            st.info("No plan to show yet: fix the problem above.", icon=":material/info:")
+            return
+        if shown is not plan:
+            st.warning(
+                "Showing the last plan that worked; it does not include your latest change.",
+                icon=":material/history:",
+            )
+        plan_summary(shown, settings)
+    with tabs[0]:
+        calendar_view(shown)
+    with tabs[1]:
+        season_view(shown)
+    with tabs[2]:
+        why_view(shown, settings)
+    with tabs[4]:
+        export_view(shown, settings)
+
+
+try:
+    main()
+except Exception:  # never a stack trace on the page; the log has the details
+    log.exception("the app failed")
+    st.error(
+        "Something went wrong while planning. Your settings are kept: undo the last change or "
+        "reset the rules, and try again.",
+        icon=":material/error:",
+    )

@@ -1,0 +1,290 @@
+"""The `planner` command line: events, catalog, rules and plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from constraints import REGISTRY
+from planner.catalog import catalog_table, catalog_to_json, load_catalog
+from planner.config import PlannerConfig, load_config, next_monday
+from planner.constants import MAX_WEEKS
+from planner.domain import AthleteProfile, Calendar, Catalog, Priority, Sport
+from planner.errors import InputError
+from planner.importers import calendar_to_json, load_calendar, load_demo
+from planner.plan import Plan, Status
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Plan strength sessions around an endurance calendar.",
+)
+
+EXIT_PLAN, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
+
+CalendarArg = Annotated[
+    Path | None,
+    typer.Argument(help="Calendar file (.ics or .csv). Omitted: the built-in demo season."),
+]
+CatalogOpt = Annotated[
+    Path | None, typer.Option("--catalog", help="Exercise catalog TOML (default: built-in).")
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{option} '{value}' is not a date; use YYYY-MM-DD") from None
+
+
+def _read_calendar(
+    path: Path | None, start: dt.date | None, end: dt.date | None, demo_start: dt.date
+) -> Calendar:
+    if path is None:
+        typer.echo("No calendar given: using the built-in demo season.", err=True)
+        calendar = load_demo(demo_start)
+        if start or end:
+            lo, hi = start or dt.date.min, end or dt.date.max
+            calendar = calendar.model_copy(update={"events": calendar.between(lo, hi)})
+        return calendar
+    return load_calendar(path, start=start, end=end)
+
+
+def _write_json(data: object, out: Path) -> None:
+    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _print_table(rows: list[dict[str, object]]) -> None:
+    if not rows:
+        typer.echo("(nothing)")
+        return
+    columns = list(rows[0])
+    widths = {c: max(len(str(c)), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    typer.echo("  ".join(str(c).ljust(widths[c]) for c in columns))
+    for row in rows:
+        typer.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+@app.command()
+def events(
+    calendar: CalendarArg = None,
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write JSON to this file.")] = None,
+) -> None:
+    """Read a calendar and show the events it holds and the rows it skipped."""
+    first, last = _parse_date(start, "--start"), _parse_date(end, "--end")
+    try:
+        cal = _read_calendar(calendar, first, last, first or next_monday())
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    if out is not None:
+        _write_json(calendar_to_json(cal), out)
+        typer.echo(f"{len(cal.events)} events, {len(cal.skipped)} skipped -> {out}", err=True)
+        return
+    typer.echo(f"Format: {cal.format}; {len(cal.events)} events; {len(cal.skipped)} skipped")
+    _print_table(
+        [
+            {
+                "date": e.date.isoformat(),
+                "sport": e.sport.value,
+                "kind": e.kind.value,
+                "prio": e.priority.value if e.priority else "",
+                "min": e.duration_min if e.duration_min is not None else "",
+                "title": e.title[:60],
+            }
+            for e in cal.events
+        ]
+    )
+    for skipped in cal.skipped:
+        typer.echo(f"skipped {skipped.where}: {skipped.reason}")
+
+
+@app.command()
+def catalog(
+    catalog: CatalogOpt = None,
+    out: Annotated[Path | None, typer.Option(help="Write JSON to this file.")] = None,
+) -> None:
+    """Show the exercise catalog and its progression chains."""
+    try:
+        cat = load_catalog(catalog)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    if out is not None:
+        _write_json(catalog_to_json(cat), out)
+        return
+    _print_table(catalog_table(cat))
+
+
+@app.command()
+def rules() -> None:
+    """List the coaching rules with their statements and default parameters."""
+    for rule in REGISTRY:
+        kind = "hard" if rule.hard else "soft"
+        typer.echo(f"{rule.id} ({kind}): {rule.statement}")
+        for name, field in rule.Params.model_fields.items():
+            bounds = [
+                f"{m.__class__.__name__.lower()} {getattr(m, m.__class__.__name__.lower(), '')}"
+                for m in field.metadata
+                if m.__class__.__name__ in ("Ge", "Le")
+            ]
+            extra = f" [{', '.join(bounds)}]" if bounds else ""
+            default = field.get_default(call_default_factory=True)
+            typer.echo(f"    {name} = {default!r}{extra}  {field.description or ''}")
+
+
+def default_weeks(calendar: Calendar, start: dt.date, config: PlannerConfig) -> int:
+    """Through the last A race and its transition; 16 weeks when no A race lies ahead."""
+    a_races = [
+        e.date for e in calendar.races() if e.priority == Priority.A and e.date >= start
+    ]
+    if not a_races:
+        return 16
+    days = (max(a_races) - start).days + 1 + 7 * config.season.transition_weeks
+    return max(4, min(MAX_WEEKS, -(-days // 7)))
+
+
+@app.command()
+def plan(
+    calendar: CalendarArg = None,
+    start: Annotated[str | None, typer.Option(help="First day (default next Monday).")] = None,
+    weeks: Annotated[
+        int | None, typer.Option(min=1, max=MAX_WEEKS, help="Horizon in weeks (1-104).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option(help="Rules config TOML.")] = None,
+    catalog: CatalogOpt = None,
+    out: Annotated[Path | None, typer.Option(help="Write .json, .ics or .csv.")] = None,
+    sport: Annotated[Sport, typer.Option(help="Main endurance sport.")] = Sport.ride,
+    equipment: Annotated[
+        list[str] | None, typer.Option(help="Equipment at hand (repeat); default: all.")
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Solver time limit in seconds (default 10).")
+    ] = None,
+    all_day: Annotated[bool, typer.Option(help="iCal: all-day events.")] = False,
+    time: Annotated[str, typer.Option(help="iCal: session start time HH:MM.")] = "18:00",
+    timezone: Annotated[str | None, typer.Option(help="iCal: IANA timezone.")] = None,
+    include_training: Annotated[bool, typer.Option(help="iCal: add endurance events.")] = False,
+) -> None:
+    """Plan strength sessions: a week-by-week table, or a file with --out."""
+    first = _parse_date(start, "--start") or next_monday()
+    try:
+        cfg = load_config(config) if config else PlannerConfig()
+        if time_limit is not None:
+            cfg = cfg.model_copy(
+                update={"solver": cfg.solver.model_copy(update={"time_limit_s": time_limit})}
+            )
+        cat = load_catalog(catalog)
+        cal = _read_calendar(calendar, None, None, first)
+        options = _export_options(out, all_day, time, timezone, include_training)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    horizon = weeks or default_weeks(cal, first, cfg)
+    profile = AthleteProfile(sport=sport, equipment=equipment or [])
+    result = _solve(cal, cat, profile, cfg, first, horizon)
+    if out is not None:
+        from planner.export import write_plan
+
+        write_plan(result, out, options)
+        typer.echo(
+            f"{result.status.value}: {len(result.sessions)} sessions, "
+            f"{result.start} to {result.end} -> {out}",
+            err=True,
+        )
+    else:
+        _print_plan(result)
+    if result.status == Status.infeasible:
+        for line in result.conflicts:
+            typer.echo(line, err=True)
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if result.status == Status.unknown:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _export_options(
+    out: Path | None, all_day: bool, time: str, timezone: str | None, include_training: bool
+) -> object | None:
+    if out is None:
+        return None
+    from planner.export import FORMATS, ExportOptions
+
+    if out.suffix.lower() not in FORMATS:
+        raise InputError(
+            f"cannot write '{out.suffix}' files", where=str(out), hint="use " + ", ".join(FORMATS)
+        )
+    try:
+        at = dt.time.fromisoformat(time)
+    except ValueError:
+        raise InputError(f"--time '{time}' is not HH:MM") from None
+    try:
+        return ExportOptions(
+            all_day=all_day, time=at, timezone=timezone, include_training=include_training
+        )
+    except ValueError as exc:
+        raise InputError(str(exc).splitlines()[-1]) from None
+
+
+def _solve(
+    cal: Calendar,
+    cat: Catalog,
+    profile: AthleteProfile,
+    cfg: PlannerConfig,
+    start: dt.date,
+    weeks: int,
+) -> Plan:
+    from planner.solve import plan_season
+
+    return plan_season(cal, cat, profile, cfg, start=start, weeks=weeks)
+
+
+def _print_plan(result: Plan) -> None:
+    typer.echo(
+        f"Plan {result.start} to {result.end}: {result.status.value}, "
+        f"objective {result.objective}, {len(result.sessions)} sessions"
+    )
+    by_week: dict[int, list] = {}
+    for session in result.sessions:
+        by_week.setdefault((session.date - result.start).days // 7, []).append(session)
+    weeks = (result.end - result.start).days // 7 + 1
+    for w in range(weeks):
+        monday = result.start + dt.timedelta(days=7 * w)
+        phase = next((p for p in result.phases if p.start <= monday <= p.end), None)
+        label = f"{phase.name.value} / {phase.goal}" if phase else ""
+        races = [
+            e for e in result.events
+            if e.priority and monday <= e.date < monday + dt.timedelta(days=7)
+        ]
+        race_text = "".join(f"  [{e.priority.value} race {e.date:%a}: {e.title}]" for e in races)
+        typer.echo(f"\nWeek {w + 1} ({monday:%d %b}) {label}{race_text}")
+        for s in by_week.get(w, []):
+            exercises = ", ".join(_dose_text(e) for e in s.exercises)
+            deload = " deload" if s.deload else ""
+            typer.echo(f"  {s.date:%a %d %b}  {s.minutes:>3} min{deload}  {exercises}")
+    for report in result.explanation.rules:
+        if report.cost:
+            typer.echo(f"\n{report.id}: cost {report.cost}")
+            for line in report.violations[:10]:
+                typer.echo(f"  - {line}")
+
+
+def _dose_text(e) -> str:
+    amount = f"{e.reps}" if e.reps is not None else f"{e.hold_s}s"
+    side = "/side" if e.per_side else ""
+    return f"{e.name} {e.sets}x{amount}{side}"
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

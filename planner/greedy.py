@@ -1,0 +1,141 @@
+"""A quick greedy plan used as the solver's starting point (a solution hint).
+
+CP-SAT with one worker finds good plans slowly from scratch on long horizons; starting from a
+sensible plan it only has to improve and prove. The greedy walks the weeks in order, picks the
+cheapest allowed days, fills each session with the chains trained longest ago, and moves a chain
+up as soon as the progression rule allows. It respects the hard rules conservatively; the hint
+needs to be good, not optimal, and CP-SAT repairs whatever it gets wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from constraints.base import Forbidden
+from constraints.hard_day_interference import day_cost
+from planner.constants import WARM_UP_MIN
+from planner.domain import Priority
+from planner.instance import Instance
+
+
+@dataclass
+class ChainState:
+    level: int
+    count: int = 0  # sessions done at the current level
+    first_day: int | None = None  # day of the first session at the current level
+    last_day: int = -10_000
+    seen: set[int] = field(default_factory=set)  # levels done at least once
+
+
+@dataclass
+class GreedyPlan:
+    """Sessions as day -> {chain index: level index}; week levels per chain."""
+
+    sessions: dict[int, dict[int, int]]
+    week_levels: list[list[int]]  # [chain][week] -> level index, -1 before the first session
+
+
+def _param(inst: Instance, rule_id: str, name: str, default: int) -> int:
+    params = inst.config.params(rule_id)
+    return getattr(params, name, default) if params.enabled else default
+
+
+def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
+    rest = _param(inst, "rest-days", "min_rest_days", 0)
+    cap = _param(inst, "weekly-frequency", "max_per_week", 7)
+    max_minutes = _param(inst, "availability", "max_session_minutes", 10_000) - WARM_UP_MIN
+    min_ex = _param(inst, "session-size", "min_exercises", 1)
+    max_ex = _param(inst, "session-size", "max_exercises", len(inst.chains))
+    progression_on = inst.config.params("progression-order").enabled
+    min_sessions = _param(inst, "progression-order", "min_sessions", 0)
+    min_days = _param(inst, "progression-order", "min_days", 0)
+    new_window = _param(inst, "no-new-exercises", "days_before", 0)
+    no_new_days = {
+        d
+        for race in inst.races
+        if race.priority == Priority.A and inst.config.params("no-new-exercises").enabled
+        for d in range(race.offset - new_window, race.offset)
+    }
+
+    states = [ChainState(level=chain.start) for chain in inst.chains]
+    week_levels = [[chain.start] * inst.n_weeks for chain in inst.chains]
+    sessions: dict[int, dict[int, int]] = {}
+    last_session = -10_000
+
+    for w in range(inst.n_weeks):
+        days = list(inst.week_days(w))
+        # Move chains up at the start of the week when the rule already allows it for all days.
+        moved: dict[int, ChainState] = {}
+        for c, chain in enumerate(inst.chains):
+            st = states[c]
+            if progression_on and st.level + 1 < len(chain) and st.first_day is not None:
+                dwell = max(min_days, chain.levels[st.level].dwell_days or 0)
+                ready = st.count >= min_sessions and st.first_day + dwell <= days[0]
+                if ready and not any(d in no_new_days for d in days):
+                    moved[c] = replace(st, seen=set(st.seen))
+                    st.level, st.count, st.first_day = st.level + 1, 0, None
+
+        target = min(inst.week_target(w), cap)
+        candidates = sorted(
+            (d for d in days if d not in forbidden.days),
+            key=lambda d: (day_cost({e.kind for e in inst.days[d].events}), d),
+        )
+        chosen: list[int] = []
+        for d in candidates:
+            if len(chosen) >= target:
+                break
+            if d - last_session <= rest or any(abs(d - o) <= rest for o in chosen):
+                continue
+            chosen.append(d)
+        for d in sorted(chosen):
+            picked = _fill_session(inst, d, states, forbidden, no_new_days, max_minutes, max_ex)
+            if len(picked) < min_ex:
+                continue
+            sessions[d] = picked
+            last_session = d
+            for c, k in picked.items():
+                st = states[c]
+                st.count += 1
+                st.last_day = d
+                st.seen.add(k)
+                if st.first_day is None:
+                    st.first_day = d
+        # A level starts in a week that trains it; otherwise the move waits.
+        for c, before in moved.items():
+            if states[c].first_day is None:
+                states[c] = before
+        for c, st in enumerate(states):
+            week_levels[c][w] = st.level if st.first_day is not None or st.seen else -1
+    return GreedyPlan(sessions=sessions, week_levels=week_levels)
+
+
+def _fill_session(
+    inst: Instance,
+    day: int,
+    states: list[ChainState],
+    forbidden: Forbidden,
+    no_new_days: set[int],
+    max_minutes: int,
+    max_ex: int,
+) -> dict[int, int]:
+    next_key = inst.days[day + 1].key_session if day + 1 < inst.n_days else None
+    order = sorted(range(len(inst.chains)), key=lambda c: (states[c].last_day, c))
+    picked: dict[int, int] = {}
+    minutes = 0
+    for c in order:
+        if len(picked) >= max_ex:
+            break
+        k = states[c].level
+        exercise = inst.chains[c].levels[k]
+        if (day, c, k) in forbidden.choices:
+            continue
+        if day in no_new_days and k not in states[c].seen:
+            continue
+        if next_key is not None and exercise.heavy and exercise.lower_body:
+            continue
+        cost = inst.dose(day, exercise).minutes
+        if minutes + cost > max_minutes:
+            continue
+        picked[c] = k
+        minutes += cost
+    return picked

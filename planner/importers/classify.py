@@ -1,0 +1,257 @@
+"""Classify an imported event: sport, kind and race priority, from the words the athlete used.
+
+Everything here is a documented table: an ordered list of (pattern, result) rows, first match
+wins. Patterns are case-insensitive regular expressions with word boundaries, so "TT" matches
+"Club 10 TT" but not "attempt", and "run" does not match "brunch". CamelCase type names from
+exports ("VirtualRide", "WeightTraining") are split into words before matching.
+
+Order of evidence:
+
+1. sport: the export's type column (Strava "Activity Type", Garmin "Activity Type",
+   TrainingPeaks "WorkoutType", intervals.icu "type"), then the title, then the description;
+2. kind: the title, then the description (the description is only used when the title says
+   nothing, and rest words only count in titles: "3 min rest" in a description means nothing),
+   then duration (a ride of 3 h or more, or a run of 90 min or more, is long);
+3. priority (races only): a marker in the title, description or categories; a race without one
+   is a B race.
+
+An event with no sport and no training word (a work trip, the dentist) is kind `other`, sport
+`other`: it is on the calendar but is not training. Training with a sport but no intensity word
+("Morning Ride") is `easy`, upgraded to `long` by duration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from planner.domain import Kind, Priority, Sport
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# ----------------------------------------------------------------------------------- sport
+# Matched against the type column first, then the title, then the description.
+SPORT_TABLE: list[tuple[re.Pattern[str], Sport]] = [
+    # Strength first: "Strength for cyclists" is a gym session, not a ride.
+    (
+        _rx(r"\b(strength|weight ?training|weights|gym|lifting|crossfit|kettlebell)\b"),
+        Sport.strength,
+    ),
+    # Swims: pool, open water, Garmin's "Lap Swimming".
+    (_rx(r"\b(swim|swimming|pool|open water)\b"), Sport.swim),
+    # Running words before riding ones: "5k time trial" is a run, "TT" alone is a ride.
+    (
+        _rx(
+            r"\b(run|runs|running|jog|jogging|treadmill|trail run|parkrun|marathon|"
+            r"half marathon|[0-9]+ ?k (race|run)|5k|10k|fartlek|strides)\b"
+        ),
+        Sport.run,
+    ),
+    # Rides: Strava Ride/VirtualRide, Garmin Road/Indoor/Virtual Cycling, TrainingPeaks Bike.
+    (
+        _rx(
+            r"\b(ride|rides|riding|bike|biking|cycling|cycle|virtual ride|road cycling|"
+            r"indoor cycling|gravel|mtb|mountain bike|mountain biking|zwift|turbo|trainer|"
+            r"spin|velodrome|crit|criterium|gran ?fondo|sportive|cyclo ?sportive|tt|"
+            r"time trial|road race|hill ?climb|chaingang|chain gang|cyclocross|cx|ftp|watts|erg)\b"
+        ),
+        Sport.ride,
+    ),
+    # Multisport races default to the bike (the longest leg of a triathlon).
+    (_rx(r"\b(triathlon|ironman|70\.3|duathlon|brick)\b"), Sport.ride),
+]
+
+# ------------------------------------------------------------------------------------ kind
+# Matched against the title, then the description; first match wins.
+KIND_TABLE: list[tuple[re.Pattern[str], Kind]] = [
+    # Explicitly no training ("Christmas with family (no bike)"): not training at all.
+    (
+        _rx(
+            r"\b(no (bike|biking|cycling|riding|ride|run|running|training|swim|swimming|sport)|"
+            r"off the bike|not training)\b"
+        ),
+        Kind.other,
+    ),
+    # Race-pace and race-simulation sessions are hard training, not races.
+    (_rx(r"\b(race[ -]pace|race simulation|race sim|marathon pace|mp run)\b"), Kind.hard),
+    # The short sharpening spin the day before a race is light.
+    (_rx(r"\b(openers|pre[ -]race|race prep|post[ -]race)\b"), Kind.easy),
+    # Races: generic words, road and track formats, mass-participation rides and runs.
+    (
+        _rx(
+            r"\b(race|racing|crit|criterium|time trial|tt|gran ?fondo|sportive|"
+            r"cyclo ?sportive|marathon|half marathon|[0-9]+ ?k race|triathlon|ironman|70\.3|"
+            r"duathlon|hill ?climb|road race|cyclocross|competition)\b"
+        ),
+        Kind.race,
+    ),
+    # Rest: only a title counts (descriptions mention rest between intervals).
+    (_rx(r"\b(rest|rest day|day off|off day|no training)\b"), Kind.rest),
+    # Hard sessions: intervals and anything above threshold.
+    (
+        _rx(
+            r"\b(intervals?|vo2|vo2 ?max|threshold|tempo|sweet ?spot|track|hill repeats|"
+            r"hill reps|fartlek|anaerobic|sprints?|over[ -]?unders?|ftp test|ramp test|"
+            r"z[4-7]|zone [4-7]|[0-9]+ ?x ?[0-9]+)\b"
+        ),
+        Kind.hard,
+    ),
+    # Long sessions named as such.
+    (_rx(r"\b(long ride|long run|long)\b"), Kind.long),
+    # Easy sessions: recovery, zone 1-2, endurance pace.
+    (
+        _rx(
+            r"\b(recovery|easy|z[12]|zone [12]|endurance|shake ?out|spin|aerobic|"
+            r"coffee ride)\b"
+        ),
+        Kind.easy,
+    ),
+]
+
+# Rows of KIND_TABLE whose words only count in a title (see the rest row above).
+TITLE_ONLY_KINDS = {Kind.rest}
+
+# Type-column values that say the kind outright (TrainingPeaks "Day Off").
+TYPE_KIND_TABLE: list[tuple[re.Pattern[str], Kind]] = [
+    # TrainingPeaks day off.
+    (_rx(r"\b(day off|rest|off)\b"), Kind.rest),
+    # intervals.icu / Strava race flags exported as a type or category.
+    (_rx(r"\brace\b"), Kind.race),
+]
+
+# -------------------------------------------------------------------------------- priority
+# Markers in the title or description. The letter must be upper case in "A race", so the
+# English article in "not a race" is not a priority.
+PRIORITY_TABLE: list[re.Pattern[str]] = [
+    # "Gran Fondo (A)"
+    re.compile(r"\(\s*([ABC])\s*\)"),
+    # "[A] Nationals"
+    re.compile(r"\[\s*([ABC])\s*\]"),
+    # "A race", "A-race", "A-Race", "A_race"
+    re.compile(r"\b([ABC])[ _-]?(?:race|Race|RACE)\b"),
+    # "Priority A", "priority: b", "Prio C"
+    re.compile(r"\b(?:priority|prio)\s*[:=-]?\s*([ABCabc])\b", re.IGNORECASE),
+    # intervals.icu categories "RACE_A", "Race A"
+    re.compile(r"\b(?:race|Race|RACE)[ _-]?([ABC])\b"),
+]
+
+# A CATEGORIES value (iCal) or priority column (CSV) may be just the letter.
+_BARE_LETTER = re.compile(r"^\s*([ABCabc])\s*$")
+
+# Duration thresholds that make an easy session long.
+LONG_RIDE_MIN = 180
+LONG_RUN_MIN = 90
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SEPARATORS = re.compile(r"[_/]+")
+
+
+def normalise(text: str | None) -> str:
+    """Split CamelCase and separators into words: 'VirtualRide' -> 'Virtual Ride'."""
+    if not text:
+        return ""
+    return _SEPARATORS.sub(" ", _CAMEL.sub(" ", text))
+
+
+def _first(table: Iterable[tuple[re.Pattern[str], object]], text: str) -> object | None:
+    if not text:
+        return None
+    for pattern, result in table:
+        if pattern.search(text):
+            return result
+    return None
+
+
+def sport_of(type_text: str = "", title: str = "", description: str = "") -> Sport | None:
+    """The sport named by the type column, else the title, else the description; None if none."""
+    return _sport_and_origin(type_text, title, description)[0]
+
+
+def _sport_and_origin(type_text: str, title: str, description: str) -> tuple[Sport | None, str]:
+    texts = (
+        ("type", normalise(type_text)),
+        ("title", normalise(title)),
+        ("description", description),
+    )
+    for origin, text in texts:
+        found = _first(SPORT_TABLE, text)
+        if found is not None:
+            return found, origin  # type: ignore[return-value]
+    return None, ""
+
+
+def kind_of(title: str = "", description: str = "", type_text: str = "") -> Kind | None:
+    """The kind named by the type column, else the title, else the description; None if none."""
+    found = _first(TYPE_KIND_TABLE, normalise(type_text))
+    if found is not None:
+        return found  # type: ignore[return-value]
+    found = _first(KIND_TABLE, normalise(title))
+    if found is not None:
+        return found  # type: ignore[return-value]
+    rows = [(p, k) for p, k in KIND_TABLE if k not in TITLE_ONLY_KINDS]
+    return _first(rows, description)  # type: ignore[return-value]
+
+
+def priority_of(*texts: str) -> Priority | None:
+    """The first race-priority marker found in the texts (title, description, categories)."""
+    for text in texts:
+        if not text:
+            continue
+        for pattern in PRIORITY_TABLE:
+            match = pattern.search(text)
+            if match:
+                return Priority(match.group(1).upper())
+    return None
+
+
+def priority_value(value: str) -> Priority | None:
+    """A priority given on its own (CSV column, iCal category): 'A', 'b', 'A-Race', 'RACE_C'."""
+    match = _BARE_LETTER.match(value)
+    if match:
+        return Priority(match.group(1).upper())
+    return priority_of(value)
+
+
+def classify(
+    title: str = "",
+    description: str = "",
+    type_text: str = "",
+    categories: Iterable[str] = (),
+    duration_min: int | None = None,
+) -> tuple[Sport, Kind, Priority | None]:
+    """Sport, kind and priority of one event; priority is set only on races (B by default)."""
+    cats = [c for c in categories if c and c.strip()]
+    cat_text = " ".join(cats)
+    sport, origin = _sport_and_origin(type_text, title, description)
+    if sport is None:
+        sport, origin = sport_of(cat_text), "type"
+    kind = kind_of(title, description, type_text)
+    if kind is None and cats:
+        kind = kind_of(cat_text)
+    if kind in (Kind.other, Kind.rest) and origin != "type":
+        # A rest day or a day without training has no sport, unless the export's type says so.
+        return Sport.other, kind, None
+    if kind is None:
+        if sport is None or origin == "description":
+            # No training word, and a sport only mentioned in passing ("hotel gym only").
+            return Sport.other, Kind.other, None
+        kind = Kind.easy
+    if (
+        kind == Kind.easy
+        and duration_min is not None
+        and (
+            (sport == Sport.ride and duration_min >= LONG_RIDE_MIN)
+            or (sport == Sport.run and duration_min >= LONG_RUN_MIN)
+        )
+    ):
+        kind = Kind.long
+    priority: Priority | None = None
+    if kind == Kind.race:
+        priority = priority_of(title, description)
+        for cat in cats:
+            priority = priority or priority_value(cat)
+        priority = priority or Priority.B
+    return sport or Sport.other, kind, priority

@@ -1,0 +1,576 @@
+"""iCalendar (.ics) import: icalendar parses, recurring-ical-events expands, we classify.
+
+Decisions, so the planner can rely on them:
+
+- Recurrences (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded over the window
+  only; an RRULE without an end is therefore bounded by the window.
+- Time zones: a TZID time keeps its zone; a UTC time ("Z") is converted to the athlete's timezone
+  if given, else to the calendar's (X-WR-TIMEZONE, or the most common TZID); a floating time (no
+  zone) gets that same timezone attached, and stays naive only when no timezone is known at all.
+  `Event.date` is the local date of the start in that zone.
+- All-day events have `start`/`end` None; one spanning several days becomes one event per day
+  (up to `MAX_ALL_DAY_SPAN_DAYS`). A timed event belongs to the day it starts.
+- `Calendar.timezone` is X-WR-TIMEZONE when present and valid, else the most common TZID of the
+  events (UTC and floating times declare nothing).
+- Problems with one VEVENT are reported in `skipped` with `where="UID x"` (or `"line N"` when
+  it has no UID) and the rest of the calendar is imported: no DTSTART, unreadable dates or rules,
+  years outside MIN_YEAR-MAX_YEAR, a runaway RRULE, STATUS:CANCELLED occurrences, exact
+  duplicates. A DTEND before DTSTART is repaired (the end is dropped) and reported.
+- Two VEVENTs with the same UID and RECURRENCE-ID: identical ones are reported as duplicates;
+  versions of the same event (same start, or recurring) keep the highest SEQUENCE, as RFC 5545
+  says; different one-off events that merely share a UID (a buggy exporter) are both kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+
+from planner.domain import Calendar, Event, Kind, Skipped, Source
+from planner.errors import CalendarError
+from planner.importers import classify
+from planner.importers.limits import (
+    DEFAULT_WINDOW_DAYS,
+    MAX_ALL_DAY_SPAN_DAYS,
+    MAX_EVENTS,
+    MAX_OCCURRENCES_PER_SERIES,
+    MAX_YEAR,
+    MIN_YEAR,
+)
+
+log = logging.getLogger(__name__)
+
+FORMAT = "ics"
+_CHECKED_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+# Seconds per RRULE frequency unit, for the runaway-rule estimate.
+_FREQ_SECONDS = {
+    "SECONDLY": 1,
+    "MINUTELY": 60,
+    "HOURLY": 3600,
+    "DAILY": 86400,
+    "WEEKLY": 7 * 86400,
+    "MONTHLY": 28 * 86400,
+    "YEARLY": 365 * 86400,
+}
+_SYNTHETIC_UID = "@planner-import"
+# Properties RFC 5545 allows once per VEVENT; a repeated one keeps its first value.
+_SINGLE_VALUED = (
+    "UID",
+    "DTSTART",
+    "DTEND",
+    "DURATION",
+    "RECURRENCE-ID",
+    "SUMMARY",
+    "DESCRIPTION",
+    "STATUS",
+    "SEQUENCE",
+)
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ValueError, KeyError, OSError):
+        return None
+
+
+def _tz_name(value: Any) -> str | None:
+    tzinfo = getattr(value, "tzinfo", None)
+    if tzinfo is None:
+        return None
+    key = getattr(tzinfo, "key", None) or getattr(tzinfo, "zone", None)
+    if key and key.upper() not in ("UTC", "ETC/UTC", "Z"):
+        return str(key)
+    return None
+
+
+def _text(component: icalendar.Component, name: str) -> str:
+    value = component.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value).strip()
+
+
+def _categories(component: icalendar.Component) -> list[str]:
+    raw = component.get("CATEGORIES")
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else [raw]
+    result: list[str] = []
+    for item in items:
+        cats = getattr(item, "cats", None)
+        if cats is not None:
+            result.extend(str(c) for c in cats)
+        else:
+            result.extend(part.strip() for part in str(item).split(","))
+    return [c for c in result if c]
+
+
+def _vevent_lines(text: str) -> list[int]:
+    """1-based line numbers of every BEGIN:VEVENT, in document order."""
+    return [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip().upper() == "BEGIN:VEVENT"
+    ]
+
+
+def _parse(text: str, where: str) -> icalendar.Calendar:
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError...
+        raise CalendarError(
+            f"the iCalendar data cannot be read ({str(exc)[:200]})",
+            where=where,
+            hint="export the calendar again, or check that the file is a complete .ics file "
+            "from BEGIN:VCALENDAR to END:VCALENDAR",
+        ) from exc
+    calendars = [c for c in calendars if c.name == "VCALENDAR"]
+    if not calendars:
+        raise CalendarError(
+            "the file has no VCALENDAR",
+            where=where,
+            hint="the file must start with BEGIN:VCALENDAR",
+        )
+    first = calendars[0]
+    for extra in calendars[1:]:  # several calendars glued together: merge them
+        first.subcomponents.extend(extra.subcomponents)
+    return first
+
+
+def _estimate(rule: Any, start: dt.datetime, span: tuple[dt.datetime, dt.datetime]) -> float:
+    """Upper-bound estimate of how many occurrences an RRULE yields inside the span."""
+    freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+    interval = max(1, int((rule.get("INTERVAL") or [1])[0]))
+    first = max(start, span[0])
+    last = span[1]
+    until = (rule.get("UNTIL") or [None])[0]
+    if until is not None:
+        until_dt = (
+            until if isinstance(until, dt.datetime) else dt.datetime.combine(until, dt.time.max)
+        )
+        last = min(last, until_dt.replace(tzinfo=None))
+    seconds = max(0.0, (last - first).total_seconds())
+    periods = seconds / (_FREQ_SECONDS.get(freq, 86400) * interval) + 1
+    multiplier = 1
+    for by in ("BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS"):
+        multiplier *= max(1, len(rule.get(by) or []))
+    if freq in ("WEEKLY", "MONTHLY", "YEARLY"):
+        multiplier *= max(1, len(rule.get("BYDAY") or []))
+    if freq in ("MONTHLY", "YEARLY"):
+        multiplier *= max(1, len(rule.get("BYMONTHDAY") or []))
+    if freq == "YEARLY":
+        multiplier *= max(
+            1,
+            len(rule.get("BYMONTH") or []),
+            len(rule.get("BYYEARDAY") or []),
+            len(rule.get("BYWEEKNO") or []) * 7,
+        )
+    estimate = periods * multiplier
+    count = (rule.get("COUNT") or [None])[0]
+    if count is not None:
+        estimate = min(estimate, int(count))
+    return estimate
+
+
+class _Importer:
+    def __init__(self, text: str, where: str, tz: ZoneInfo | None) -> None:
+        self.text = text
+        self.where = where
+        self.user_tz = tz
+        self.skipped: list[Skipped] = []
+        self._texts: dict[int, tuple[str, str, tuple[str, ...], bool, Source]] = {}
+        self._classified: dict[tuple[str, str, tuple[str, ...], int | None], Any] = {}
+
+    def skip(self, where: str, reason: str) -> None:
+        self.skipped.append(Skipped(where=where, reason=reason))
+
+    # ------------------------------------------------------------------------------ run
+    def run(self, start: dt.date | None, end: dt.date | None) -> Calendar:
+        cal = _parse(self.text, self.where)
+        name = _text(cal, "X-WR-CALNAME") or None
+        declared = _text(cal, "X-WR-TIMEZONE")
+        try:
+            cal = x_wr_timezone.to_standard(cal)
+        except Exception as exc:  # an unknown X-WR-TIMEZONE: keep the times as written
+            log.info("X-WR-TIMEZONE %r not applied: %s", declared, exc)
+        lines = _vevent_lines(self.text)
+        events = [c for c in cal.subcomponents if c.name == "VEVENT"]
+        self.where_of: dict[int, str] = {}
+        for i, component in enumerate(events):
+            uid = _text(component, "UID")
+            line = lines[i] if i < len(lines) else None
+            self.where_of[id(component)] = (
+                f"UID {uid}" if uid else (f"line {line}" if line else f"VEVENT {i + 1}")
+            )
+        valid = self._validate(events)
+        valid = self._deduplicate(valid)
+        cal_zone = _zone(declared)
+        common = Counter(
+            n for c in valid if (n := _tz_name(c.get("DTSTART").dt)) and _zone(n)
+        ).most_common(1)
+        timezone = cal_zone.key if cal_zone else (common[0][0] if common else None)
+        self.zone = self.user_tz or _zone(timezone)
+        window = self._window(valid, start, end)
+        keep = {id(c) for c in valid}
+        cal.subcomponents = [c for c in cal.subcomponents if c.name != "VEVENT" or id(c) in keep]
+        result = self._expand(cal, valid, window)
+        result = [e for e in result if window[0] <= e.date <= window[1]]
+        if len(result) > MAX_EVENTS:
+            raise CalendarError(
+                f"the calendar has {len(result):,} events between {window[0]} and "
+                f"{window[1]}, more than the limit of {MAX_EVENTS:,}",
+                where=self.where,
+                hint="import a shorter date range (start/end)",
+            )
+        if start is None and end is None:
+            later = sum(
+                1
+                for c in valid
+                if "RRULE" not in c and "RDATE" not in c and _day(c, "DTSTART") > window[1]
+            )
+            if later:
+                self.skip(
+                    "calendar",
+                    f"{later} event(s) after {window[1]} are outside the default window of "
+                    f"{DEFAULT_WINDOW_DAYS} days from the first event; give an end date to "
+                    "include them",
+                )
+        return Calendar(
+            format=FORMAT, events=result, skipped=self.skipped, timezone=timezone, name=name
+        )
+
+    # ------------------------------------------------------------------------- checks
+    def _validate(self, events: list[icalendar.Component]) -> list[icalendar.Component]:
+        valid = []
+        for component in events:
+            where = self.where_of[id(component)]
+            for prop in _SINGLE_VALUED:
+                value = component.get(prop)
+                if isinstance(value, list):
+                    component[prop] = value[0]
+                    self.skip(where, f"{prop} appears {len(value)} times; the first was used")
+            errors = [e for e in getattr(component, "errors", []) if e[0] in _CHECKED_PROPERTIES]
+            if errors:
+                prop, message = errors[0]
+                self.skip(where, f"{prop} cannot be read ({message}); fix or remove it")
+                continue
+            if "DTSTART" not in component:
+                self.skip(where, "the event has no DTSTART (start date); add one")
+                continue
+            try:
+                start = component.get("DTSTART").dt
+                end_prop = component.get("DTEND")
+                end = end_prop.dt if end_prop is not None else None
+            except Exception as exc:
+                self.skip(where, f"the dates cannot be read ({exc}); fix DTSTART/DTEND")
+                continue
+            if not isinstance(start, dt.date) or not MIN_YEAR <= start.year <= MAX_YEAR:
+                year = getattr(start, "year", "?")
+                self.skip(
+                    where,
+                    f"DTSTART is in the year {year}, outside {MIN_YEAR}-{MAX_YEAR}; fix the date",
+                )
+                continue
+            if end is not None and isinstance(end, dt.date) and _before(end, start):
+                del component["DTEND"]
+                self.skip(
+                    where,
+                    f"DTEND {end} is before DTSTART {start}: imported without an "
+                    "end time; fix DTEND",
+                )
+            if (
+                end is not None
+                and not (isinstance(end, dt.date) and MIN_YEAR <= end.year <= MAX_YEAR)
+                and "DTEND" in component
+            ):
+                del component["DTEND"]
+            if "RRULE" in component:
+                rules = component.get("RRULE")
+                rules = rules if isinstance(rules, list) else [rules]
+                if len(rules) > 1:
+                    self.skip(where, "the event has several RRULEs; only the first is used")
+                    component["RRULE"] = rules[0]
+            valid.append(component)
+        return valid
+
+    def _deduplicate(self, events: list[icalendar.Component]) -> list[icalendar.Component]:
+        groups: dict[tuple[str, str], list[icalendar.Component]] = {}
+        for index, component in enumerate(events):
+            uid = _text(component, "UID")
+            if not uid:
+                uid = f"line-{index}{_SYNTHETIC_UID}"
+                component["UID"] = uid
+            rid = component.get("RECURRENCE-ID")
+            key = (uid, rid.to_ical().decode() if rid is not None else "")
+            groups.setdefault(key, []).append(component)
+        drop: set[int] = set()
+        for (uid, _rid), group in groups.items():
+            if len(group) == 1:
+                continue
+            seen: list[bytes] = []
+            distinct: list[icalendar.Component] = []
+            for component in group:
+                raw = component.to_ical()
+                if raw in seen:
+                    drop.add(id(component))
+                    self.skip(
+                        self.where_of[id(component)],
+                        "exact duplicate of an earlier event with the same UID; ignored",
+                    )
+                    continue
+                seen.append(raw)
+                distinct.append(component)
+            recurring = any("RRULE" in c or "RDATE" in c for c in distinct)
+            starts = {c.get("DTSTART").to_ical() for c in distinct}
+            if recurring or len(starts) < len(distinct):
+                continue  # versions of one event: recurring-ical-events keeps the top SEQUENCE
+            for n, component in enumerate(distinct[1:], start=2):
+                component["UID"] = f"{uid}#{n}"  # distinct one-off events sharing a UID
+        return [c for c in events if id(c) not in drop]
+
+    def _window(
+        self, events: list[icalendar.Component], start: dt.date | None, end: dt.date | None
+    ) -> tuple[dt.date, dt.date]:
+        span = dt.timedelta(days=DEFAULT_WINDOW_DAYS)
+        if start is None and end is not None:
+            start = end - span
+        if start is None:
+            days = [_day(c, "DTSTART") for c in events]
+            start = min(days) if days else dt.date.today()
+        if end is None:
+            end = start + span
+        return start, end
+
+    # ------------------------------------------------------------------------ expand
+    def _expand(
+        self,
+        cal: icalendar.Calendar,
+        events: list[icalendar.Component],
+        window: tuple[dt.date, dt.date],
+    ) -> list[Event]:
+        span = (
+            dt.datetime.combine(window[0] - dt.timedelta(days=1), dt.time()),
+            dt.datetime.combine(window[1] + dt.timedelta(days=2), dt.time()),
+        )
+        by_uid: dict[str, icalendar.Component] = {}
+        for component in events:
+            uid = _text(component, "UID")
+            if "RECURRENCE-ID" not in component or uid not in by_uid:
+                by_uid[uid] = component
+        runaway: set[str] = set()
+        for uid, component in by_uid.items():
+            rule = component.get("RRULE")
+            if rule is None:
+                continue
+            start = component.get("DTSTART").dt
+            start_dt = (
+                start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
+            ).replace(tzinfo=None)
+            estimate = _estimate(rule, start_dt, span)
+            if estimate > MAX_OCCURRENCES_PER_SERIES:
+                runaway.add(uid)
+                self._skip_runaway(component, f"about {int(estimate):,}")
+        if runaway:
+            cal.subcomponents = [
+                c for c in cal.subcomponents if c.name != "VEVENT" or _text(c, "UID") not in runaway
+            ]
+        try:
+            query = recurring_ical_events.of(cal, skip_bad_series=True)
+        except Exception as exc:
+            raise CalendarError(
+                f"the recurrences cannot be expanded ({str(exc)[:200]})",
+                where=self.where,
+                hint="check the RRULE, RDATE and EXDATE lines, or export the calendar again",
+            ) from exc
+        expanded_uids: set[str] = set()
+        result: list[Event] = []
+        for series in query.series:
+            uid = str(getattr(series, "uid", ""))
+            expanded_uids.add(uid)
+            occurrences = []
+            try:
+                for occurrence in series.between(*span):
+                    occurrences.append(occurrence)
+                    if len(occurrences) > MAX_OCCURRENCES_PER_SERIES:
+                        break
+            except Exception as exc:
+                self.skip(
+                    self._where_uid(uid, by_uid),
+                    f"the recurrence cannot be expanded ({str(exc)[:120]}); "
+                    "fix the RRULE/RDATE/EXDATE",
+                )
+                continue
+            if len(occurrences) > MAX_OCCURRENCES_PER_SERIES:
+                component = by_uid.get(uid)
+                if component is not None:
+                    self._skip_runaway(component, f"more than {MAX_OCCURRENCES_PER_SERIES:,}")
+                continue
+            for occurrence in occurrences:
+                result.extend(self._events(occurrence, by_uid))
+                if len(result) > MAX_EVENTS * 2:
+                    raise CalendarError(
+                        f"the calendar has more than {MAX_EVENTS:,} events in the window "
+                        f"{window[0]} to {window[1]}",
+                        where=self.where,
+                        hint="import a shorter date range (start/end)",
+                    )
+        for uid in by_uid:
+            if uid not in expanded_uids and uid not in runaway:
+                self.skip(
+                    self._where_uid(uid, by_uid),
+                    "the event's dates or recurrence rule are invalid; fix or remove it",
+                )
+        return result
+
+    def _where_uid(self, uid: str, by_uid: dict[str, icalendar.Component]) -> str:
+        component = by_uid.get(uid)
+        return self.where_of.get(id(component), f"UID {uid}")
+
+    def _skip_runaway(self, component: icalendar.Component, how_many: str) -> None:
+        rule = component.get("RRULE")
+        text = rule.to_ical().decode() if rule is not None else "?"
+        self.skip(
+            self.where_of[id(component)],
+            f"RRULE {text} repeats {how_many} times in the window, over the limit of "
+            f"{MAX_OCCURRENCES_PER_SERIES:,} per series; the series was left out: check FREQ "
+            "and INTERVAL",
+        )
+
+    def _events(self, occurrence: Any, by_uid: dict[str, icalendar.Component]) -> list[Event]:
+        component = _source_component(occurrence)
+        key = id(component)
+        texts = self._texts.get(key)
+        if texts is None:
+            uid = _text(component, "UID")
+            master = by_uid.get(uid)
+            where = self.where_of.get(id(master), f"UID {uid}")
+            texts = (
+                _text(component, "SUMMARY"),
+                _text(component, "DESCRIPTION"),
+                tuple(_categories(component)),
+                _text(component, "STATUS").upper() == "CANCELLED",
+                Source(format=FORMAT, where=where),
+            )
+            self._texts[key] = texts
+        title, description, categories, cancelled, source = texts
+        where = source.where
+        start, end = occurrence.start, occurrence.end
+        if cancelled:
+            day = start if not isinstance(start, dt.datetime) else start.date()
+            self.skip(where, f"the occurrence on {day} is cancelled (STATUS:CANCELLED)")
+            return []
+        if not isinstance(start, dt.datetime):
+            days = 1
+            if isinstance(end, dt.date) and not isinstance(end, dt.datetime):
+                days = max(1, (end - start).days)
+            if days > MAX_ALL_DAY_SPAN_DAYS:
+                self.skip(
+                    where,
+                    f"the all-day event spans {days} days; only the first "
+                    f"{MAX_ALL_DAY_SPAN_DAYS} were imported",
+                )
+                days = MAX_ALL_DAY_SPAN_DAYS
+            sport, kind, priority = self._classify(title, description, categories, None)
+            return [
+                Event(
+                    date=start + dt.timedelta(days=n),
+                    title=title,
+                    description=description,
+                    sport=sport,
+                    kind=kind,
+                    priority=priority,
+                    source=source,
+                )
+                for n in range(days)
+            ]
+        start = self._localise(start)
+        end = self._localise(end) if isinstance(end, dt.datetime) else None
+        duration = None
+        if end is not None and end > start:
+            duration = round((end - start).total_seconds() / 60)
+        else:
+            end = None
+        sport, kind, priority = self._classify(title, description, categories, duration)
+        return [
+            Event(
+                date=start.date(),
+                start=start,
+                end=end,
+                title=title,
+                description=description,
+                sport=sport,
+                kind=kind,
+                priority=priority if kind == Kind.race else None,
+                duration_min=duration,
+                source=source,
+            )
+        ]
+
+    def _classify(
+        self, title: str, description: str, categories: tuple[str, ...], duration: int | None
+    ) -> tuple[Any, Kind, Any]:
+        key = (title, description, categories, duration)
+        found = self._classified.get(key)
+        if found is None:
+            found = classify.classify(title, description, "", categories, duration)
+            self._classified[key] = found
+        return found
+
+    def _localise(self, moment: dt.datetime) -> dt.datetime:
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=self.zone) if self.zone else moment
+        if (
+            self.zone is not None
+            and moment.utcoffset() == dt.timedelta(0)
+            and (_tz_name(moment) is None)
+        ):
+            return moment.astimezone(self.zone)
+        return moment
+
+
+def _source_component(occurrence: Any) -> icalendar.Component:
+    """The VEVENT an occurrence comes from (its own properties, before start/end are moved)."""
+    adapter = getattr(occurrence, "_adapter", None)
+    component = getattr(adapter, "_component", None)
+    if isinstance(component, icalendar.Component):
+        return component
+    return occurrence.as_component(False)
+
+
+def _day(component: icalendar.Component, name: str) -> dt.date:
+    value = component.get(name).dt
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _before(end: dt.date, start: dt.date) -> bool:
+    if isinstance(end, dt.datetime) != isinstance(start, dt.datetime):
+        end_day = end.date() if isinstance(end, dt.datetime) else end
+        start_day = start.date() if isinstance(start, dt.datetime) else start
+        return end_day < start_day
+    if isinstance(end, dt.datetime) and (end.tzinfo is None) != (start.tzinfo is None):
+        return end.replace(tzinfo=None) < start.replace(tzinfo=None)
+    return end < start
+
+
+def read_ics(
+    text: str,
+    *,
+    where: str,
+    tz: ZoneInfo | None,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> Calendar:
+    """Import an iCalendar text over [start, end] (see the module docstring for the rules)."""
+    return _Importer(text, where, tz).run(start, end)

@@ -1,0 +1,187 @@
+"""Calendar in: an uploaded .ics/.csv or the demo season, and the athlete's review edits.
+
+`calendar_from_upload` is the one door for uploaded bytes, so tests can call it directly. Edits
+from the review table are applied with `apply_edits`, which keeps every event valid (a priority
+makes an event a race; a race turned into something else loses its priority).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from planner.domain import Calendar, Event, Kind, Priority, Sport
+from planner.errors import CalendarError
+from planner.importers import load_demo, read_calendar
+from planner.ui import state
+from planner.ui.text import md_escape
+
+UPLOAD_TYPES = ["ics", "ical", "csv", "tsv", "txt"]
+EDITABLE = ["sport", "kind", "priority"]
+FORMAT_NAMES = {"ics": "iCalendar (.ics)"}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _parse_upload(data: bytes, filename: str) -> str:
+    return read_calendar(data, filename).model_dump_json()
+
+
+def calendar_from_upload(data: bytes, filename: str) -> Calendar:
+    """Import uploaded bytes (cached on the bytes); raises CalendarError with a readable message."""
+    return Calendar.model_validate_json(_parse_upload(bytes(data), filename))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _demo_json(start: dt.date) -> str:
+    return load_demo(start).model_dump_json()
+
+
+def demo_calendar(start: dt.date) -> Calendar:
+    """The built-in demo season, its first Monday moved to `start`."""
+    return Calendar.model_validate_json(_demo_json(start))
+
+
+def format_label(fmt: str) -> str:
+    return FORMAT_NAMES.get(fmt, fmt.replace("-", " "))
+
+
+def events_frame(calendar: Calendar) -> pd.DataFrame:
+    """The review table: one row per event, the editable columns as plain strings."""
+    rows = [
+        {
+            "date": e.date,
+            "title": e.title,
+            "sport": e.sport.value,
+            "kind": e.kind.value,
+            "priority": e.priority.value if e.priority else None,
+            "minutes": e.duration_min,
+        }
+        for e in calendar.events
+    ]
+    columns = ["date", "title", "sport", "kind", "priority", "minutes"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _clean(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def apply_edits(calendar: Calendar, edited: pd.DataFrame) -> Calendar:
+    """The calendar with the review table's sport/kind/priority values applied row by row."""
+    events: list[Event] = []
+    for index, event in enumerate(calendar.events):
+        if index >= len(edited):
+            events.append(event)
+            continue
+        row = edited.iloc[index]
+        sport = Sport(_clean(row["sport"]) or event.sport.value)
+        kind = Kind(_clean(row["kind"]) or event.kind.value)
+        priority_text = _clean(row["priority"])
+        priority = Priority(priority_text) if priority_text else None
+        if kind != event.kind and kind != Kind.race:
+            priority = None  # the athlete demoted a race: its priority goes with it
+        elif priority is not None:
+            kind = Kind.race  # giving a priority promotes the event to a race
+        if (sport, kind, priority) == (event.sport, event.kind, event.priority):
+            events.append(event)
+            continue
+        events.append(
+            Event.model_validate(
+                {**event.model_dump(), "sport": sport, "kind": kind, "priority": priority}
+            )
+        )
+    return calendar.model_copy(update={"events": events})
+
+
+def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
+    """Draw the 'Calendar in' section; return the calendar (None on error) and its identity."""
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        upload = st.file_uploader(
+            "Upload your training calendar (.ics or a .csv export)",
+            type=UPLOAD_TYPES,
+            key=state.UPLOAD,
+            help="iCalendar from Google/Apple/Outlook, or CSV from TrainingPeaks, Strava, "
+            "Garmin or intervals.icu. Without a file the built-in demo season is used.",
+        )
+    calendar: Calendar | None
+    if upload is None:
+        calendar = demo_calendar(start)
+        identity = "demo"
+        source_text = "Demo season: a road cyclist's winter and spring, moved to your start date."
+    else:
+        data = upload.getvalue()
+        identity = "upload:" + hashlib.sha256(data + upload.name.encode()).hexdigest()[:16]
+        source_text = f"Your file: {md_escape(upload.name)}"
+        try:
+            calendar = calendar_from_upload(data, upload.name)
+        except CalendarError as exc:
+            with right:
+                st.error(
+                    f"Could not read this calendar. {md_escape(str(exc))}",
+                    icon=":material/description:",
+                )
+            return None, identity
+    with right:
+        st.caption(source_text)
+        st.markdown(f"Format: :blue-badge[{format_label(calendar.format)}]")
+        events_col, races_col, skipped_col = st.columns(3)
+        events_col.metric("Events read", len(calendar.events))
+        races_col.metric("Races", len(calendar.races()))
+        skipped_col.metric("Skipped", len(calendar.skipped))
+        if calendar.skipped:
+            st.warning(
+                f"{len(calendar.skipped)} row(s) skipped — see why below.",
+                icon=":material/warning:",
+            )
+    if calendar.skipped:
+        with st.expander(f"Skipped rows ({len(calendar.skipped)})"):
+            skipped = [s.model_dump() for s in calendar.skipped]
+            st.dataframe(
+                pd.DataFrame(skipped, columns=["where", "reason"]),
+                hide_index=True,
+                width="stretch",
+            )
+    return calendar, identity
+
+
+def review_editor(calendar: Calendar, identity: str) -> Calendar:
+    """The review table: fix an event's sport, kind or priority; returns the edited calendar."""
+    if st.session_state.get(state.CALENDAR_ID) != identity:
+        # A different calendar: edits to the old one's rows mean nothing here.
+        st.session_state.pop(state.EDITOR, None)
+        st.session_state[state.CALENDAR_ID] = identity
+    st.caption(
+        "Fix what the importer guessed: set a race's priority (A = season goal), or mark a ride "
+        "as hard, long or easy. Giving an event a priority makes it a race. Edits re-plan."
+    )
+    edited = st.data_editor(
+        events_frame(calendar),
+        key=state.EDITOR,
+        hide_index=True,
+        width="stretch",
+        height=420,
+        disabled=["date", "title", "minutes"],
+        column_config={
+            "date": st.column_config.DateColumn("Date", format="ddd D MMM YYYY"),
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "sport": st.column_config.SelectboxColumn(
+                "Sport", options=[s.value for s in Sport], required=True
+            ),
+            "kind": st.column_config.SelectboxColumn(
+                "Kind", options=[k.value for k in Kind], required=True
+            ),
+            "priority": st.column_config.SelectboxColumn(
+                "Priority", options=[p.value for p in Priority], help="Races only: A, B or C."
+            ),
+            "minutes": st.column_config.NumberColumn("Minutes"),
+        },
+    )
+    return apply_edits(calendar, edited)

@@ -1,0 +1,363 @@
+"""Altair charts of a plan: the month grid (weeks x weekdays) and the season overview.
+
+Both are built from plain data frames (`day_frame`, `week_frame`) so the numbers can be tested
+without drawing anything. Charts stretch to the container, so they work on a laptop and a phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+
+from planner.domain import Kind
+from planner.plan import PhaseName, Plan
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+PHASE_COLOURS = {
+    PhaseName.general.value: "#e7e5e4",
+    PhaseName.base.value: "#dbeafe",
+    PhaseName.build.value: "#dcfce7",
+    PhaseName.peak.value: "#fef3c7",
+    PhaseName.taper.value: "#fce7f3",
+    PhaseName.transition.value: "#ede9fe",
+}
+KIND_COLOURS = {
+    Kind.race.value: "#dc2626",
+    Kind.hard.value: "#f97316",
+    Kind.long.value: "#9333ea",
+    Kind.easy.value: "#65a30d",
+    Kind.rest.value: "#94a3b8",
+    Kind.other.value: "#cbd5e1",
+}
+LOAD_COLOURS = {
+    "heavy": "#134e4a",
+    "moderate": "#0f766e",
+    "light": "#2dd4bf",
+    "mobility": "#99f6e4",
+}
+KIND_ORDER = [k.value for k in (Kind.race, Kind.hard, Kind.long, Kind.easy, Kind.rest, Kind.other)]
+ROW_PX = 40  # height of one week row in the month grid
+NO_STRENGTH = "none"
+
+
+def _days(plan: Plan) -> list[dt.date]:
+    return [plan.start + dt.timedelta(days=i) for i in range((plan.end - plan.start).days + 1)]
+
+
+def _phase_by_day(plan: Plan) -> dict[dt.date, tuple[str, str]]:
+    by_day: dict[dt.date, tuple[str, str]] = {}
+    for band in plan.phases:
+        day = band.start
+        while day <= band.end:
+            by_day[day] = (band.name.value, band.goal)
+            day += dt.timedelta(days=1)
+    return by_day
+
+
+def week_label(monday: dt.date, deload: bool) -> str:
+    return monday.strftime("%d %b").lstrip("0") + (" · deload" if deload else "")
+
+
+def day_frame(plan: Plan, selected: dt.date | None = None) -> pd.DataFrame:
+    """One row per day of the horizon: phase, endurance events, strength session."""
+    phases = _phase_by_day(plan)
+    sessions = {s.date: s for s in plan.sessions}
+    events: dict[dt.date, list] = {}
+    for event in plan.events:
+        events.setdefault(event.date, []).append(event)
+    deload_weeks = {s.date - dt.timedelta(days=s.date.weekday()) for s in plan.sessions if s.deload}
+    rows = []
+    for day in _days(plan):
+        monday = day - dt.timedelta(days=day.weekday())
+        phase, goal = phases.get(day, (PhaseName.general.value, ""))
+        todays = events.get(day, [])
+        main = min(todays, key=lambda e: KIND_ORDER.index(e.kind.value), default=None)
+        race = next((e for e in todays if e.kind == Kind.race), None)
+        session = sessions.get(day)
+        first_of_month = day.day == 1 or day == plan.start
+        rows.append(
+            {
+                "date": day.isoformat(),
+                "day_label": day.strftime("%d %b").lstrip("0") if first_of_month else str(day.day),
+                "weekday": WEEKDAYS[day.weekday()],
+                "week": week_label(monday, monday in deload_weeks),
+                "week_start": monday.isoformat(),
+                "phase": phase,
+                "goal": goal,
+                "kind": main.kind.value if main else None,
+                "priority": race.priority.value if race and race.priority else None,
+                "training": "; ".join(f"{e.title} ({e.kind.value})" for e in todays) or "—",
+                "load": session.load.value if session else NO_STRENGTH,
+                "strength": (
+                    f"{session.load.value}, {session.minutes} min, "
+                    f"{len(session.exercises)} exercises" + (" (deload)" if session.deload else "")
+                    if session
+                    else "—"
+                ),
+                "selected": day == selected,
+                "pretty_date": day.strftime("%a %d %b %Y"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def month_grid(plan: Plan, selected: dt.date | None = None) -> alt.LayerChart:
+    """Weeks as rows, weekdays as columns; phase as the cell colour, training and strength dots.
+
+    Positions are plain numbers (column = weekday index, row = week index) so the day number and
+    the two markers sit at fixed places inside each cell at any chart width.
+    """
+    frame = day_frame(plan, selected)
+    week_order = list(dict.fromkeys(frame.sort_values("week_start")["week"]))
+    frame["col"] = frame["weekday"].map(WEEKDAYS.index)
+    frame["row"] = frame["week"].map(week_order.index)
+    frame = frame.assign(
+        x0=frame["col"] + 0.04,
+        x1=frame["col"] + 0.96,
+        y0=frame["row"] + 0.05,
+        y1=frame["row"] + 0.95,
+        x_training=frame["col"] + 0.34,
+        x_strength=frame["col"] + 0.66,
+        y_number=frame["row"] + 0.27,
+        y_marker=frame["row"] + 0.64,
+    )
+    n_weeks = len(week_order)
+    x_scale = alt.Scale(domain=[0, 7], nice=False, zero=True)
+    y_scale = alt.Scale(domain=[0, n_weeks], nice=False, zero=True, reverse=True)
+    weekday_axis = alt.Axis(
+        orient="top",
+        values=[i + 0.5 for i in range(7)],
+        labelExpr=f"{WEEKDAYS}[floor(datum.value)]",
+        grid=False,
+        title=None,
+    )
+    week_axis = alt.Axis(
+        values=[i + 0.5 for i in range(n_weeks)],
+        labelExpr=f"{week_order}[floor(datum.value)]",
+        grid=False,
+        title=None,
+        labelFontSize=11,
+    )
+    tooltip = [
+        alt.Tooltip("pretty_date:N", title="Date"),
+        alt.Tooltip("phase:N", title="Phase"),
+        alt.Tooltip("goal:N", title="Goal"),
+        alt.Tooltip("training:N", title="Training"),
+        alt.Tooltip("strength:N", title="Strength"),
+    ]
+    pick = alt.selection_point(name="day_pick", fields=["date"], on="click")
+    base = alt.Chart(frame)
+    cells = (
+        base.mark_rect(cornerRadius=5)
+        .encode(
+            x=alt.X("x0:Q", scale=x_scale, axis=weekday_axis),
+            x2="x1:Q",
+            y=alt.Y("y0:Q", scale=y_scale, axis=week_axis),
+            y2="y1:Q",
+            fill=alt.Fill(
+                "phase:N",
+                scale=alt.Scale(domain=list(PHASE_COLOURS), range=list(PHASE_COLOURS.values())),
+                legend=None,
+            ),
+            stroke=alt.condition("datum.selected", alt.value("#0f766e"), alt.value("#ffffff")),
+            strokeWidth=alt.condition("datum.selected", alt.value(3), alt.value(0)),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+    )
+    at_number = {"x": alt.X("x_number:Q"), "y": alt.Y("y_number:Q")}
+    numbers = (
+        base.transform_calculate(x_number="datum.col + 0.5")
+        .mark_text(fontSize=9, color="#475569")
+        .encode(**at_number, text="day_label:N", tooltip=tooltip)
+    )
+    at_training = {"x": alt.X("x_training:Q"), "y": alt.Y("y_marker:Q")}
+    training_base = base.transform_filter("datum.kind != null")
+    training = training_base.mark_point(shape="square", filled=True, size=150, opacity=1).encode(
+        **at_training,
+        color=alt.Color(
+            "kind:N",
+            scale=alt.Scale(domain=list(KIND_COLOURS), range=list(KIND_COLOURS.values())),
+            legend=None,
+        ),
+        tooltip=tooltip,
+    )
+    race_letters = (
+        training_base.transform_filter("datum.priority != null")
+        .mark_text(fontSize=9, fontWeight="bold", color="white")
+        .encode(**at_training, text="priority:N", tooltip=tooltip)
+    )
+    strength = (
+        base.transform_filter(f"datum.load != '{NO_STRENGTH}'")
+        .mark_point(shape="circle", filled=True, size=160, opacity=1)
+        .encode(
+            x=alt.X("x_strength:Q"),
+            y=alt.Y("y_marker:Q"),
+            color=alt.Color(
+                "load:N",
+                scale=alt.Scale(domain=list(LOAD_COLOURS), range=list(LOAD_COLOURS.values())),
+                legend=None,
+            ),
+            tooltip=tooltip,
+        )
+    )
+    return (
+        alt.layer(cells, numbers, training, race_letters, strength)
+        .resolve_scale(color="independent")
+        .properties(height=n_weeks * ROW_PX, width="container")
+        .configure_view(stroke=None)
+        .configure_axis(domain=False, ticks=False, labelColor="#334155", labelPadding=6)
+    )
+
+
+LEGEND_PER_ROW = 3
+
+
+def legend_chart() -> alt.LayerChart:
+    """The month grid's key: phase colours, training squares, strength circles."""
+    groups = [
+        ("Phase", "square", PHASE_COLOURS),
+        ("Training", "square", KIND_COLOURS),
+        ("Strength", "circle", LOAD_COLOURS),
+    ]
+    rows = []
+    for group, shape, colours in groups:
+        for i, (label, colour) in enumerate(colours.items()):
+            line = i // LEGEND_PER_ROW
+            rows.append(
+                {
+                    "row": f"{group}{' ' * line}",
+                    "title": group if line == 0 else "",
+                    "slot": i % LEGEND_PER_ROW,
+                    "label": label,
+                    "colour": colour,
+                    "shape": shape,
+                }
+            )
+    order = list(dict.fromkeys(r["row"] for r in rows))
+    base = alt.Chart(pd.DataFrame(rows)).encode(
+        x=alt.X("slot:Q", axis=None, scale=alt.Scale(domain=[0, LEGEND_PER_ROW], nice=False)),
+        y=alt.Y("row:N", sort=order, axis=None),
+    )
+    titles = (
+        base.transform_filter("datum.title != ''")
+        .mark_text(align="right", dx=-14, fontSize=11, fontWeight="bold", color="#334155")
+        .encode(x=alt.value(0), text="title:N")
+    )
+    swatches = base.mark_point(
+        filled=True, size=120, opacity=1, stroke="#94a3b8", strokeWidth=0.5
+    ).encode(color=alt.Color("colour:N", scale=None), shape=alt.Shape("shape:N", scale=None))
+    labels = base.mark_text(align="left", dx=10, fontSize=11, color="#334155").encode(
+        text="label:N"
+    )
+    return (
+        alt.layer(titles, swatches, labels)
+        .properties(height=alt.Step(20), width="container", padding={"left": 70, "top": 4})
+        .configure_view(stroke=None)
+    )
+
+
+def week_frame(plan: Plan) -> pd.DataFrame:
+    """One row per week: endurance hours, strength sessions, minutes and sets, phase."""
+    phases = _phase_by_day(plan)
+    rows = []
+    monday = plan.start - dt.timedelta(days=plan.start.weekday())
+    while monday <= plan.end:
+        sunday = monday + dt.timedelta(days=6)
+        events = [e for e in plan.events if monday <= e.date <= sunday and e.kind != Kind.rest]
+        sessions = [s for s in plan.sessions if monday <= s.date <= sunday]
+        rows.append(
+            {
+                "week_start": pd.Timestamp(monday),
+                "bar_start": pd.Timestamp(monday + dt.timedelta(days=1)),
+                "bar_end": pd.Timestamp(monday + dt.timedelta(days=6)),
+                "mid": pd.Timestamp(monday) + pd.Timedelta(hours=84),
+                "week": monday.strftime("%d %b %Y"),
+                "phase": phases.get(max(monday, plan.start), (PhaseName.general.value, ""))[0],
+                "endurance_hours": round(sum(e.duration_min or 0 for e in events) / 60, 1),
+                "races": ", ".join(e.priority.value for e in events if e.priority) or "—",
+                "strength_sessions": len(sessions),
+                "strength_minutes": sum(s.minutes for s in sessions),
+                "strength_sets": sum(x.sets for s in sessions for x in s.exercises),
+                "deload": any(s.deload for s in sessions),
+            }
+        )
+        monday += dt.timedelta(days=7)
+    return pd.DataFrame(rows)
+
+
+def season_chart(plan: Plan) -> alt.LayerChart:
+    """Per week: endurance hours (bars), strength minutes (line, sessions as labels), phases."""
+    weeks = week_frame(plan)
+    bands = pd.DataFrame(
+        [
+            {
+                "start": pd.Timestamp(p.start),
+                "end": pd.Timestamp(p.end + dt.timedelta(days=1)),
+                "phase": p.name.value,
+                "goal": p.goal,
+            }
+            for p in plan.phases
+        ]
+    )
+    x_scale = alt.Scale(
+        domain=[pd.Timestamp(plan.start).isoformat(), pd.Timestamp(plan.end).isoformat()]
+    )
+    shading = (
+        alt.Chart(bands)
+        .mark_rect(opacity=0.8)
+        .encode(
+            x=alt.X("start:T", scale=x_scale, title=None, axis=alt.Axis(format="%d %b")),
+            x2="end:T",
+            fill=alt.Fill(
+                "phase:N",
+                scale=alt.Scale(domain=list(PHASE_COLOURS), range=list(PHASE_COLOURS.values())),
+                legend=alt.Legend(title="Phase", orient="bottom", direction="horizontal"),
+            ),
+            tooltip=[alt.Tooltip("phase:N", title="Phase"), alt.Tooltip("goal:N", title="Goal")],
+        )
+    )
+    week_tooltip = [
+        alt.Tooltip("week:N", title="Week of"),
+        alt.Tooltip("endurance_hours:Q", title="Endurance hours"),
+        alt.Tooltip("strength_sessions:Q", title="Strength sessions"),
+        alt.Tooltip("strength_minutes:Q", title="Strength minutes"),
+        alt.Tooltip("strength_sets:Q", title="Strength sets"),
+        alt.Tooltip("races:N", title="Races"),
+    ]
+    hours = (
+        alt.Chart(weeks)
+        .mark_rect(color="#64748b", opacity=0.85, cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
+        .encode(
+            x=alt.X("bar_start:T", scale=x_scale),
+            x2="bar_end:T",
+            y=alt.Y(
+                "endurance_hours:Q",
+                title="Endurance hours",
+                axis=alt.Axis(titleColor="#475569", grid=False),
+            ),
+            tooltip=week_tooltip,
+        )
+    )
+    strength_base = alt.Chart(weeks).encode(
+        x=alt.X("mid:T", scale=x_scale),
+        y=alt.Y(
+            "strength_minutes:Q",
+            title="Strength minutes",
+            axis=alt.Axis(orient="right", titleColor="#0f766e", grid=False),
+        ),
+        tooltip=week_tooltip,
+    )
+    strength_line = strength_base.mark_line(color="#0f766e", strokeWidth=2.5, point=True)
+    session_labels = strength_base.mark_text(dy=-10, color="#0f766e", fontSize=10).encode(
+        text=alt.Text("strength_sessions:Q")
+    )
+    return (
+        alt.layer(shading, alt.layer(hours), alt.layer(strength_line, session_labels))
+        .resolve_scale(y="independent")
+        .properties(height=300, width="container")
+        .configure_view(stroke=None)
+        .configure_legend(labelFontSize=11, titleFontSize=11)
+    )

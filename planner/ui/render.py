@@ -1,0 +1,443 @@
+"""Drawing a plan: status, conflicts, calendar with day detail, season, why and export.
+
+Every piece of user text (event titles, reasons quoting them) goes through `md_escape` or into a
+table cell, so it shows as typed and never as HTML or markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from constraints import REGISTRY, rule_by_id
+from planner.config import PlannerConfig
+from planner.export import ExportOptions, export_csv, export_ical, export_json
+from planner.plan import Plan, PlannedExercise, PlannedSession, Status
+from planner.ui import state
+from planner.ui.charts import legend_chart, month_grid, season_chart, week_frame
+from planner.ui.fields import field_key, label_for
+from planner.ui.settings import Settings
+from planner.ui.text import md_escape
+
+STATUS_TEXT = {
+    Status.optimal: "Optimal",
+    Status.feasible: "Good (time limit hit)",
+    Status.infeasible: "No plan possible",
+    Status.unknown: "No plan found in time",
+}
+RULE_HINTS = {
+    "availability": "allow more weekdays, fewer blocked dates or longer sessions",
+    "weekly-frequency": "turn 'strict' off or lower the weekly cap",
+    "rest-days": "ask for fewer rest days between sessions",
+    "race-day": "keep fewer strength-free days before races",
+    "post-race-recovery": "shorten the recovery after races",
+    "taper": "shorten the taper before races",
+    "progression-order": "ask for fewer sessions or days at each level",
+    "no-new-exercises": "shorten the no-new-exercises window before the A race",
+    "session-size": "allow fewer exercises a session",
+    "phase-loads": "switch this rule off only if your coach agrees",
+}
+
+
+# ----------------------------------------------------------------------------- status
+
+
+def plan_summary(plan: Plan, settings: Settings | None) -> None:
+    """Status metrics: how the solve went and how much strength the season holds."""
+    weeks = ((plan.end - plan.start).days + 1) // 7
+    cols = st.columns(4)
+    cols[0].metric("Plan", STATUS_TEXT[plan.status])
+    cols[1].metric("Strength sessions", len(plan.sessions))
+    per_week = len(plan.sessions) / weeks if weeks else 0
+    cols[2].metric("Per week", f"{per_week:.1f}")
+    cols[3].metric("Solve time", f"{plan.solve_seconds or 0:.1f} s")
+    st.caption(
+        f"{weeks} weeks · {plan.start:%a %d %b %Y} – {plan.end:%a %d %b %Y}"
+        + (f" · objective {plan.objective:g}" if plan.objective is not None else "")
+    )
+
+
+def changed_rule_settings(config: PlannerConfig) -> list[str]:
+    """Rule parameters that differ from their defaults, as 'Rule: field is X (default Y)'."""
+    lines = []
+    for rule in REGISTRY:
+        current = config.params(rule.id).model_dump(mode="json")
+        default = rule.Params().model_dump(mode="json")
+        for name, value in current.items():
+            if value != default[name]:
+                lines.append(
+                    f"{rule.title}: {label_for(name).lower()} is {_show(value)} "
+                    f"(default {_show(default[name])})"
+                )
+    return lines
+
+
+def changed_rule_ids(config: PlannerConfig) -> set[str]:
+    return {
+        rule.id
+        for rule in REGISTRY
+        if config.params(rule.id).model_dump() != rule.Params().model_dump()
+    }
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def reset_rules() -> None:
+    """Form callback: every rule parameter back to its default."""
+    defaults = state.defaults()
+    for rule in REGISTRY:
+        for name in rule.Params.model_fields:
+            key = field_key(rule.id, name)
+            st.session_state[key] = defaults[key]
+
+
+def conflicts(plan: Plan, settings: Settings | None) -> None:
+    """Why there is no plan, in plain words, and what to change."""
+    title = (
+        "These settings cannot all hold together, so there is no plan."
+        if plan.status == Status.infeasible
+        else "No plan was found within the time limit."
+    )
+    lines = [f"**{title}**"] + [f"- {md_escape(text)}" for text in plan.conflicts]
+    st.error("\n".join(lines), icon=":material/block:")
+    suggestions: list[str] = []
+    if settings is not None:
+        changed = changed_rule_settings(settings.config)
+        if changed:
+            suggestions.append("You changed these rule settings; undo one of them:")
+            suggestions += [f"- {md_escape(line)}" for line in changed]
+        mentioned = [
+            rule_id for rule_id in RULE_HINTS if any(rule_id in text for text in plan.conflicts)
+        ]
+        touched = [rule_id for rule_id in mentioned if rule_id in changed_rule_ids(settings.config)]
+        for rule_id in touched or mentioned:
+            rule = rule_by_id(rule_id)
+            if rule is not None:
+                suggestions.append(f"- {rule.title}: {RULE_HINTS[rule_id]}.")
+        if plan.status == Status.unknown:
+            suggestions.append("- Raise the solver time limit or plan fewer weeks.")
+    if suggestions:
+        st.info(
+            "**Suggested change**\n\n" + "\n".join(suggestions[:12]), icon=":material/lightbulb:"
+        )
+    st.button("Reset all rules to their defaults", on_click=reset_rules, key="reset_rules")
+
+
+# ----------------------------------------------------------------------------- calendar
+
+
+def dose_text(ex: PlannedExercise) -> str:
+    """'3 x 8 per side', '2 x 30 s hold', with the tempo when there is one."""
+    reps = f"{ex.reps}" if ex.reps is not None else f"{ex.hold_s} s hold"
+    text = f"{ex.sets} × {reps}"
+    if ex.per_side:
+        text += " per side"
+    return text
+
+
+def exercises_frame(session: PlannedSession) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Exercise": ex.name,
+                "Dose": dose_text(ex),
+                "Tempo": ex.tempo or "—",
+                "Load": ex.load.value,
+                "Level": ex.level,
+            }
+            for ex in session.exercises
+        ]
+    )
+
+
+def _day_options(plan: Plan) -> list[str]:
+    days = (plan.end - plan.start).days + 1
+    return [(plan.start + dt.timedelta(days=i)).isoformat() for i in range(days)]
+
+
+def _day_label(plan: Plan, iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    session = plan.session_on(day)
+    return f"{day:%a %d %b %Y}" + (f" · strength ({session.load.value})" if session else "")
+
+
+def selected_day(plan: Plan) -> dt.date:
+    """The day the detail view shows: kept if still in the plan, else the first session."""
+    options = _day_options(plan)
+    current = st.session_state.get(state.DAY)
+    if current not in options:
+        first = plan.sessions[0].date.isoformat() if plan.sessions else options[0]
+        st.session_state[state.DAY] = first
+    return dt.date.fromisoformat(st.session_state[state.DAY])
+
+
+def _take_grid_click(event: Any, plan: Plan) -> bool:
+    """Turn a new click on the grid into the selected day; True when the day changed."""
+    picked = None
+    try:
+        points = event.selection.get("day_pick") or []
+        picked = points[0].get("date") if points else None
+    except (AttributeError, KeyError, IndexError, TypeError):
+        picked = None
+    if not picked or picked == st.session_state.get(state.LAST_CLICK):
+        return False
+    st.session_state[state.LAST_CLICK] = picked
+    if picked in _day_options(plan):
+        st.session_state[state.DAY] = picked
+        return True
+    return False
+
+
+def calendar_view(plan: Plan) -> None:
+    """Month grid (click a day) beside the selected day's session and its week."""
+    day = selected_day(plan)
+    grid_col, detail_col = st.columns([4, 3], gap="large")
+    with grid_col:
+        event = st.altair_chart(
+            month_grid(plan, day),
+            width="stretch",
+            on_select="rerun",
+            selection_mode="day_pick",
+            key=state.GRID,
+        )
+        if _take_grid_click(event, plan):
+            day = dt.date.fromisoformat(st.session_state[state.DAY])
+        st.altair_chart(legend_chart(), width="stretch")
+    with detail_col:
+        options = _day_options(plan)
+        st.selectbox(
+            "Day",
+            options,
+            format_func=lambda iso: _day_label(plan, iso),
+            key=state.DAY,
+            help="Or click a day in the calendar.",
+        )
+        day = dt.date.fromisoformat(st.session_state[state.DAY])
+        day_detail(plan, day)
+    st.subheader("Week view")
+    week_table(plan, day)
+
+
+def day_detail(plan: Plan, day: dt.date) -> None:
+    """The session on `day`: exercises with doses and cues, and why it sits there."""
+    session = plan.session_on(day)
+    events = [e for e in plan.events if e.date == day]
+    phase = next((p for p in plan.phases if p.start <= day <= p.end), None)
+    heading = f"{day:%A %d %B}"
+    if phase:
+        heading += f" — {phase.name.value}"
+    st.markdown(f"#### {heading}")
+    if phase and phase.goal:
+        st.caption(f"Phase goal: {phase.goal}")
+    for e in events:
+        race = f" · {e.priority.value} race" if e.priority else ""
+        minutes = f" · {e.duration_min} min" if e.duration_min else ""
+        st.markdown(
+            f":material/directions_bike: {md_escape(e.title)} *({e.kind.value}{race}{minutes})*"
+        )
+    if session is None:
+        st.info("No strength session on this day.", icon=":material/hotel:")
+        return
+    badges = [
+        f":green-badge[{session.load.value} load]",
+        f":gray-badge[{session.minutes} min]",
+        f":gray-badge[{len(session.exercises)} exercises]",
+    ]
+    if session.deload:
+        badges.append(":orange-badge[deload week]")
+    st.markdown(" ".join(badges))
+    for ex in session.exercises:
+        with st.expander(f"**{ex.name}** — {dose_text(ex)}"):
+            details = [f":gray-badge[{ex.load.value}]", f":gray-badge[level {ex.level}]"]
+            if ex.tempo:
+                details.append(f"Tempo: {md_escape(ex.tempo)}")
+            st.markdown(" ".join(details))
+            st.markdown("\n".join(f"- {md_escape(cue)}" for cue in ex.cues))
+    if session.why:
+        st.markdown("**Why this day**")
+        st.markdown("\n".join(f"- {md_escape(reason)}" for reason in session.why))
+
+
+def week_table(plan: Plan, day: dt.date) -> None:
+    """The seven days of `day`'s week: training, strength, phase."""
+    monday = day - dt.timedelta(days=day.weekday())
+    rows = []
+    for i in range(7):
+        current = monday + dt.timedelta(days=i)
+        session = plan.session_on(current)
+        titles = [
+            e.title + (f" ({e.priority.value})" if e.priority else "")
+            for e in plan.events
+            if e.date == current
+        ]
+        phase = next((p.name.value for p in plan.phases if p.start <= current <= p.end), "")
+        rows.append(
+            {
+                "Day": f"{current:%a %d %b}",
+                "Training": "; ".join(titles) or "—",
+                "Strength": (
+                    f"{session.load.value} · {session.minutes} min · "
+                    + ", ".join(ex.name for ex in session.exercises)
+                    if session
+                    else "—"
+                ),
+                "Phase": phase,
+            }
+        )
+    st.table(pd.DataFrame(rows), hide_index=True)
+
+
+# ----------------------------------------------------------------------------- season, why
+
+
+def season_view(plan: Plan) -> None:
+    st.altair_chart(season_chart(plan), width="stretch")
+    st.caption(
+        "Bars: endurance hours per week (rest days excluded). Line: strength minutes per week, "
+        "labelled with the number of sessions. Background: strength phase."
+    )
+    weeks = week_frame(plan)
+    table = weeks[
+        [
+            "week",
+            "phase",
+            "endurance_hours",
+            "strength_sessions",
+            "strength_minutes",
+            "strength_sets",
+            "races",
+        ]
+    ].rename(
+        columns={
+            "week": "Week of",
+            "phase": "Phase",
+            "endurance_hours": "Endurance h",
+            "strength_sessions": "Sessions",
+            "strength_minutes": "Strength min",
+            "strength_sets": "Sets",
+            "races": "Races",
+        }
+    )
+    with st.expander("Weekly numbers"):
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def why_view(plan: Plan, settings: Settings | None) -> None:
+    """Each soft rule's cost and violations; the hard rules that held."""
+    reports = {r.id: r for r in plan.explanation.rules}
+    rows = []
+    for rule in REGISTRY:
+        params = plan.settings.get(rule.id, {})
+        report = reports.get(rule.id)
+        rows.append(
+            {
+                "Rule": rule.title,
+                "Type": "hard" if rule.hard else "soft",
+                "On": bool(params.get("enabled", True)),
+                "Weight": params.get("weight") if not rule.hard else None,
+                "Cost": report.cost if report else 0,
+                "Violations": len(report.violations) if report else 0,
+            }
+        )
+    st.markdown(
+        "Hard rules always hold. Each soft rule costs its weight per unit of violation; the "
+        "plan has the lowest total cost the solver found."
+    )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "On": st.column_config.CheckboxColumn("On"),
+            "Cost": st.column_config.ProgressColumn(
+                "Cost", min_value=0, max_value=max([1, *(r["Cost"] for r in rows)]), format="%d"
+            ),
+        },
+    )
+    for rule in REGISTRY:
+        report = reports.get(rule.id)
+        if report and report.violations:
+            with st.expander(f"{rule.title}: {len(report.violations)} violation(s)"):
+                st.caption(rule.statement)
+                st.markdown("\n".join(f"- {md_escape(v)}" for v in report.violations))
+
+
+# ----------------------------------------------------------------------------- export
+
+
+class ExportFile(NamedTuple):
+    label: str
+    file_name: str
+    mime: str
+    data: bytes
+
+
+def export_files(plan: Plan, options: ExportOptions) -> list[ExportFile]:
+    """The three downloads: iCal for the phone, CSV for a spreadsheet, JSON for tools."""
+    return [
+        ExportFile("iCal", "strength-plan.ics", "text/calendar", export_ical(plan, options)),
+        ExportFile("CSV", "strength-plan.csv", "text/csv", export_csv(plan).encode("utf-8-sig")),
+        ExportFile("JSON", "strength-plan.json", "application/json", export_json(plan).encode()),
+    ]
+
+
+def export_view(plan: Plan, settings: Settings | None) -> None:
+    """Export options and download buttons."""
+    preferred = settings.preferred_time if settings else state.DEFAULT_PREFERRED_TIME
+    left, right = st.columns(2)
+    with left:
+        all_day = st.toggle("All-day entries", key="export_all_day")
+        include_training = st.toggle("Include my endurance sessions", key="export_training")
+        reminder = st.number_input(
+            "Reminder (minutes before, 0 = none)",
+            min_value=0,
+            max_value=7 * 24 * 60,
+            value=0,
+            step=15,
+            key="export_reminder",
+        )
+    with right:
+        timezone = st.text_input(
+            "Timezone",
+            value=plan.timezone or "UTC",
+            key="export_timezone",
+            help="IANA name, e.g. Europe/London.",
+        )
+        name = st.text_input("Calendar name", value="Strength plan", key="export_name")
+        st.caption(f"Timed sessions start at {preferred:%H:%M} (set in the sidebar).")
+    try:
+        options = ExportOptions(
+            all_day=all_day,
+            time=preferred,
+            timezone=timezone.strip() or None,
+            include_training=include_training,
+            reminder_minutes=int(reminder) or None,
+            calendar_name=name.strip() or "Strength plan",
+        )
+    except ValidationError as exc:
+        st.error(
+            "; ".join(md_escape(str(e["msg"])) for e in exc.errors()), icon=":material/schedule:"
+        )
+        return
+    cols = st.columns(3)
+    for col, file in zip(cols, export_files(plan, options), strict=True):
+        col.download_button(
+            f"Download {file.label}",
+            file.data,
+            file_name=file.file_name,
+            mime=file.mime,
+            key=f"download_{file.label.lower()}",
+            width="stretch",
+            on_click="ignore",
+            icon=":material/download:",
+        )

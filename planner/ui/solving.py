@@ -1,0 +1,71 @@
+"""The cached solve: keyed on the JSON of calendar, profile, config and horizon.
+
+Arguments are JSON strings so Streamlit hashes exactly what the solve depends on; the plan comes
+back as its JSON contract, so a cache hit is a parse, not a solve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import streamlit as st
+
+from planner.catalog import load_catalog
+from planner.config import PlannerConfig
+from planner.domain import AthleteProfile, Calendar, Catalog
+from planner.plan import Plan, Status
+from planner.solve import plan_season
+from planner.ui import state
+from planner.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@st.cache_resource(show_spinner=False)
+def catalog() -> Catalog:
+    """The shipped exercise catalog (read once per server: it is not user data)."""
+    return load_catalog()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def solve_json(
+    calendar_json: str, profile_json: str, config_json: str, start_iso: str, weeks: int
+) -> str:
+    """Solve one season; every input is a JSON string (or plain value) so it keys the cache."""
+    plan = plan_season(
+        Calendar.model_validate_json(calendar_json),
+        catalog(),
+        AthleteProfile.model_validate_json(profile_json),
+        PlannerConfig.model_validate_json(config_json),
+        start=dt.date.fromisoformat(start_iso),
+        weeks=weeks,
+    )
+    log.info("solved %s weeks from %s: %s", weeks, start_iso, plan.status.value)
+    return plan.model_dump_json()
+
+
+def solve(calendar: Calendar, settings: Settings) -> Plan:
+    """The plan for these inputs (from the cache when seen before), under a visible spinner."""
+    with st.spinner("Planning your strength season…", show_time=True):
+        plan_json = solve_json(
+            calendar.model_dump_json(),
+            settings.profile.model_dump_json(),
+            settings.config.model_dump_json(),
+            settings.start.isoformat(),
+            settings.weeks,
+        )
+    plan = Plan.model_validate_json(plan_json)
+    if has_plan(plan):
+        st.session_state[state.LAST_GOOD] = plan_json
+    return plan
+
+
+def has_plan(plan: Plan) -> bool:
+    return plan.status in (Status.optimal, Status.feasible)
+
+
+def last_good_plan() -> Plan | None:
+    """The last plan that had a solution in this session, to keep showing when a change fails."""
+    saved = st.session_state.get(state.LAST_GOOD)
+    return Plan.model_validate_json(saved) if saved else None

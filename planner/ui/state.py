@@ -1,0 +1,67 @@
+"""Session state: every key the app keeps, initialised once per browser session.
+
+Widget keys live here too so tests can set widgets by key (`at.number_input(key=WEEKS)`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from constraints import REGISTRY
+from planner.config import SeasonSettings, next_monday
+from planner.ui.fields import default_widget_value, field_key
+
+# Widgets of the settings form (sidebar).
+START = "start_date"
+WEEKS = "weeks"
+SPORT = "sport"
+EQUIPMENT = "equipment"
+PREFERRED_TIME = "preferred_time"
+TIME_LIMIT = "time_limit_s"
+# Other widgets.
+UPLOAD = "calendar_upload"
+EDITOR = "events_editor"
+DAY = "day"
+WEEK = "week"
+GRID = "month_grid"
+# Plain state (not widgets).
+LAST_GOOD = "last_good_plan"  # JSON of the last plan that had sessions (optimal or feasible)
+CALENDAR_ID = "calendar_id"  # identity of the calendar the editor's edits refer to
+LAST_CLICK = "last_grid_click"  # the grid click already turned into a day selection
+
+DEFAULT_WEEKS = 22  # the demo season: base to the A race, then transition
+DEFAULT_TIME_LIMIT_S = 10.0
+DEFAULT_PREFERRED_TIME = dt.time(18, 0)
+
+
+def defaults(today: dt.date | None = None) -> dict[str, Any]:
+    """Initial value of every stateful key, generated widgets included."""
+    values: dict[str, Any] = {
+        START: next_monday(today),
+        WEEKS: DEFAULT_WEEKS,
+        SPORT: "ride",
+        EQUIPMENT: [],
+        PREFERRED_TIME: DEFAULT_PREFERRED_TIME,
+        TIME_LIMIT: DEFAULT_TIME_LIMIT_S,
+        LAST_GOOD: None,
+        CALENDAR_ID: None,
+        LAST_CLICK: None,
+    }
+    season = SeasonSettings()
+    for name, info in SeasonSettings.model_fields.items():
+        values[field_key("season", name)] = default_widget_value(info, getattr(season, name))
+    for rule in REGISTRY:
+        params = rule.Params()
+        for name, info in rule.Params.model_fields.items():
+            values[field_key(rule.id, name)] = default_widget_value(info, getattr(params, name))
+    return values
+
+
+def init_state() -> None:
+    """Fill in missing keys; runs every rerun but only ever sets a key once."""
+    for key, value in defaults().items():
+        if key not in st.session_state:
+            st.session_state[key] = value

@@ -1,0 +1,567 @@
+"""A solver-free check of a plan against the instance it was made for.
+
+Every hard rule has its own `check_<rule>` function written from the rule's plain statement, in
+plain Python over the plan's session dates and exercises; none of it reads the CP-SAT model. A
+plan the solver returns must pass all of them, so a bug in a rule's model shows up here as a
+violation in words. `recompute_objective` does the same for the soft rules' costs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from planner.constants import WARM_UP_MIN
+from planner.domain import Exercise, Kind, Priority
+from planner.instance import ChainPlan, Instance
+from planner.plan import Plan, PlannedExercise, PlannedSession, Status
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SOLVED = (Status.optimal, Status.feasible)
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%a %d %b")
+
+
+@dataclass(frozen=True)
+class Done:
+    """One exercise of the plan, resolved against the instance (None fields when unknown)."""
+
+    session: PlannedSession
+    day: int | None  # index in the horizon, None when the date lies outside it
+    planned: PlannedExercise
+    exercise: Exercise | None  # the catalog entry, None when the id is unknown
+    chain: int | None  # index into inst.chains
+    level: int | None  # index into that chain's levels (the athlete's effective chain)
+
+
+def _resolve(plan: Plan, inst: Instance) -> list[Done]:
+    done = []
+    for session in sorted(plan.sessions, key=lambda s: s.date):
+        day = inst.day_index(session.date)
+        for planned in session.exercises:
+            exercise = inst.catalog.by_id.get(planned.id)
+            chain = level = None
+            if exercise is not None and exercise.chain in inst.chain_index:
+                chain = inst.chain_index[exercise.chain]
+                levels = [e.id for e in inst.chains[chain].levels]
+                level = levels.index(exercise.id) if exercise.id in levels else None
+                if level is None:
+                    chain = None
+            done.append(Done(session, day, planned, exercise, chain, level))
+    return done
+
+
+def _sessions(plan: Plan) -> list[PlannedSession]:
+    return sorted(plan.sessions, key=lambda s: s.date)
+
+
+def _session_days(plan: Plan, inst: Instance) -> dict[int, PlannedSession]:
+    """Sessions by day index, for sessions inside the horizon."""
+    days = {}
+    for session in plan.sessions:
+        index = inst.day_index(session.date)
+        if index is not None:
+            days[index] = session
+    return days
+
+
+def _in_horizon(inst: Instance, first: int, last: int) -> range:
+    return range(max(0, first), min(inst.n_days - 1, last) + 1)
+
+
+# ---------------------------------------------------------------------------------- structure
+
+
+def check_structure(plan: Plan, inst: Instance) -> list[str]:
+    """What every plan has whatever the rules: known exercises in the athlete's chains at or above
+    the starting level, one level per chain a week, dates in the horizon, one session a day, at
+    least one exercise a session, and the instance's dose for the day."""
+    out = []
+    seen_dates: set[dt.date] = set()
+    for session in _sessions(plan):
+        label = _fmt(session.date)
+        if session.date in seen_dates:
+            out.append(f"structure: two sessions on {label}")
+        seen_dates.add(session.date)
+        day = inst.day_index(session.date)
+        if day is None:
+            out.append(
+                f"structure: session on {label} lies outside the plan "
+                f"({_fmt(inst.start)} to {_fmt(inst.end)})"
+            )
+        if not session.exercises:
+            out.append(f"structure: session on {label} holds no exercise")
+        if day is not None and session.phase != inst.days[day].phase:
+            out.append(
+                f"structure: session on {label} says phase {session.phase.value}, "
+                f"the day is in {inst.days[day].phase.value}"
+            )
+        total = WARM_UP_MIN
+        for planned in session.exercises:
+            total += int(planned.minutes)
+        if session.minutes != total:
+            out.append(
+                f"structure: session on {label} lasts {session.minutes} min, but warm-up and "
+                f"exercises add up to {total} min"
+            )
+
+    week_levels: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for item in _resolve(plan, inst):
+        label = f"{item.planned.id} on {_fmt(item.session.date)}"
+        if item.exercise is None:
+            out.append(f"structure: {label}: no such exercise in the catalog")
+            continue
+        ex = item.exercise
+        if item.planned.chain != ex.chain:
+            out.append(
+                f"structure: {label} is listed in chain {item.planned.chain}, "
+                f"the catalog puts it in {ex.chain}"
+            )
+        if item.chain is None or item.level is None:
+            out.append(f"structure: {label} is not in the athlete's {ex.chain} chain")
+            continue
+        chain = inst.chains[item.chain]
+        if item.level < chain.start:
+            out.append(
+                f"structure: {label} is below the athlete's starting level "
+                f"({chain.levels[chain.start].name}) in {chain.name}"
+            )
+        facts = {
+            "level": (item.planned.level, ex.level),
+            "load": (item.planned.load, ex.load),
+            "heavy": (item.planned.heavy, ex.heavy),
+            "posterior_chain": (item.planned.posterior_chain, ex.posterior_chain),
+        }
+        for name, (got, want) in facts.items():
+            if got != want:
+                out.append(f"structure: {label} has {name} {got}, the catalog says {want}")
+        if item.day is None:
+            continue
+        week_levels[(item.chain, item.day // 7)].add(item.level)
+        dose = inst.dose(item.day, ex)
+        got_dose = (
+            item.planned.sets,
+            item.planned.reps,
+            item.planned.hold_s,
+            int(item.planned.minutes),
+        )
+        want_dose = (dose.sets, dose.reps, dose.hold_s, dose.minutes)
+        if got_dose != want_dose or item.planned.minutes != dose.minutes:
+            out.append(
+                f"structure: {label} is dosed (sets, reps, hold, minutes) {got_dose}, "
+                f"the day's dose is {want_dose}"
+            )
+    for (c, week), levels in sorted(week_levels.items()):
+        if len(levels) > 1:
+            chain = inst.chains[c]
+            names = ", ".join(chain.levels[k].name for k in sorted(levels))
+            out.append(
+                f"structure: {chain.name} is trained at {len(levels)} levels in the week of "
+                f"{_fmt(inst.days[week * 7].date)} ({names}); one level a week"
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------- hard rules
+
+
+def check_rest_days(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """At least `min_rest_days` strength-free days between two consecutive sessions."""
+    out = []
+    sessions = _sessions(plan)
+    for before, after in zip(sessions, sessions[1:], strict=False):
+        free = (after.date - before.date).days - 1
+        if free < params.min_rest_days and after.date != before.date:
+            out.append(
+                f"rest-days: sessions on {_fmt(before.date)} and {_fmt(after.date)} are "
+                f"{free} days apart; at least {params.min_rest_days} strength-free days required"
+            )
+    return out
+
+
+def check_race_day(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No session on a race day or in the `days_before` days before it."""
+    out = []
+    days = _session_days(plan, inst)
+    for race in inst.races:
+        for d in _in_horizon(inst, race.offset - params.days_before, race.offset):
+            if d in days:
+                out.append(
+                    f"race-day: session on {_fmt(inst.days[d].date)}, {race.offset - d} day(s) "
+                    f"before race '{race.event.title}' on {_fmt(race.event.date)}; none allowed "
+                    f"on race day or the {params.days_before} day(s) before"
+                )
+    return out
+
+
+def _by_priority(priority: Priority, a: int, b: int, c: int) -> int:
+    return {Priority.A: a, Priority.B: b, Priority.C: c}[priority]
+
+
+def check_taper(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No heavy posterior-chain exercise from `days_before_<priority>` days before a race to it."""
+    out = []
+    resolved = _resolve(plan, inst)
+    for race in inst.races:
+        before = _by_priority(
+            race.priority, params.days_before_a, params.days_before_b, params.days_before_c
+        )
+        for item in resolved:
+            ex = item.exercise
+            if ex is None or item.day is None or not (ex.heavy and ex.posterior_chain):
+                continue
+            if race.offset - before <= item.day <= race.offset:
+                out.append(
+                    f"taper: heavy posterior-chain {ex.name} on {_fmt(item.session.date)}, "
+                    f"{race.offset - item.day} day(s) before {race.priority.value} race "
+                    f"'{race.event.title}'; none in the {before} days before"
+                )
+    return out
+
+
+def check_post_race_recovery(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No session in the `days_after_<priority>` days after a race."""
+    out = []
+    days = _session_days(plan, inst)
+    for race in inst.races:
+        after = _by_priority(
+            race.priority, params.days_after_a, params.days_after_b, params.days_after_c
+        )
+        for d in _in_horizon(inst, race.offset + 1, race.offset + after):
+            if d in days:
+                out.append(
+                    f"post-race-recovery: session on {_fmt(inst.days[d].date)}, "
+                    f"{d - race.offset} day(s) after {race.priority.value} race "
+                    f"'{race.event.title}'; {after} strength-free day(s) required"
+                )
+    return out
+
+
+def check_progression_order(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """Level k+1 of a chain first appears only after `min_sessions` sessions at level k and at
+    least max(min_days, dwell of level k) days after the first session at level k; never back."""
+    out = []
+    per_chain: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for item in _resolve(plan, inst):
+        if item.chain is not None and item.level is not None and item.day is not None:
+            per_chain[item.chain].append((item.day, item.level))
+    for c, history in sorted(per_chain.items()):
+        chain = inst.chains[c]
+        history.sort()
+        highest = None
+        for day, level in history:
+            if highest is not None and level < highest:
+                out.append(
+                    f"progression-order: {chain.name} steps back to {chain.levels[level].name} "
+                    f"on {_fmt(inst.days[day].date)} after {chain.levels[highest].name}"
+                )
+            highest = level if highest is None else max(highest, level)
+        first = {}
+        for day, level in history:
+            first.setdefault(level, day)
+        for level, first_day in sorted(first.items()):
+            k = level - 1
+            if k < chain.start:
+                continue
+            out.extend(_level_up_violations(inst, chain, history, k, first_day, params))
+    return out
+
+
+def _level_up_violations(
+    inst: Instance,
+    chain: ChainPlan,
+    history: list[tuple[int, int]],
+    k: int,
+    first_up: int,
+    params: Any,
+) -> list[str]:
+    """Why the first session at level k+1 on day `first_up` comes too early, if it does."""
+    out = []
+    up, below = chain.levels[k + 1], chain.levels[k]
+    when = _fmt(inst.days[first_up].date)
+    done = [day for day, level in history if level == k and day < first_up]
+    if len(done) < params.min_sessions:
+        out.append(
+            f"progression-order: {chain.name} moves up to {up.name} on {when} after "
+            f"{len(done)} session(s) of {below.name}; {params.min_sessions} required"
+        )
+    dwell = max(params.min_days, below.dwell_days or 0)
+    if done and first_up - done[0] < dwell:
+        out.append(
+            f"progression-order: {chain.name} moves up to {up.name} on {when}, "
+            f"{first_up - done[0]} days after the first {below.name} "
+            f"({_fmt(inst.days[done[0]].date)}); at least {dwell} days required"
+        )
+    return out
+
+
+def check_no_new_exercises(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No exercise is done for the first time in the plan in the `days_before` days before an
+    A race (race - days_before .. race - 1)."""
+    out = []
+    first_seen: dict[str, tuple[int, str]] = {}
+    for item in _resolve(plan, inst):
+        if item.day is not None and item.planned.id not in first_seen:
+            first_seen[item.planned.id] = (item.day, item.planned.name)
+    for race in inst.races:
+        if race.priority != Priority.A:
+            continue
+        window = range(race.offset - params.days_before, race.offset)
+        for exercise_id, (day, name) in sorted(first_seen.items(), key=lambda kv: kv[1]):
+            if day in window:
+                out.append(
+                    f"no-new-exercises: {name} ({exercise_id}) is done for the first time on "
+                    f"{_fmt(inst.days[day].date)}, {race.offset - day} day(s) before A race "
+                    f"'{race.event.title}'; nothing new in the {params.days_before} days before"
+                )
+    return out
+
+
+def check_availability(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """Sessions only on available weekdays, never on blocked dates, and no longer than
+    `max_session_minutes` (warm-up plus the day's dose of each exercise)."""
+    out = []
+    weekdays = {day.strip()[:3].title() for day in params.weekdays}
+    blocked = set(params.blocked_dates)
+    for session in _sessions(plan):
+        label = _fmt(session.date)
+        name = WEEKDAY_NAMES[session.date.weekday()]
+        if name not in weekdays:
+            allowed = ", ".join(d for d in WEEKDAY_NAMES if d in weekdays) or "no weekday"
+            out.append(f"availability: session on {label}; lifting only on {allowed}")
+        if session.date in blocked:
+            out.append(f"availability: session on {label}, a blocked date")
+        day = inst.day_index(session.date)
+        if day is None:
+            continue
+        minutes = WARM_UP_MIN
+        for planned in session.exercises:
+            exercise = inst.catalog.by_id.get(planned.id)
+            minutes += inst.dose(day, exercise).minutes if exercise else int(planned.minutes)
+        if minutes > params.max_session_minutes:
+            out.append(
+                f"availability: session on {label} lasts {minutes} min; "
+                f"at most {params.max_session_minutes} min allowed"
+            )
+    return out
+
+
+def check_phase_loads(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """Every exercise's load class is one its day's phase allows."""
+    out = []
+    for item in _resolve(plan, inst):
+        if item.exercise is None or item.day is None:
+            continue
+        if not inst.allowed(item.day, item.exercise):
+            day = inst.days[item.day]
+            out.append(
+                f"phase-loads: {item.exercise.load.value} {item.exercise.name} on "
+                f"{_fmt(day.date)}, in {day.phase.value} ({day.goal.value}), which does not "
+                f"allow {item.exercise.load.value} work"
+            )
+    return out
+
+
+def check_session_size(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """Each session holds min..max exercises, each from a different chain."""
+    out = []
+    for session in _sessions(plan):
+        label = _fmt(session.date)
+        n = len(session.exercises)
+        if not params.min_exercises <= n <= params.max_exercises:
+            out.append(
+                f"session-size: session on {label} holds {n} exercise(s); "
+                f"{params.min_exercises} to {params.max_exercises} allowed"
+            )
+        chains: dict[str, int] = defaultdict(int)
+        for planned in session.exercises:
+            exercise = inst.catalog.by_id.get(planned.id)
+            chains[exercise.chain if exercise else planned.chain] += 1
+        for chain, count in sorted(chains.items()):
+            if count > 1:
+                out.append(
+                    f"session-size: session on {label} holds {count} exercises of chain {chain}; "
+                    "one per chain"
+                )
+    return out
+
+
+def _week_counts(plan: Plan, inst: Instance) -> list[int]:
+    counts = [0] * inst.n_weeks
+    for day in _session_days(plan, inst):
+        counts[day // 7] += 1
+    return counts
+
+
+def check_weekly_frequency(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """The hard parts of weekly-frequency: at most `max_per_week` sessions in each 7-day block
+    from the plan start, and with `strict`, at least the phase's target (capped at the max)."""
+    out = []
+    for week, count in enumerate(_week_counts(plan, inst)):
+        label = _fmt(inst.days[week * 7].date)
+        if count > params.max_per_week:
+            out.append(
+                f"weekly-frequency: {count} sessions in the week from {label}; "
+                f"at most {params.max_per_week}"
+            )
+        target = min(inst.week_target(week), params.max_per_week)
+        if params.strict and count < target:
+            out.append(
+                f"weekly-frequency: {count} session(s) in the week from {label}; the phase asks "
+                f"for {target} and strict is on"
+            )
+    return out
+
+
+HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
+    "rest-days": check_rest_days,
+    "race-day": check_race_day,
+    "taper": check_taper,
+    "post-race-recovery": check_post_race_recovery,
+    "progression-order": check_progression_order,
+    "no-new-exercises": check_no_new_exercises,
+    "availability": check_availability,
+    "phase-loads": check_phase_loads,
+    "session-size": check_session_size,
+    "weekly-frequency": check_weekly_frequency,
+}
+
+
+def validate(plan: Plan, inst: Instance) -> list[str]:
+    """Every violation of the structure and of every enabled hard rule, in plain words."""
+    out = check_structure(plan, inst)
+    for rule_id, check in HARD_CHECKS.items():
+        params = inst.config.params(rule_id)
+        if params.enabled:
+            out.extend(check(plan, inst, params))
+    return out
+
+
+def assert_valid(plan: Plan, inst: Instance) -> None:
+    """Raise AssertionError listing every violation, if any."""
+    violations = validate(plan, inst)
+    if violations:
+        listed = "\n  ".join(violations)
+        raise AssertionError(f"plan breaks {len(violations)} rule(s):\n  {listed}")
+
+
+# ---------------------------------------------------------------------------------- soft rules
+
+
+def _day_cost(kinds: set[Kind]) -> int:
+    """Lifting on a long, rest or race day costs 2; on a day with no easy or hard session 1."""
+    if kinds & {Kind.long, Kind.rest, Kind.race}:
+        return 2
+    if kinds & {Kind.hard, Kind.easy}:
+        return 0
+    return 1
+
+
+def cost_weekly_frequency(plan: Plan, inst: Instance, params: Any) -> int:
+    """weight per session above or below each week's target (capped at the max)."""
+    cost = 0
+    for week, count in enumerate(_week_counts(plan, inst)):
+        target = min(inst.week_target(week), params.max_per_week)
+        cost += params.weight * abs(count - target)
+    return cost
+
+
+def cost_hard_day_interference(plan: Plan, inst: Instance, params: Any) -> int:
+    """day_weight x the day's cost for each session, plus weight for each heavy lower-body
+    exercise on the day before a race, hard or long session."""
+    cost = 0
+    for day, session in _session_days(plan, inst).items():
+        cost += params.day_weight * _day_cost({e.kind for e in inst.days[day].events})
+        if day + 1 >= inst.n_days:
+            continue
+        next_kinds = {e.kind for e in inst.days[day + 1].events}
+        if not next_kinds & {Kind.race, Kind.hard, Kind.long}:
+            continue
+        for planned in session.exercises:
+            ex = inst.catalog.by_id.get(planned.id)
+            if ex is not None and ex.heavy and ex.lower_body:
+                cost += params.weight
+    return cost
+
+
+def cost_balance(plan: Plan, inst: Instance, params: Any) -> int:
+    """weight for each window of `window_days` days in which a chain the phase allows (at any of
+    its levels) is not trained."""
+    trained: dict[int, set[str]] = defaultdict(set)
+    for item in _resolve(plan, inst):
+        if item.day is not None and item.exercise is not None:
+            trained[item.day].add(item.exercise.chain)
+    cost = 0
+    for first in range(0, inst.n_days, params.window_days):
+        days = range(first, min(inst.n_days, first + params.window_days))
+        for chain in inst.chains:
+            if not any(inst.allowed(d, ex) for d in days for ex in chain.levels):
+                continue
+            if not any(chain.id in trained[d] for d in days):
+                cost += params.weight
+    return cost
+
+
+def cost_steady_progress(plan: Plan, inst: Instance, params: Any) -> int:
+    """weight for each chain, level above the start and week in which the chain is not yet at
+    that level, from the earliest week the level could be reached.
+
+    With progression-order on, a chain's level in a week is the highest it has been trained at so
+    far (it never drops, and rises only with a session). Without it, levels are free each week:
+    the best level is the top one, unless the week trains the chain lower.
+    """
+    progression = inst.config.params("progression-order")
+    min_days = getattr(progression, "min_days", 0) if progression.enabled else 0
+    week_levels: dict[tuple[int, int], int] = {}
+    for item in _resolve(plan, inst):
+        if item.chain is None or item.level is None or item.day is None:
+            continue
+        key = (item.chain, item.day // 7)
+        week_levels[key] = max(week_levels.get(key, -1), item.level)
+    cost = 0
+    for c, chain in enumerate(inst.chains):
+        reached = chain.start
+        for week in range(inst.n_weeks):
+            if progression.enabled:
+                reached = max(reached, week_levels.get((c, week), chain.start))
+            else:
+                reached = week_levels.get((c, week), len(chain) - 1)
+            last = inst.week_days(week)[-1]
+            for k in range(chain.start + 1, len(chain)):
+                if last >= (k - chain.start) * max(min_days, 1) and reached < k:
+                    cost += params.weight
+    return cost
+
+
+SOFT_COSTS: dict[str, Callable[[Plan, Instance, Any], int]] = {
+    "weekly-frequency": cost_weekly_frequency,
+    "hard-day-interference": cost_hard_day_interference,
+    "balance": cost_balance,
+    "steady-progress": cost_steady_progress,
+}
+
+
+def soft_costs(plan: Plan, inst: Instance) -> dict[str, int]:
+    """Each enabled soft rule's cost, recomputed from the plan alone."""
+    costs = {}
+    for rule_id, cost in SOFT_COSTS.items():
+        params = inst.config.params(rule_id)
+        if params.enabled:
+            costs[rule_id] = cost(plan, inst, params)
+    return costs
+
+
+def recompute_objective(plan: Plan, inst: Instance) -> int | None:
+    """The objective the plan's sessions cost, or None when the plan holds no solution.
+
+    Matches `plan.objective` for optimal plans; a merely feasible plan may report more, since
+    the solver need not have minimised its penalty variables yet.
+    """
+    if plan.status not in SOLVED:
+        return None
+    return sum(soft_costs(plan, inst).values())

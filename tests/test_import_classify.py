@@ -1,0 +1,168 @@
+"""The classification table: sport, kind and race priority from the athlete's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.domain import Kind, Priority, Sport
+from planner.importers.classify import classify, priority_of, priority_value, sport_of
+
+
+@pytest.mark.parametrize(
+    ("type_text", "expected"),
+    [
+        ("Bike", Sport.ride),
+        ("Ride", Sport.ride),
+        ("Cycling", Sport.ride),
+        ("VirtualRide", Sport.ride),
+        ("Virtual Ride", Sport.ride),
+        ("Road Cycling", Sport.ride),
+        ("Indoor Cycling", Sport.ride),
+        ("Mountain Biking", Sport.ride),
+        ("Run", Sport.run),
+        ("Trail Run", Sport.run),
+        ("Treadmill Running", Sport.run),
+        ("Running", Sport.run),
+        ("Swim", Sport.swim),
+        ("Lap Swimming", Sport.swim),
+        ("Open Water Swimming", Sport.swim),
+        ("Strength", Sport.strength),
+        ("Weight Training", Sport.strength),
+        ("WeightTraining", Sport.strength),
+        ("Strength Training", Sport.strength),
+        ("Walk", None),
+        ("Other", None),
+        ("", None),
+    ],
+)
+def test_sport_from_type_column(type_text: str, expected: Sport | None) -> None:
+    assert sport_of(type_text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "sport", "kind"),
+    [
+        ("VO2max intervals 5x4 min on the bike", Sport.ride, Kind.hard),
+        ("Threshold ride 2x20", Sport.ride, Kind.hard),
+        ("Tempo run", Sport.run, Kind.hard),
+        ("Sweet spot ride", Sport.ride, Kind.hard),
+        ("Sweetspot 3x15 ride", Sport.ride, Kind.hard),
+        ("Track session run", Sport.run, Kind.hard),
+        ("Hill repeats run", Sport.run, Kind.hard),
+        ("Fartlek", Sport.run, Kind.hard),
+        ("Long ride", Sport.ride, Kind.long),
+        ("Long run", Sport.run, Kind.long),
+        ("Recovery spin", Sport.ride, Kind.easy),
+        ("Easy run", Sport.run, Kind.easy),
+        ("Z2 ride", Sport.ride, Kind.easy),
+        ("Rest day", Sport.other, Kind.rest),
+        ("Day off", Sport.other, Kind.rest),
+        ("Club crit", Sport.ride, Kind.race),
+        ("Criterium", Sport.ride, Kind.race),
+        ("Club 10 mile TT", Sport.ride, Kind.race),
+        ("Time trial", Sport.ride, Kind.race),
+        ("Cotswolds Gran Fondo", Sport.ride, Kind.race),
+        ("Dragon sportive", Sport.ride, Kind.race),
+        ("London Marathon", Sport.run, Kind.race),
+        ("Half marathon", Sport.run, Kind.race),
+        ("Parkrun 5k race", Sport.run, Kind.race),
+        ("Local 10k race", Sport.run, Kind.race),
+        ("Sprint triathlon", Sport.ride, Kind.race),
+        ("Ironman Wales", Sport.ride, Kind.race),
+        ("Work trip to Frankfurt", Sport.other, Kind.other),
+        ("Dentist", Sport.other, Kind.other),
+        ("Christmas with family (no bike)", Sport.other, Kind.other),
+        # negatives: word boundaries and race-pace training
+        ("Attempt a new route ride", Sport.ride, Kind.easy),
+        ("Brunch with friends", Sport.other, Kind.other),
+        ("Marathon pace run 3x5k", Sport.run, Kind.hard),
+        ("Race pace intervals run", Sport.run, Kind.hard),
+        ("Pre-race openers ride", Sport.ride, Kind.easy),
+        ("Interstate drive", Sport.other, Kind.other),
+        ("Lasttrip planning", Sport.other, Kind.other),
+    ],
+)
+def test_kind_and_sport_from_title(title: str, sport: Sport, kind: Kind) -> None:
+    got_sport, got_kind, priority = classify(title)
+    assert (got_sport, got_kind) == (sport, kind)
+    assert (priority is not None) == (kind == Kind.race)
+
+
+def test_description_only_counts_when_title_is_silent() -> None:
+    assert classify("Session", "5x5 min at threshold on the bike")[:2] == (Sport.ride, Kind.hard)
+    assert classify("Easy ride", "no intervals today, rest between")[1] == Kind.easy
+    # rest words only count in a title
+    assert classify("Ride", "3 min rest between efforts")[1] == Kind.easy
+    # a sport mentioned in passing is not training
+    assert classify("Work trip", "Hotel gym only.")[:2] == (Sport.other, Kind.other)
+
+
+@pytest.mark.parametrize(
+    ("sport", "minutes", "kind"),
+    [
+        (Sport.ride, 179, Kind.easy),
+        (Sport.ride, 180, Kind.long),
+        (Sport.run, 89, Kind.easy),
+        (Sport.run, 90, Kind.long),
+        (Sport.swim, 240, Kind.easy),
+    ],
+)
+def test_duration_makes_easy_sessions_long(sport: Sport, minutes: int, kind: Kind) -> None:
+    assert classify("Session", type_text=sport.value, duration_min=minutes)[1] == kind
+
+
+def test_duration_does_not_downgrade_hard_sessions() -> None:
+    assert classify("Ride with 3x20 threshold", duration_min=240)[1] == Kind.hard
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "priority"),
+    [
+        ("Gran Fondo (A)", "", Priority.A),
+        ("[A] Nationals road race", "", Priority.A),
+        ("Nationals A race", "", Priority.A),
+        ("Nationals A-race", "", Priority.A),
+        ("Spring road race", "Priority: C", Priority.C),
+        ("Spring road race", "priority b", Priority.B),
+        ("Club crit (C)", "", Priority.C),
+        ("Club crit [B]", "", Priority.B),
+        ("Club crit", "", Priority.B),  # no marker: B
+        ("Not a race, just a crit", "", Priority.B),  # "a race" is an article, not priority A
+    ],
+)
+def test_race_priority_markers(title: str, description: str, priority: Priority) -> None:
+    sport, kind, got = classify(title, description)
+    assert kind == Kind.race
+    assert got == priority
+
+
+def test_priority_from_categories() -> None:
+    assert classify("Gran Fondo", categories=["A-Race"])[2] == Priority.A
+    assert classify("Gran Fondo", categories=["C"])[2] == Priority.C
+    assert classify("Big day out", categories=["Race", "A"])[1:] == (Kind.race, Priority.A)
+
+
+def test_priority_only_on_races() -> None:
+    assert classify("Session (A) intervals ride")[2] is None
+    assert classify("Long ride", "priority A")[2] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "priority"),
+    [
+        ("A", Priority.A),
+        ("b", Priority.B),
+        (" C ", Priority.C),
+        ("A-Race", Priority.A),
+        ("RACE_B", Priority.B),
+        ("D", None),
+        ("", None),
+    ],
+)
+def test_priority_value(value: str, priority: Priority | None) -> None:
+    assert priority_value(value) == priority
+
+
+def test_priority_of_ignores_plain_words() -> None:
+    assert priority_of("A day out") is None
+    assert priority_of("attempt TT") is None

@@ -1,0 +1,169 @@
+"""Random calendars and random rule settings: the planner either returns a plan the validator
+accepts, with the objective it recomputes, or says which rules conflict. Same input, same plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from annotated_types import Ge, Le
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from constraints import REGISTRY
+from constraints.availability import WEEKDAYS
+from planner.config import PlannerConfig, SeasonSettings
+from planner.domain import AthleteProfile, Kind, Priority
+from planner.instance import build_instance
+from planner.plan import Plan, Status
+from planner.solve import plan_season
+from planner.validate import assert_valid, recompute_objective
+from tests.helpers import catalog, make_calendar
+
+TIME_LIMIT_S = 5.0
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def bounds(model: type[BaseModel], name: str) -> tuple[int, int]:
+    field = model.model_fields[name]
+    low = next(m.ge for m in field.metadata if isinstance(m, Ge))
+    high = next(m.le for m in field.metadata if isinstance(m, Le))
+    return low, high
+
+
+@st.composite
+def model_params(draw, model: type[BaseModel], start: dt.date, n_days: int) -> dict[str, Any]:
+    """Any values within the model's declared bounds (rules are mostly switched on)."""
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if name == "enabled":
+            values[name] = draw(st.sampled_from([True, True, True, False]))
+        elif field.annotation in (bool, "bool"):
+            values[name] = draw(st.booleans())
+        elif field.annotation in (int, "int"):
+            values[name] = draw(st.integers(*bounds(model, name)))
+        elif name == "weekdays":
+            values[name] = draw(st.lists(st.sampled_from(WEEKDAYS), unique=True, max_size=7))
+        elif name == "blocked_dates":
+            days = st.integers(0, n_days - 1).map(lambda d: start + dt.timedelta(days=d))
+            values[name] = draw(st.lists(days, unique=True, max_size=4))
+        else:
+            raise AssertionError(f"no strategy for {model.__name__}.{name}; add one")
+    if "min_exercises" in values:
+        low, high = sorted((values["min_exercises"], values["max_exercises"]))
+        values.update(min_exercises=low, max_exercises=high)
+    return values
+
+
+@st.composite
+def scenarios(draw) -> dict[str, Any]:
+    weeks = draw(st.integers(1, 6))
+    n_days = 7 * weeks
+    start = draw(st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)))
+    kinds = st.sampled_from(list(Kind))
+    event = st.tuples(
+        st.integers(-14, n_days + 21), kinds, st.sampled_from([None, "A", "B", "C"])
+    ).map(lambda t: (t[0], t[1], t[2] if t[1] == Kind.race else None, f"{t[1].value} {t[0]}"))
+    races = st.tuples(
+        st.integers(-7, n_days + 21), st.just(Kind.race), st.sampled_from([None, "A", "B", "C"])
+    ).map(lambda t: (t[0], t[1], t[2], f"race {t[0]}"))
+    events = draw(st.lists(event, max_size=12)) + draw(st.lists(races, max_size=3))
+    rules = {
+        rule.id: draw(model_params(rule.Params, start, n_days))
+        for rule in REGISTRY
+        if draw(st.booleans())  # otherwise the rule keeps its defaults
+    }
+    season = {
+        name: draw(st.integers(*bounds(SeasonSettings, name)))
+        for name in SeasonSettings.model_fields
+        if draw(st.booleans())
+    }
+    levels = draw(st.dictionaries(st.sampled_from(["bridge", "hinge", "adductor"]), st.integers(1, 4)))
+    return {
+        "weeks": weeks,
+        "start": start,
+        "calendar": make_calendar(start, events),
+        "profile": AthleteProfile(start_levels=levels),
+        "config": PlannerConfig.model_validate(
+            {"season": season, "rules": rules, "solver": {"time_limit_s": TIME_LIMIT_S}}
+        ),
+    }
+
+
+def hard_day_weight_zero_bug(config: PlannerConfig) -> bool:
+    """weight 0 also drops the day costs of hard-day-interference (see test_rules' xfail)."""
+    params = config.params("hard-day-interference")
+    return params.enabled and params.weight == 0 and params.day_weight > 0
+
+
+def run(scenario: dict[str, Any]) -> Plan:
+    return plan_season(
+        scenario["calendar"],
+        catalog(),
+        scenario["profile"],
+        scenario["config"],
+        start=scenario["start"],
+        weeks=scenario["weeks"],
+    )
+
+
+@SETTINGS
+@given(scenarios())
+def test_random_seasons_give_a_valid_plan_or_name_the_conflict(scenario: dict[str, Any]) -> None:
+    plan = run(scenario)
+    if plan.status in (Status.optimal, Status.feasible):
+        inst = build_instance(
+            scenario["calendar"],
+            catalog(),
+            scenario["profile"],
+            scenario["config"],
+            scenario["start"],
+            scenario["weeks"],
+        )
+        assert_valid(plan, inst)
+        recomputed = recompute_objective(plan, inst)
+        assert recomputed is not None
+        if hard_day_weight_zero_bug(inst.config):
+            pass  # known model bug: the objective leaves out the day costs
+        elif plan.status == Status.optimal:
+            assert recomputed == round(plan.objective)
+        else:  # the solver may not have minimised its penalty variables yet
+            assert recomputed <= round(plan.objective)
+        assert plan.conflicts == []
+    else:
+        assert plan.status == Status.infeasible, plan.conflicts
+        assert plan.sessions == []
+        assert plan.conflicts and all(line.strip() for line in plan.conflicts)
+
+
+def without_timing(plan: Plan) -> str:
+    data = plan.model_dump(mode="json", exclude={"solve_seconds"})
+    return json.dumps(data, sort_keys=True)
+
+
+def test_same_input_gives_the_same_plan() -> None:
+    start = dt.date(2026, 3, 2)
+    calendar = make_calendar(
+        start,
+        [(1, "hard", None, "intervals"), (5, "long", None, "long ride"), (8, "hard", None, "hills")]
+        + [(12, "long", None, "long ride"), (17, "race", Priority.B, "B race")]
+        + [(33, "race", Priority.A, "A race")],
+    )
+    config = PlannerConfig().with_rule("progression-order", min_days=7)
+    first = plan_season(calendar, catalog(), config=config, start=start, weeks=5)
+    second = plan_season(calendar, catalog(), config=config, start=start, weeks=5)
+    assert first.status == Status.optimal
+    assert without_timing(first) == without_timing(second)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_random_seasons_are_deterministic(scenario: dict[str, Any]) -> None:
+    assert without_timing(run(scenario)) == without_timing(run(scenario))
