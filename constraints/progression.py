@@ -1,4 +1,4 @@
-"""progression-order: a chain's next exercise only after enough sessions and days at the current one.
+"""progression-order: a chain moves up only after enough sessions and days at its level.
 
 Level k+1 of a chain comes only after at least `min_sessions` sessions at level k, the first of
 them at least `min_days` days earlier (or the catalog's own dwell for that level, if longer);

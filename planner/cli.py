@@ -148,9 +148,7 @@ def rules() -> None:
 
 def default_weeks(calendar: Calendar, start: dt.date, config: PlannerConfig) -> int:
     """Through the last A race and its transition; 16 weeks when no A race lies ahead."""
-    a_races = [
-        e.date for e in calendar.races() if e.priority == Priority.A and e.date >= start
-    ]
+    a_races = [e.date for e in calendar.races() if e.priority == Priority.A and e.date >= start]
     if not a_races:
         return 16
     days = (max(a_races) - start).days + 1 + 7 * config.season.transition_weeks
@@ -264,7 +262,8 @@ def _print_plan(result: Plan) -> None:
         phase = next((p for p in result.phases if p.start <= monday <= p.end), None)
         label = f"{phase.name.value} / {phase.goal}" if phase else ""
         races = [
-            e for e in result.events
+            e
+            for e in result.events
             if e.priority and monday <= e.date < monday + dt.timedelta(days=7)
         ]
         race_text = "".join(f"  [{e.priority.value} race {e.date:%a}: {e.title}]" for e in races)

@@ -41,7 +41,7 @@ class GoalSpec:
 ALL_LOADS = frozenset(LoadClass)
 GOALS: dict[Goal, GoalSpec] = {
     Goal.adaptation: GoalSpec(
-        frozenset({LoadClass.moderate, LoadClass.light, LoadClass.mobility}), 2, 0.0, 0.5, 1.0, 1.0
+        frozenset({LoadClass.moderate, LoadClass.light, LoadClass.mobility}), 2, 0.3, 0.6, 1.0, 1.0
     ),
     Goal.max_strength: GoalSpec(ALL_LOADS, 2, 0.5, 1.0, 0.5, 0.0),
     Goal.maintenance: GoalSpec(ALL_LOADS, 1, 0.0, 0.0, 0.5, 0.5),

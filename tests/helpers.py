@@ -14,8 +14,8 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner.catalog import load_catalog
-from planner.constants import WARM_UP_MIN
 from planner.config import PlannerConfig, SeasonSettings
+from planner.constants import WARM_UP_MIN
 from planner.domain import AthleteProfile, Calendar, Catalog, Event, Kind, Priority, Sport
 from planner.explain import rule_reports
 from planner.instance import Instance, build_instance
@@ -165,6 +165,20 @@ def doing(inst: Instance, *pairs: tuple[int, str]) -> Callable[[PlanVars], None]
         for day, exercise_id in pairs:
             c, k = locate(inst, exercise_id)
             v.model.add(v.does(day, c, k) == 1)
+
+    return force
+
+
+def pinned(inst: Instance, sessions: dict[int, Iterable[str]]) -> Callable[[PlanVars], None]:
+    """Force exactly these sessions (day -> exercise ids) and nothing else."""
+    wanted = {(day, *locate(inst, eid)) for day, ids in sessions.items() for eid in ids}
+
+    def force(v: PlanVars) -> None:
+        for d in range(inst.n_days):
+            v.model.add(v.session_on(d) == int(d in sessions))
+            for c, chain in enumerate(inst.chains):
+                for k in range(len(chain)):
+                    v.model.add(v.does(d, c, k) == int((d, c, k) in wanted))
 
     return force
 

@@ -85,7 +85,9 @@ def scenarios(draw) -> dict[str, Any]:
         for name in SeasonSettings.model_fields
         if draw(st.booleans())
     }
-    levels = draw(st.dictionaries(st.sampled_from(["bridge", "hinge", "adductor"]), st.integers(1, 4)))
+    levels = draw(
+        st.dictionaries(st.sampled_from(["bridge", "hinge", "adductor"]), st.integers(1, 4))
+    )
     return {
         "weeks": weeks,
         "start": start,

@@ -15,8 +15,8 @@ from planner.plan import Status
 from planner.solve import plan_season
 from planner.validate import HARD_CHECKS, SOFT_COSTS, recompute_objective
 from tests.helpers import (
-    START,
     SOLVED,
+    START,
     both,
     catalog,
     cost,
@@ -183,7 +183,9 @@ def test_taper_parameters_and_priorities(
             peak_weeks=2,
         )
     else:
-        inst = make_instance([(10, "race", priority, "race")], rules={"taper": rules}, **MAX_STRENGTH)
+        inst = make_instance(
+            [(10, "race", priority, "race")], rules={"taper": rules}, **MAX_STRENGTH
+        )
     assert solved(solve_forced(inst, doing(inst, (day, "deadlift")))[0]) == feasible
 
 
@@ -521,7 +523,7 @@ def test_session_size_switched_off() -> None:
     assert solved(solve_forced(inst, exactly_chains(0, 1))[0])
 
 
-# ---------------------------------------------------------------------------------- weekly-frequency
+# ------------------------------------------------------------------------- weekly-frequency
 
 CLOSE = {"rest-days": {"min_rest_days": 1}}
 

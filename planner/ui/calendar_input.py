@@ -132,10 +132,10 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
     with right:
         st.caption(source_text)
         st.markdown(f"Format: :blue-badge[{format_label(calendar.format)}]")
-        events_col, races_col, skipped_col = st.columns(3)
-        events_col.metric("Events read", len(calendar.events))
-        races_col.metric("Races", len(calendar.races()))
-        skipped_col.metric("Skipped", len(calendar.skipped))
+        with st.container(horizontal=True, gap="medium"):
+            st.metric("Events read", len(calendar.events), width=110)
+            st.metric("Races", len(calendar.races()), width=80)
+            st.metric("Skipped", len(calendar.skipped), width=80)
         if calendar.skipped:
             st.warning(
                 f"{len(calendar.skipped)} row(s) skipped — see why below.",

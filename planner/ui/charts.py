@@ -175,7 +175,7 @@ def month_grid(plan: Plan, selected: dt.date | None = None) -> alt.LayerChart:
     )
     at_training = {"x": alt.X("x_training:Q"), "y": alt.Y("y_marker:Q")}
     training_base = base.transform_filter("datum.kind != null")
-    training = training_base.mark_point(shape="square", filled=True, size=150, opacity=1).encode(
+    training = training_base.mark_point(shape="square", filled=True, size=130, opacity=1).encode(
         **at_training,
         color=alt.Color(
             "kind:N",
@@ -191,7 +191,7 @@ def month_grid(plan: Plan, selected: dt.date | None = None) -> alt.LayerChart:
     )
     strength = (
         base.transform_filter(f"datum.load != '{NO_STRENGTH}'")
-        .mark_point(shape="circle", filled=True, size=160, opacity=1)
+        .mark_point(shape="circle", filled=True, size=140, opacity=1)
         .encode(
             x=alt.X("x_strength:Q"),
             y=alt.Y("y_marker:Q"),
@@ -215,6 +215,9 @@ def month_grid(plan: Plan, selected: dt.date | None = None) -> alt.LayerChart:
 LEGEND_PER_ROW = 3
 
 
+LEGEND_NAMES = {PhaseName.general.value: "general prep"}
+
+
 def legend_chart() -> alt.LayerChart:
     """The month grid's key: phase colours, training squares, strength circles."""
     groups = [
@@ -231,7 +234,7 @@ def legend_chart() -> alt.LayerChart:
                     "row": f"{group}{' ' * line}",
                     "title": group if line == 0 else "",
                     "slot": i % LEGEND_PER_ROW,
-                    "label": label,
+                    "label": LEGEND_NAMES.get(label, label),
                     "colour": colour,
                     "shape": shape,
                 }

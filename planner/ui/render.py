@@ -49,12 +49,12 @@ RULE_HINTS = {
 def plan_summary(plan: Plan, settings: Settings | None) -> None:
     """Status metrics: how the solve went and how much strength the season holds."""
     weeks = ((plan.end - plan.start).days + 1) // 7
-    cols = st.columns(4)
-    cols[0].metric("Plan", STATUS_TEXT[plan.status])
-    cols[1].metric("Strength sessions", len(plan.sessions))
     per_week = len(plan.sessions) / weeks if weeks else 0
-    cols[2].metric("Per week", f"{per_week:.1f}")
-    cols[3].metric("Solve time", f"{plan.solve_seconds or 0:.1f} s")
+    with st.container(horizontal=True, gap="medium"):
+        st.metric("Plan", STATUS_TEXT[plan.status], border=True, width=170)
+        st.metric("Strength sessions", len(plan.sessions), border=True, width=170)
+        st.metric("Per week", f"{per_week:.1f}", border=True, width=120)
+        st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width=130)
     st.caption(
         f"{weeks} weeks · {plan.start:%a %d %b %Y} – {plan.end:%a %d %b %Y}"
         + (f" · objective {plan.objective:g}" if plan.objective is not None else "")
@@ -344,7 +344,7 @@ def why_view(plan: Plan, settings: Settings | None) -> None:
                 "Rule": rule.title,
                 "Type": "hard" if rule.hard else "soft",
                 "On": bool(params.get("enabled", True)),
-                "Weight": params.get("weight") if not rule.hard else None,
+                "Weight": str(params.get("weight", "—")) if not rule.hard else "—",
                 "Cost": report.cost if report else 0,
                 "Violations": len(report.violations) if report else 0,
             }
@@ -357,6 +357,7 @@ def why_view(plan: Plan, settings: Settings | None) -> None:
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
+        height=36 * (len(rows) + 1) + 3,
         column_config={
             "On": st.column_config.CheckboxColumn("On"),
             "Cost": st.column_config.ProgressColumn(

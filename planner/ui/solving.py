@@ -56,6 +56,7 @@ def solve(calendar: Calendar, settings: Settings) -> Plan:
             settings.weeks,
         )
     plan = Plan.model_validate_json(plan_json)
+    st.session_state[state.PLAN] = plan_json
     if has_plan(plan):
         st.session_state[state.LAST_GOOD] = plan_json
     return plan

@@ -28,6 +28,7 @@ DAY = "day"
 WEEK = "week"
 GRID = "month_grid"
 # Plain state (not widgets).
+PLAN = "plan"  # JSON of the plan of the latest solve, whatever its status
 LAST_GOOD = "last_good_plan"  # JSON of the last plan that had sessions (optimal or feasible)
 CALENDAR_ID = "calendar_id"  # identity of the calendar the editor's edits refer to
 LAST_CLICK = "last_grid_click"  # the grid click already turned into a day selection
@@ -46,6 +47,7 @@ def defaults(today: dt.date | None = None) -> dict[str, Any]:
         EQUIPMENT: [],
         PREFERRED_TIME: DEFAULT_PREFERRED_TIME,
         TIME_LIMIT: DEFAULT_TIME_LIMIT_S,
+        PLAN: None,
         LAST_GOOD: None,
         CALENDAR_ID: None,
         LAST_CLICK: None,

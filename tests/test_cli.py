@@ -1,0 +1,161 @@
+"""The `planner` command line: exit codes, JSON contracts, readable output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from planner.cli import app
+
+runner = CliRunner()
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+START = "2026-11-30"
+
+
+def test_events_demo_json(tmp_path: Path) -> None:
+    out = tmp_path / "events.json"
+    result = runner.invoke(app, ["events", "--start", START, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert data["format"] == "ics"
+    assert {"date", "start", "end", "title", "sport", "kind", "priority", "duration_min"} <= set(
+        data["events"][0]
+    )
+    priorities = sorted(e["priority"] for e in data["events"] if e["priority"])
+    assert priorities == ["A", "B", "C"]
+
+
+def test_events_readable_table_for_a_csv() -> None:
+    result = runner.invoke(app, ["events", str(FIXTURES / "generic.csv")])
+    assert result.exit_code == 0, result.output
+    assert "generic-csv" in result.output
+
+
+def test_events_bad_file_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "junk.csv"
+    bad.write_text("foo,bar\n1,2\n")
+    result = runner.invoke(app, ["events", str(bad)])
+    assert result.exit_code == 2
+    assert "error:" in result.output
+
+
+def test_events_missing_file_exit_2() -> None:
+    result = runner.invoke(app, ["events", "/nonexistent/cal.ics"])
+    assert result.exit_code == 2
+
+
+def test_catalog_json(tmp_path: Path) -> None:
+    out = tmp_path / "catalog.json"
+    result = runner.invoke(app, ["catalog", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    loads = {e["load"] for e in data["exercises"]}
+    assert loads <= {"heavy", "moderate", "light", "mobility"}
+    assert any(c["id"] for c in data["chains"])
+
+
+def test_catalog_bad_path_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["catalog", "--catalog", str(tmp_path)])
+    assert result.exit_code == 2
+
+
+def test_rules_lists_every_rule() -> None:
+    from constraints import REGISTRY
+
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 0
+    for rule in REGISTRY:
+        assert rule.id in result.output
+
+
+def test_plan_demo_json_contract(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", "--start", START, "--weeks", "6", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert data["start"] == START
+    assert data["end"] == (dt.date(2026, 11, 30) + dt.timedelta(days=41)).isoformat()
+    assert data["status"] in ("optimal", "feasible")
+    for key in (
+        "objective",
+        "settings",
+        "events",
+        "phases",
+        "sessions",
+        "explanation",
+        "conflicts",
+    ):
+        assert key in data
+    session = data["sessions"][0]
+    for key in ("date", "phase", "load", "minutes", "why", "exercises"):
+        assert key in session
+    exercise = session["exercises"][0]
+    for key in (
+        "id",
+        "name",
+        "chain",
+        "level",
+        "heavy",
+        "posterior_chain",
+        "sets",
+        "reps",
+        "hold_s",
+        "per_side",
+    ):
+        assert key in exercise
+    assert set(data["settings"]) >= {"rest-days", "taper", "progression-order"}
+
+
+def test_plan_imported_calendar_ics_export(tmp_path: Path) -> None:
+    out = tmp_path / "plan.ics"
+    result = runner.invoke(
+        app, ["plan", str(FIXTURES / "google_xwr.ics"), "--weeks", "4", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_plan_table_output() -> None:
+    result = runner.invoke(app, ["plan", "--start", START, "--weeks", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Week 1" in result.output
+
+
+def test_plan_infeasible_exit_1(tmp_path: Path) -> None:
+    config = tmp_path / "rules.toml"
+    config.write_text(
+        '[rules.weekly-frequency]\nstrict = true\n[rules.availability]\nweekdays = ["Mon", "Tue"]\n'
+    )
+    result = runner.invoke(app, ["plan", "--start", START, "--weeks", "2", "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    assert "rest-days" in result.output or "weekly-frequency" in result.output
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[rules.nope]\nx = 1\n", "unknown rule"),
+        ("[rules.rest-days]\nmin_rest_days = 99\n", "min_rest_days"),
+        ("not toml = = =", "TOML"),
+    ],
+)
+def test_plan_bad_config_exit_2(tmp_path: Path, content: str, message: str) -> None:
+    config = tmp_path / "rules.toml"
+    config.write_text(content)
+    result = runner.invoke(app, ["plan", "--weeks", "2", "--config", str(config)])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_plan_bad_extension_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["plan", "--weeks", "2", "--out", str(tmp_path / "plan.txt")])
+    assert result.exit_code == 2
+
+
+def test_plan_bad_start_exit_2() -> None:
+    result = runner.invoke(app, ["plan", "--start", "2026-13-01"])
+    assert result.exit_code == 2
