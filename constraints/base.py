@@ -56,10 +56,18 @@ class Forbidden:
 class Rule:
     """Base class of a coaching rule. Subclasses set the class attributes and `build`."""
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "has_hard_constraints" not in cls.__dict__ and "hard" in cls.__dict__:
+            cls.has_hard_constraints = cls.hard
+
     id: ClassVar[str]
     title: ClassVar[str]
     statement: ClassVar[str]
     hard: ClassVar[bool]
+    # Soft rules may still hold a hard part (a cap); only rules with one can take part in a
+    # conflict, so only they get an enforcement literal.
+    has_hard_constraints: ClassVar[bool] = False
     Params: ClassVar[type[RuleParams]] = RuleParams
 
     def build(

@@ -21,6 +21,7 @@ class WeeklyFrequency(Rule):
         "transition), never more than 3."
     )
     hard = False
+    has_hard_constraints = True  # the weekly cap, and the target when strict
     Params = Params
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:

@@ -116,24 +116,55 @@ _KNOWN_CONFLICTS: dict[frozenset[str], str] = {
     frozenset({"availability", "session-size"}): (
         "the shortest allowed session does not fit the maximum session length"
     ),
+    frozenset({"availability", "weekly-frequency"}): (
+        "the weekly session target does not fit the days available for lifting"
+    ),
 }
 
 
 def explain_conflicts(inst: Instance) -> list[str]:
-    """Name the hard rules that cannot all hold, using enforcement literals as assumptions."""
+    """Name the hard rules that cannot all hold, using enforcement literals as assumptions.
+
+    CP-SAT's core is sufficient but not always minimal, so each rule in it is then dropped in
+    turn: if the rest is still infeasible, that rule was not needed to explain the conflict.
+    """
+    core = _conflicting_rules(inst)
+    if core is None:
+        return ["The solver could not prove which rules conflict within the time limit."]
+    if not core:
+        return ["The request is infeasible even with every rule switched off (check pins)."]
+    for rule_id in list(core):
+        if len(core) > 1 and _infeasible_with(inst, [r for r in core if r != rule_id]):
+            core.remove(rule_id)
+    return _conflict_lines(inst, core)
+
+
+def _conflicting_rules(inst: Instance) -> list[str] | None:
     from planner.model import StrengthModel, solver_for
 
     built = StrengthModel(inst).build(with_literals=True)
     literals = built.rule_literals
     built.model.add_assumptions(list(literals.values()))
     solver = solver_for(inst, single_worker=True)
-    code = solver.solve(built.model)
-    if code != cp_model.INFEASIBLE:
-        return ["The solver could not prove which rules conflict within the time limit."]
+    if solver.solve(built.model) != cp_model.INFEASIBLE:
+        return None
     core_indices = set(solver.sufficient_assumptions_for_infeasibility())
-    culprits = [rule_id for rule_id, lit in literals.items() if lit.index in core_indices]
-    if not culprits:
-        return ["The request is infeasible even with every rule switched off (check pins)."]
+    return [rule_id for rule_id, lit in literals.items() if lit.index in core_indices]
+
+
+def _infeasible_with(inst: Instance, rule_ids: list[str]) -> bool:
+    """Whether the request stays infeasible with only these rules enforced."""
+    from planner.model import StrengthModel, solver_for
+
+    built = StrengthModel(inst).build(with_literals=True)
+    keep = [lit for rule_id, lit in built.rule_literals.items() if rule_id in rule_ids]
+    built.model.add_assumptions(keep)
+    built.model.minimize(0)  # feasibility is all that matters here
+    solver = solver_for(inst, single_worker=True)
+    return solver.solve(built.model) == cp_model.INFEASIBLE
+
+
+def _conflict_lines(inst: Instance, culprits: list[str]) -> list[str]:
     lines = []
     known = _KNOWN_CONFLICTS.get(frozenset(culprits))
     if known:

@@ -64,16 +64,20 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
 
     for w in range(inst.n_weeks):
         days = list(inst.week_days(w))
-        # Move chains up at the start of the week when the rule already allows it for all days.
+        # Move chains up this week when the rule allows it on some day of the week; the chain
+        # is then trained only from that day on (one level per chain a week).
         moved: dict[int, ChainState] = {}
+        from_day: dict[int, int] = {}
         for c, chain in enumerate(inst.chains):
             st = states[c]
             if progression_on and st.level + 1 < len(chain) and st.first_day is not None:
                 dwell = max(min_days, chain.levels[st.level].dwell_days or 0)
-                ready = st.count >= min_sessions and st.first_day + dwell <= days[0]
+                earliest = max(days[0], st.first_day + dwell)
+                ready = st.count >= min_sessions and earliest <= days[-1]
                 if ready and not any(d in no_new_days for d in days):
                     moved[c] = replace(st, seen=set(st.seen))
                     st.level, st.count, st.first_day = st.level + 1, 0, None
+                    from_day[c] = earliest
 
         target = min(inst.week_target(w), cap)
         candidates = sorted(
@@ -88,7 +92,10 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 continue
             chosen.append(d)
         for d in sorted(chosen):
-            picked = _fill_session(inst, d, states, forbidden, no_new_days, max_minutes, max_ex)
+            blocked = {c for c, first in from_day.items() if d < first}
+            picked = _fill_session(
+                inst, d, states, forbidden, no_new_days, max_minutes, max_ex, blocked
+            )
             if len(picked) < min_ex:
                 continue
             sessions[d] = picked
@@ -117,9 +124,17 @@ def _fill_session(
     no_new_days: set[int],
     max_minutes: int,
     max_ex: int,
+    blocked: set[int],
 ) -> dict[int, int]:
     next_key = inst.days[day + 1].key_session if day + 1 < inst.n_days else None
-    order = sorted(range(len(inst.chains)), key=lambda c: (states[c].last_day, c))
+
+    def urgency(c: int) -> tuple[int, int, int]:
+        # Chains with a level still to unlock come first, then the one trained longest ago.
+        st = states[c]
+        climbing = st.level + 1 < len(inst.chains[c])
+        return (0 if climbing else 1, st.last_day, c)
+
+    order = sorted((c for c in range(len(inst.chains)) if c not in blocked), key=urgency)
     picked: dict[int, int] = {}
     minutes = 0
     for c in order:

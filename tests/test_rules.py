@@ -410,7 +410,7 @@ def test_availability_blocked_date() -> None:
 
 
 def test_availability_session_minutes() -> None:
-    # Kettlebell hip flexion takes 6 min on day 0 and the shortest partner 2 min: 5 + 6 + 2.
+    # Kettlebell hip flexion and its shortest partner on day 0, plus the warm-up.
     inst = make_instance()
     hip = inst.dose(0, catalog().exercise("kettlebell-hip-flexion")).minutes
     partner = min(
@@ -419,7 +419,7 @@ def test_availability_session_minutes() -> None:
         if chain.id != "hip-flexor" and inst.allowed(0, chain.levels[chain.start])
     )
     shortest = 5 + hip + partner
-    assert shortest == 13
+    assert shortest > 10  # so that one minute less is still a valid setting
     fits = make_instance(rules={"availability": {"max_session_minutes": shortest}})
     status, plan = solve_forced(fits, doing(fits, (0, "kettlebell-hip-flexion")))
     assert solved(status)
@@ -631,11 +631,6 @@ def test_explain_conflicts_names_rest_days_and_weekly_frequency() -> None:
     assert lines[-1].startswith("Relax or switch off one of them")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: explain_conflicts names every rule, soft ones and race rules without races "
-    "included: the assumption core CP-SAT returns is the whole set of rule literals",
-)
 def test_explain_conflicts_names_only_rules_that_take_part() -> None:
     # No weekday to lift on, yet a strict weekly minimum: only these two rules conflict.
     inst = make_instance(
@@ -703,11 +698,6 @@ def test_hard_day_day_cost(kind: str, day_cost: int) -> None:
         assert plan is not None and cost(plan, "hard-day-interference") == day_cost * day_weight
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: StrengthModel.build drops every penalty of a soft rule whose `weight` is 0, so "
-    "hard-day-interference weight=0 also drops the day costs that `day_weight` prices",
-)
 def test_hard_day_weight_zero_keeps_the_day_cost() -> None:
     events = [(d, "rest" if d == 1 else "easy", None, "day") for d in range(7)]
     inst = make_instance(
