@@ -8,11 +8,13 @@ from constraints.base import Penalty, Rule, RuleParams, SoftParams
 from constraints.hard_day_interference import HardDayInterference
 from constraints.no_new_before_a import NoNewExercises
 from constraints.phase_loads import PhaseLoads
+from constraints.pins import Pins
 from constraints.post_race import PostRaceRecovery
 from constraints.progression import ProgressionOrder
 from constraints.race_day import RaceDay
 from constraints.rest_days import RestDays
 from constraints.session_size import SessionSize
+from constraints.stability import Stability
 from constraints.steady_progress import SteadyProgress
 from constraints.taper import Taper
 from constraints.weekly_frequency import WeeklyFrequency
@@ -27,10 +29,12 @@ REGISTRY: tuple[Rule, ...] = (
     Availability(),
     PhaseLoads(),
     SessionSize(),
+    Pins(),
     WeeklyFrequency(),
     HardDayInterference(),
     Balance(),
     SteadyProgress(),
+    Stability(),
 )
 
 

@@ -46,7 +46,7 @@ class Availability(Rule):
         return Forbidden(
             days={
                 day.index
-                for day in inst.days
+                for day in inst.days[inst.first_free :]
                 if day.date.weekday() not in allowed or day.date in blocked
             }
         )
@@ -54,7 +54,7 @@ class Availability(Rule):
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         m = v.model
         off = self.forbidden(inst, params).days
-        for day in inst.days:
+        for day in inst.days[inst.first_free :]:
             if day.index in off:
                 enforce_if(m.add(v.session_on(day.index) == 0), enforce)
                 continue

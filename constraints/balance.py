@@ -29,6 +29,8 @@ class Balance(Rule):
         penalties = []
         for first in range(0, inst.n_days, params.window_days):
             days = range(first, min(inst.n_days, first + params.window_days))
+            if days[-1] < inst.first_free:
+                continue  # history
             label = inst.days[first].date.strftime("%d %b")
             for c, chain in enumerate(inst.chains):
                 # Only chains with some level the phase allows in this window count.

@@ -40,7 +40,7 @@ class HardDayInterference(Rule):
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         penalties = []
-        for day in inst.days:
+        for day in inst.days[inst.first_free :]:
             cost = day_cost({e.kind for e in day.events})
             if cost and params.day_weight:
                 what = "long or rest day" if cost == 2 else "day with no easy or hard session"

@@ -25,7 +25,7 @@ class NoNewExercises(Rule):
             if race.priority != Priority.A:
                 continue
             first = race.offset - params.days_before
-            window = range(max(0, first), min(inst.n_days, race.offset))
+            window = range(max(inst.first_free, first), min(inst.n_days, race.offset))
             if not window:
                 continue
             for c, chain in enumerate(inst.chains):

@@ -18,7 +18,7 @@ class PhaseLoads(Rule):
         return Forbidden(
             choices={
                 (d, c, k)
-                for d in range(inst.n_days)
+                for d in inst.free_days()
                 for c, chain in enumerate(inst.chains)
                 for k, exercise in enumerate(chain.levels)
                 if not inst.allowed(d, exercise)

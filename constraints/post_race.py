@@ -33,7 +33,7 @@ class PostRaceRecovery(Rule):
             d
             for race in inst.races
             for d in range(race.offset + 1, race.offset + params.days_after(race.priority) + 1)
-            if 0 <= d < inst.n_days
+            if inst.first_free <= d < inst.n_days
         }
         return Forbidden(days=days)
 

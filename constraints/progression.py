@@ -19,6 +19,12 @@ class Params(RuleParams):
     min_days: int = Field(
         default=14, ge=0, le=56, description="Days since the first session at a level."
     )
+    detrain_days: int = Field(
+        default=14,
+        ge=7,
+        le=84,
+        description="Re-plans: after this many days without a chain it resumes one level lower.",
+    )
 
 
 class ProgressionOrder(Rule):
@@ -26,50 +32,60 @@ class ProgressionOrder(Rule):
     title = "Progression order"
     statement = (
         "Move to a chain's next exercise only after 3 sessions at the current one, "
-        "the first of them at least 14 days earlier; never step back."
+        "the first of them at least 14 days earlier; never step back, except one level after "
+        "14 days without the chain."
     )
     hard = True
     Params = Params
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:
-        m = v.model
         for c, chain in enumerate(inst.chains):
+            back = step_back(inst, c, params.detrain_days)
             for k in range(chain.start, len(chain)):
-                self._monotone_levels(inst, v, c, k, enforce)
+                relax = back[1] if back and back[0] == k else None
+                self._monotone_levels(inst, v, c, k, enforce, relax)
             for k in range(chain.start, len(chain) - 1):
                 dwell = max(params.min_days, chain.levels[k].dwell_days or 0)
-                self._enough_sessions(inst, v, c, k, params.min_sessions, enforce)
-                self._dwell(inst, v, c, k, dwell, enforce)
-        del m
+                reached = _history_reached(inst, c, k + 1)
+                self._enough_sessions(inst, v, c, k, params.min_sessions, enforce, reached)
+                self._dwell(inst, v, c, k, dwell, enforce, reached)
         return []
 
     @staticmethod
-    def _monotone_levels(inst, v, c, k, enforce) -> None:
-        """Levels never go down, and a week that reaches a level holds a session at it, so the
-        first session at a level falls in the first week at that level."""
+    def _monotone_levels(inst, v, c, k, enforce, relax_week) -> None:
+        """Levels never go down (but at `relax_week`, where the chain resumes a level lower),
+        and a week that reaches a level holds a session at it, so the first session at a level
+        falls in the first week at that level."""
         m = v.model
         for w in range(inst.n_weeks):
             now, before = v.week_level(c, k, w), v.week_level(c, k, w - 1)
-            enforce_if(m.add_implication(before, now), enforce)
+            if w == relax_week:
+                enforce_if(m.add(now == 0), enforce)
+            else:
+                enforce_if(m.add_implication(before, now), enforce)
             sessions = [v.does(d, c, k) for d in inst.week_days(w)]
             enforce_if(m.add(now - before <= sum(sessions)), enforce)
 
     @staticmethod
-    def _enough_sessions(inst, v, c, k, needed, enforce) -> None:
+    def _enough_sessions(inst, v, c, k, needed, enforce, reached) -> None:
+        """The week a chain first reaches k+1 follows `needed` sessions at level k."""
         m = v.model
         count = 0
         for w in range(inst.n_weeks):
-            up = v.week_level(c, k + 1, w)
-            if enforce is None:  # linear form keeps the LP relaxation tight
-                m.add(count >= needed * up)
-            else:
-                m.add(count >= needed).only_enforce_if([up, enforce])
+            if w > reached:
+                switch = v.week_level(c, k + 1, w) - v.week_level(c, k + 1, w - 1)
+                if enforce is None:
+                    m.add(count >= needed * switch)
+                else:
+                    m.add(count >= needed).only_enforce_if(
+                        [v.week_level(c, k + 1, w), v.week_level(c, k + 1, w - 1).Not(), enforce]
+                    )
             done = m.new_int_var(0, 7 * (w + 1), f"{inst.chains[c].levels[k].id} count w{w}")
             m.add(done == count + sum(v.does(d, c, k) for d in inst.week_days(w)))
             count = done
 
     @staticmethod
-    def _dwell(inst, v, c, k, dwell, enforce) -> None:
+    def _dwell(inst, v, c, k, dwell, enforce, reached) -> None:
         """First session at k+1 at least `dwell` days after the first at k, exact to the day.
 
         Levels start in the week of their first session, so whole weeks settle most cases; when
@@ -78,19 +94,17 @@ class ProgressionOrder(Rule):
         """
         m = v.model
         whole = dwell // 7
-        for w in range(inst.n_weeks):
+        for w in range(reached + 1, inst.n_weeks):
+            up, up_before = v.week_level(c, k + 1, w), v.week_level(c, k + 1, w - 1)
             if whole:
-                enforce_if(
-                    m.add_implication(v.week_level(c, k + 1, w), v.week_level(c, k, w - whole)),
-                    enforce,
-                )
+                enforce_if(m.add(up - up_before <= v.week_level(c, k, w - whole)), enforce)
             for a in (w - whole - 1, w - whole):
                 if a < 0 or 7 * (w - a) - 6 >= dwell:
                     continue  # any days of these weeks are far enough apart
                 started_at_a = [v.week_level(c, k, a).Not(), v.week_level(c, k, a - 1)]
-                for d2 in inst.week_days(w):
+                for d2 in inst.free_days(inst.week_days(w)):
                     early = [v.does(d1, c, k) for d1 in inst.week_days(a) if d2 - d1 >= dwell]
-                    clause = [v.does(d2, c, k + 1).Not(), *started_at_a, *early]
+                    clause = [v.does(d2, c, k + 1).Not(), *started_at_a, *early, up_before]
                     if enforce is not None:
                         clause.append(enforce.Not())
                     m.add_bool_or(clause)
@@ -100,3 +114,29 @@ class ProgressionOrder(Rule):
             f"{params.min_sessions} sessions and {params.min_days} days at each level before the "
             "next (progression-order)"
         )
+
+
+def _history_reached(inst, c: int, level: int) -> int:
+    """Last week whose level-`level` start is already history (-1: none): no rule applies there."""
+    if inst.history is None:
+        return -1
+    days = [d for d, picked in inst.history.done.items() if picked.get(c, -1) >= level]
+    return max((inst.first_free - 1) // 7, -1) if days else -1
+
+
+def step_back(inst, c: int, detrain_days: int) -> tuple[int, int] | None:
+    """(level, week) where a chain idle for `detrain_days` resumes one level lower, if any."""
+    history = inst.history
+    if history is None or history.first_free == 0:
+        return None
+    trained = [(d, picked[c]) for d, picked in history.done.items() if c in picked]
+    if not trained:
+        return None
+    last_day, _ = max(trained)
+    top = max(level for _, level in trained)
+    if top <= inst.chains[c].start or history.first_free - last_day < detrain_days:
+        return None
+    week = history.first_free // 7
+    if any(c in history.done.get(d, {}) for d in inst.week_days(week)):
+        week += 1
+    return (top, week) if week < inst.n_weeks else None

@@ -25,7 +25,7 @@ class RaceDay(Rule):
             d
             for race in inst.races
             for d in range(race.offset - params.days_before, race.offset + 1)
-            if 0 <= d < inst.n_days
+            if inst.first_free <= d < inst.n_days
         }
         return Forbidden(days=days)
 

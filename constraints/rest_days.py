@@ -25,7 +25,8 @@ class RestDays(Rule):
         if gap == 0:
             return []
         # Any gap+1 consecutive days hold at most one session.
-        for first in range(inst.n_days - 1):
+        # Windows that end before the first free day are history: not decided again.
+        for first in range(max(0, inst.first_free - gap), inst.n_days - 1):
             window = v.sessions_in(range(first, first + gap + 1))
             if len(window) > 1:
                 enforce_if(v.model.add(sum(window) <= 1), enforce)

@@ -27,7 +27,7 @@ class SessionSize(Rule):
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         m = v.model
-        for d in range(inst.n_days):
+        for d in inst.free_days():
             s = v.session_on(d)
             chains = v.chain_on[d]
             lits = [s, enforce] if enforce is not None else [s]

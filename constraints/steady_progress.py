@@ -28,7 +28,7 @@ class SteadyProgress(Rule):
                 earliest = (k - chain.start) * max(min_days, 1)
                 for w in range(inst.n_weeks):
                     last = inst.week_days(w)[-1]
-                    if last < earliest:
+                    if last < earliest or last < inst.first_free:
                         continue
                     reached = v.week_level(c, k, w)
                     label = inst.days[last].date.strftime("%d %b")

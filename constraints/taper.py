@@ -38,7 +38,7 @@ class Taper(Rule):
     def forbidden(self, inst, params) -> Forbidden:
         choices = set()
         for race in inst.races:
-            first = max(0, race.offset - params.days_before(race.priority))
+            first = max(inst.first_free, race.offset - params.days_before(race.priority))
             for d in range(first, min(inst.n_days, race.offset + 1)):
                 for c, chain in enumerate(inst.chains):
                     for k, exercise in enumerate(chain.levels):

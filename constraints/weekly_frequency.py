@@ -28,6 +28,8 @@ class WeeklyFrequency(Rule):
         m = v.model
         penalties = []
         for w in range(inst.n_weeks):
+            if inst.week_days(w)[-1] < inst.first_free:
+                continue  # a week of history
             sessions = v.sessions_in(inst.week_days(w))
             enforce_if(m.add(sum(sessions) <= params.max_per_week), enforce)
             target = min(inst.week_target(w), params.max_per_week)

@@ -176,8 +176,35 @@ def plan(
     time: Annotated[str, typer.Option(help="iCal: session start time HH:MM.")] = "18:00",
     timezone: Annotated[str | None, typer.Option(help="iCal: IANA timezone.")] = None,
     include_training: Annotated[bool, typer.Option(help="iCal: add endurance events.")] = False,
+    previous: Annotated[
+        Path | None, typer.Option(help="Re-plan: the previous plan's JSON.")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Re-plan: sessions before this day are history.")
+    ] = None,
+    pin: Annotated[
+        list[str] | None, typer.Option(help="Re-plan: day that must hold a session.")
+    ] = None,
+    pin_exercises: Annotated[
+        bool, typer.Option(help="Re-plan: pinned days keep their exercises too.")
+    ] = False,
+    block: Annotated[list[str] | None, typer.Option(help="Re-plan: day with no session.")] = None,
+    done: Annotated[list[str] | None, typer.Option(help="Re-plan: past session done.")] = None,
+    missed: Annotated[list[str] | None, typer.Option(help="Re-plan: past session missed.")] = None,
 ) -> None:
-    """Plan strength sessions: a week-by-week table, or a file with --out."""
+    """Plan strength sessions: a week-by-week table, or a file with --out.
+
+    With --previous, re-plan: history before --today is kept, pins and blocks are honoured,
+    and the fewest future sessions move; the JSON gains a "diff".
+    """
+    if previous is not None:
+        request = _replan_request(previous, today, pin, pin_exercises, block, done, missed)
+        start = request.previous.start.isoformat()
+        weeks = weeks or ((request.previous.end - request.previous.start).days + 1) // 7
+    elif any((today, pin, block, done, missed, pin_exercises)):
+        raise _fail("--today, --pin, --block, --done and --missed need --previous PLAN.json")
+    else:
+        request = None
     first = _parse_date(start, "--start") or next_monday()
     try:
         cfg = load_config(config) if config else PlannerConfig()
@@ -192,7 +219,12 @@ def plan(
         raise _fail(str(exc)) from None
     horizon = weeks or default_weeks(cal, first, cfg)
     profile = AthleteProfile(sport=sport, equipment=equipment or [])
-    result = _solve(cal, cat, profile, cfg, first, horizon)
+    if request is not None:
+        from planner.replan import replan
+
+        result = replan(cal, cat, profile, cfg, request)
+    else:
+        result = _solve(cal, cat, profile, cfg, first, horizon)
     if out is not None:
         from planner.export import write_plan
 
@@ -204,12 +236,57 @@ def plan(
         )
     else:
         _print_plan(result)
+    if result.diff is not None:
+        d = result.diff
+        typer.echo(
+            f"diff: {len(d.kept)} kept, {len(d.moved)} moved, {len(d.added)} added, "
+            f"{len(d.removed)} removed",
+            err=True,
+        )
+        for entry in d.moved:
+            typer.echo(f"  moved {entry.previous_date} -> {entry.date}: {entry.reason}", err=True)
     if result.status == Status.infeasible:
         for line in result.conflicts:
             typer.echo(line, err=True)
         raise typer.Exit(EXIT_INFEASIBLE)
     if result.status == Status.unknown:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _replan_request(
+    previous: Path,
+    today: str | None,
+    pins: list[str] | None,
+    pin_exercises: bool,
+    blocks: list[str] | None,
+    done: list[str] | None,
+    missed: list[str] | None,
+):
+    from pydantic import ValidationError
+
+    from planner.replan import ReplanRequest
+
+    try:
+        old = Plan.model_validate_json(previous.read_bytes())
+    except OSError as exc:
+        raise _fail(f"{previous}: cannot read the previous plan ({exc.strerror})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise _fail(f"{previous}: not a plan JSON ({where}: {first['msg']})") from None
+
+    def dates(values: list[str] | None, option: str) -> list[dt.date]:
+        return [_parse_date(v, option) for v in values or []]
+
+    return ReplanRequest(
+        previous=old,
+        today=_parse_date(today, "--today") or dt.date.today(),
+        pins=dates(pins, "--pin"),
+        pin_exercises=pin_exercises,
+        blocks=dates(blocks, "--block"),
+        done=dates(done, "--done"),
+        missed=dates(missed, "--missed"),
+    )
 
 
 def _export_options(

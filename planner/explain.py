@@ -62,7 +62,7 @@ def session_reasons(
             )
             break
 
-    earlier = [s for s in sessions if s.date < session.date]
+    earlier = [s for s in sessions if s.date < session.date and s.state != "missed"]
     if earlier:
         gap = (session.date - earlier[-1].date).days - 1
         reasons.append(
@@ -82,6 +82,10 @@ def session_reasons(
         prior = [e2 for s in earlier for e2 in s.exercises if e2.chain == ex.chain]
         if not prior:
             reasons.append(f"{ex.name}: first session of the {chain.name} chain")
+        elif prior[-1].id != ex.id and prior[-1].level > ex.level:
+            last = max(s.date for s in earlier if any(e2.chain == ex.chain for e2 in s.exercises))
+            idle = (session.date - last).days
+            reasons.append(f"{ex.name}: one level back after {idle} days without this chain")
         elif prior[-1].id != ex.id:
             done = sum(1 for e2 in prior if e2.id == prior[-1].id)
             reasons.append(f"{ex.name}: moved up after {done} session(s) of {prior[-1].name}")

@@ -96,6 +96,23 @@ class RaceRef:
     event: Event
 
 
+@dataclass(frozen=True)
+class History:
+    """What a re-plan keeps: days before `first_free` are history and are not decided again.
+
+    Sessions map a day to {chain index: level index}. `done` holds the sessions that happened
+    (missed ones are left out: they did not happen); `previous` the previous plan's sessions
+    from `first_free` on, for the stability rule and as the solver's starting point.
+    """
+
+    first_free: int
+    done: dict[int, dict[int, int]] = field(default_factory=dict)
+    previous: dict[int, dict[int, int]] = field(default_factory=dict)
+    pinned: frozenset[int] = frozenset()
+    pinned_exercises: dict[int, dict[int, int]] = field(default_factory=dict)
+    blocked: frozenset[int] = frozenset()
+
+
 @dataclass
 class Instance:
     start: dt.date
@@ -106,7 +123,18 @@ class Instance:
     catalog: Catalog
     profile: AthleteProfile
     calendar: Calendar
+    history: History | None = None
     _doses: dict[tuple[int, str], Dosed] = field(default_factory=dict, repr=False)
+
+    @property
+    def first_free(self) -> int:
+        """First day the solver decides; earlier days are history (re-plans only)."""
+        return self.history.first_free if self.history else 0
+
+    def free_days(self, days: range | None = None) -> range:
+        """The given days (default: all) from `first_free` on."""
+        days = days if days is not None else range(self.n_days)
+        return range(max(days.start, self.first_free), days.stop)
 
     @property
     def n_days(self) -> int:

@@ -61,8 +61,14 @@ class StrengthModel:
                 literals[rule.id] = enforce
             penalties.extend(rule.build(self.inst, v, params, enforce))
         if forbidden is not None:
-            start = greedy_plan(self.inst, forbidden)
-            v.hint(start.sessions, start.week_levels)
+            history = self.inst.history
+            if history is not None and history.previous:
+                # A re-plan starts from the previous plan: most of it usually still holds.
+                sessions = {**history.done, **history.previous}
+                v.hint(sessions, levels_by_week(self.inst, sessions))
+            else:
+                start = greedy_plan(self.inst, forbidden)
+                v.hint(start.sessions, start.week_levels)
         objective = [p.coefficient * p.var for p in penalties if p.coefficient]
         if objective:
             model.minimize(sum(objective))
@@ -84,3 +90,17 @@ def solver_for(inst: Instance, single_worker: bool = False) -> cp_model.CpSolver
     # The LP relaxation slows the search more than its bound helps (2x at 26-52 weeks).
     solver.parameters.linearization_level = 0
     return solver
+
+
+def levels_by_week(inst: Instance, sessions: dict[int, dict[int, int]]) -> list[list[int]]:
+    """Each chain's level per week implied by a plan's sessions (-1 before its first)."""
+    levels = []
+    for c in range(len(inst.chains)):
+        current, per_week = -1, []
+        for w in range(inst.n_weeks):
+            done = [sessions[d][c] for d in inst.week_days(w) if c in sessions.get(d, {})]
+            if done:
+                current = done[-1]
+            per_week.append(current)
+        levels.append(per_week)
+    return levels

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -16,6 +16,9 @@ class Status(StrEnum):
     feasible = "feasible"
     infeasible = "infeasible"
     unknown = "unknown"  # time limit hit before any plan was found
+
+
+SessionState = Literal["planned", "done", "missed"]
 
 
 class PhaseName(StrEnum):
@@ -75,6 +78,9 @@ class PlannedSession(BaseModel):
     sequence: int = Field(
         default=0, ge=0, description="Revision number; raised when a re-plan changes the session."
     )
+    state: SessionState = Field(
+        default="planned", description="planned, done or missed (done/missed: history)."
+    )
     date: dt.date
     phase: PhaseName
     goal: str = Field(default="", description="Strength goal of the session's phase.")
@@ -83,6 +89,28 @@ class PlannedSession(BaseModel):
     minutes: int
     why: list[str] = Field(default_factory=list, description="Reasons it sits on this day.")
     exercises: list[PlannedExercise]
+
+
+class DiffEntry(BaseModel):
+    """One session's fate in a re-plan."""
+
+    uid: str
+    date: dt.date = Field(description="Date in the new plan (or the old date when removed).")
+    previous_date: dt.date | None = Field(default=None, description="Date before, if moved.")
+    reason: str = ""
+
+
+class PlanDiff(BaseModel):
+    """What a re-plan changed relative to the previous plan (future sessions only)."""
+
+    kept: list[DiffEntry] = Field(default_factory=list)
+    moved: list[DiffEntry] = Field(default_factory=list)
+    added: list[DiffEntry] = Field(default_factory=list)
+    removed: list[DiffEntry] = Field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return len(self.moved) + len(self.added) + len(self.removed)
 
 
 class RuleReport(BaseModel):
@@ -117,6 +145,10 @@ class Plan(BaseModel):
         default_factory=list, description="When infeasible: the hard rules that conflict."
     )
     timezone: str | None = Field(default=None, description="Timezone of the source calendar.")
+    today: dt.date | None = Field(
+        default=None, description="Re-plans: sessions before this day are history, copied as is."
+    )
+    diff: PlanDiff | None = Field(default=None, description="Re-plans: changes vs the previous.")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

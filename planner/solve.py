@@ -66,6 +66,14 @@ def plan_with_stats(
     profile = profile or AthleteProfile()
     config = config or PlannerConfig()
     inst = build_instance(calendar, catalog, profile, config, start, weeks)
+    return solve_instance(inst)
+
+
+def solve_instance(
+    inst: Instance, history_sessions: list[PlannedSession] | None = None
+) -> tuple[Plan, SolveStats]:
+    """Solve a preprocessed instance. Re-plans pass the history sessions to copy unchanged."""
+    config = inst.config
     built = StrengthModel(inst).build()
     solver = solver_for(inst)
     started = time.perf_counter()
@@ -81,7 +89,7 @@ def plan_with_stats(
     if status in (Status.optimal, Status.feasible):
         plan.objective = solver.objective_value
         plan.bound = solver.best_objective_bound
-        plan.sessions = extract_sessions(inst, built, solver)
+        plan.sessions = extract_sessions(inst, built, solver, history_sessions or [])
         plan.explanation = Explanation(rules=rule_reports(inst, built, solver))
     elif status == Status.infeasible:
         plan.conflicts = explain_conflicts(inst)
@@ -130,12 +138,19 @@ def phase_bands(inst: Instance) -> list[PlanPhase]:
 
 
 def extract_sessions(
-    inst: Instance, built: BuiltModel, solver: cp_model.CpSolver
+    inst: Instance,
+    built: BuiltModel,
+    solver: cp_model.CpSolver,
+    history_sessions: list[PlannedSession] | None = None,
 ) -> list[PlannedSession]:
+    """Sessions of the solved plan; days before `inst.first_free` are copied from history."""
     v = built.vars
-    sessions: list[PlannedSession] = []
+    sessions: list[PlannedSession] = [s.model_copy() for s in history_sessions or []]
     per_week: dict[tuple[int, int], int] = {}
-    for day in inst.days:
+    for s in sessions:
+        iso = s.date.isocalendar()
+        per_week[(iso.year, iso.week)] = per_week.get((iso.year, iso.week), 0) + 1
+    for day in inst.days[inst.first_free :]:
         if not solver.boolean_value(v.session_on(day.index)):
             continue
         exercises = []
@@ -180,5 +195,6 @@ def extract_sessions(
             )
         )
     for session in sessions:
-        session.why = session_reasons(inst, sessions, session)
+        if session.state == "planned":
+            session.why = session_reasons(inst, sessions, session)
     return sessions

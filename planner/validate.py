@@ -9,6 +9,7 @@ violation in words. `recompute_objective` does the same for the soft rules' cost
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -254,13 +255,19 @@ def check_progression_order(plan: Plan, inst: Instance, params: Any) -> list[str
         chain = inst.chains[c]
         history.sort()
         highest = None
+        last_day = None
         for day, level in history:
+            # The one exception: after `detrain_days` without the chain, one level back.
+            rested = last_day is not None and day - last_day >= params.detrain_days
+            if rested and highest is not None and level == highest - 1:
+                highest = level
             if highest is not None and level < highest:
                 out.append(
                     f"progression-order: {chain.name} steps back to {chain.levels[level].name} "
                     f"on {_fmt(inst.days[day].date)} after {chain.levels[highest].name}"
                 )
             highest = level if highest is None else max(highest, level)
+            last_day = day
         first = {}
         for day, level in history:
             first.setdefault(level, day)
@@ -432,14 +439,56 @@ HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
 }
 
 
+def check_pins(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """Pinned days hold a session (with the pinned exercises); blocked days hold none."""
+    history = inst.history
+    if history is None:
+        return []
+    days = _session_days(plan, inst)
+    out = []
+    for d in sorted(history.pinned):
+        if d not in days:
+            out.append(f"pins: {_fmt(inst.days[d].date)} is pinned but holds no session")
+            continue
+        wanted = history.pinned_exercises.get(d)
+        if wanted is not None:
+            have = {e.id for e in days[d].exercises}
+            ids = {inst.chains[c].levels[k].id for c, k in wanted.items()}
+            if have != ids:
+                out.append(f"pins: {_fmt(inst.days[d].date)} does not keep its pinned exercises")
+    for d in sorted(history.blocked):
+        if d in days:
+            out.append(f"pins: {_fmt(inst.days[d].date)} is blocked but holds a session")
+    return out
+
+
+HARD_CHECKS["pins"] = check_pins
+
+_DATE_IN_TEXT = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{2} [A-Z][a-z]{2}\b")
+
+
 def validate(plan: Plan, inst: Instance) -> list[str]:
-    """Every violation of the structure and of every enabled hard rule, in plain words."""
+    """Every violation of the structure and of every enabled hard rule, in plain words.
+
+    Missed sessions did not happen and are left out. In a re-plan, a violation that involves
+    only days of history (before `plan.today`) is not the planner's to answer for: it is left
+    out too (the dates in the message tell which days it involves).
+    """
+    plan = plan.model_copy(update={"sessions": [s for s in plan.sessions if s.state != "missed"]})
     out = check_structure(plan, inst)
     for rule_id, check in HARD_CHECKS.items():
         params = inst.config.params(rule_id)
         if params.enabled:
             out.extend(check(plan, inst, params))
+    if inst.first_free > 0:
+        history = {_fmt(d.date) for d in inst.days[: inst.first_free]}
+        out = [v for v in out if not _only_about(v, history)]
     return out
+
+
+def _only_about(violation: str, history: set[str]) -> bool:
+    dates = _DATE_IN_TEXT.findall(violation)
+    return bool(dates) and all(d in history for d in dates)
 
 
 def assert_valid(plan: Plan, inst: Instance) -> None:
@@ -538,11 +587,22 @@ def cost_steady_progress(plan: Plan, inst: Instance, params: Any) -> int:
     return cost
 
 
+def cost_stability(plan: Plan, inst: Instance, params: Any) -> int:
+    """weight per future day whose having a session differs from the previous plan."""
+    if inst.history is None:
+        return 0
+    days = set(_session_days(plan, inst))
+    return params.weight * sum(
+        (d in days) != (d in inst.history.previous) for d in range(inst.first_free, inst.n_days)
+    )
+
+
 SOFT_COSTS: dict[str, Callable[[Plan, Instance, Any], int]] = {
     "weekly-frequency": cost_weekly_frequency,
     "hard-day-interference": cost_hard_day_interference,
     "balance": cost_balance,
     "steady-progress": cost_steady_progress,
+    "stability": cost_stability,
 }
 
 

@@ -38,13 +38,35 @@ class PlanVars:
         self._true = model.new_constant(1)
         self._false = model.new_constant(0)
         off = forbidden or Forbidden()
+        history = inst.history
+        done = history.done if history else {}
+        first_free = inst.first_free
+
+        def decided(d: int) -> bool:
+            return d < first_free
+
         self.session = [
-            self._false if d in off.days else model.new_bool_var(f"session d{d}")
+            (self._true if d in done else self._false)
+            if decided(d)
+            else self._false
+            if d in off.days
+            else model.new_bool_var(f"session d{d}")
             for d in range(inst.n_days)
         ]
         self.chain_on: list[list[cp_model.IntVar]] = []
         self.level_on: list[list[list[cp_model.IntVar]]] = []
         for d in range(inst.n_days):
+            if decided(d):
+                picked = done.get(d, {})
+                levels = [
+                    [self._true if picked.get(c) == k else self._false for k in range(len(ch))]
+                    for c, ch in enumerate(inst.chains)
+                ]
+                self.level_on.append(levels)
+                self.chain_on.append(
+                    [self._true if c in picked else self._false for c in range(len(inst.chains))]
+                )
+                continue
             levels = [
                 [
                     self._false
@@ -77,7 +99,7 @@ class PlanVars:
         """Structure every plan has: a chain is trained only in a session, at exactly one level,
         and a session trains at least one chain. Levels below the athlete's start never occur."""
         m = self.model
-        for d in range(self.inst.n_days):
+        for d in self.inst.free_days():
             s = self.session[d]
             for c, chain in enumerate(self.inst.chains):
                 t = self.chain_on[d][c]

@@ -162,7 +162,7 @@ def test_hostile_title_is_text_not_html() -> None:
 
 def test_upload_then_start_where_the_calendar_starts() -> None:
     at = loaded()
-    path = FIXTURES / "generic.csv"
+    path = FIXTURES / "strava_activities.csv"  # rides of early 2026, before the plan starts
     at.file_uploader(key=state.UPLOAD).set_value((path.name, path.read_bytes(), "text/csv"))
     at.run()
     move = [b for b in at.button if b.label.startswith("Start the plan on")]
@@ -260,8 +260,9 @@ def test_rule_toggle_and_parameter_replan(rule) -> None:
 def test_form_changes_wait_for_submit() -> None:
     at = loaded(weeks=SHORT_WEEKS)
     at.number_input(key=state.WEEKS).set_value(SHORT_WEEKS + 2)
-    at.run()
+    at.run()  # no submit: no new plan
     assert (current_plan(at).end - current_plan(at).start).days + 1 == SHORT_WEEKS * 7
+    at.number_input(key=state.WEEKS).set_value(SHORT_WEEKS + 2)
     submit(at)
     assert (current_plan(at).end - current_plan(at).start).days + 1 == (SHORT_WEEKS + 2) * 7
 

@@ -133,9 +133,9 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
         st.caption(source_text)
         st.markdown(f"Format: :blue-badge[{format_label(calendar.format)}]")
         with st.container(horizontal=True, gap="medium"):
-            st.metric("Events read", len(calendar.events), width=110)
-            st.metric("Races", len(calendar.races()), width=80)
-            st.metric("Skipped", len(calendar.skipped), width=80)
+            st.metric("Events read", len(calendar.events), width="content")
+            st.metric("Races", len(calendar.races()), width="content")
+            st.metric("Skipped", len(calendar.skipped), width="content")
         if calendar.skipped:
             st.warning(
                 f"{len(calendar.skipped)} row(s) skipped — see why below.",

@@ -25,7 +25,7 @@ from planner.ui.text import md_escape
 
 STATUS_TEXT = {
     Status.optimal: "Optimal",
-    Status.feasible: "Good (time limit hit)",
+    Status.feasible: "Good",
     Status.infeasible: "No plan possible",
     Status.unknown: "No plan found in time",
 }
@@ -51,7 +51,14 @@ def plan_summary(plan: Plan, settings: Settings | None) -> None:
     weeks = ((plan.end - plan.start).days + 1) // 7
     per_week = len(plan.sessions) / weeks if weeks else 0
     with st.container(horizontal=True, gap="medium"):
-        st.metric("Plan", STATUS_TEXT[plan.status], border=True, width=170)
+        st.metric(
+            "Plan",
+            STATUS_TEXT[plan.status],
+            border=True,
+            width=170,
+            help="Optimal: the best plan under these rules. Good: the best found before the "
+            "time limit; a longer limit may find a better one.",
+        )
         st.metric("Strength sessions", len(plan.sessions), border=True, width=170)
         st.metric("Per week", f"{per_week:.1f}", border=True, width=120)
         st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width=130)
@@ -198,8 +205,12 @@ def _take_grid_click(event: Any, plan: Plan) -> bool:
     return False
 
 
+@st.fragment
 def calendar_view(plan: Plan) -> None:
-    """Month grid (click a day) beside the selected day's session and its week."""
+    """Month grid (click a day) beside the selected day's session and its week.
+
+    A fragment: picking a day redraws this part only, not the whole page.
+    """
     day = selected_day(plan)
     grid_col, detail_col = st.columns([4, 3], gap="large")
     with grid_col:

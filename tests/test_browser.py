@@ -1,0 +1,207 @@
+"""The app in a real headless Chromium: what a person sees, not just what the script computes.
+
+Starts `streamlit run app.py` on a free port, uploads a calendar with a hostile title, changes
+a setting and checks the page; screenshots go to pytest's tmp_path and to `test-output/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planner.config import next_monday
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+HOSTILE = "<img src=x onerror=alert(1)>"
+STARTUP_S = 60
+SOLVE_TIMEOUT_MS = 90_000
+
+
+def ensure_chromium() -> Path:
+    """Debian's chromium, installed with apt-get when missing (the tests run as root)."""
+    if not CHROMIUM.exists():
+        if shutil.which("apt-get") is None:
+            pytest.skip("chromium is missing and apt-get is not available")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "chromium"], check=True, env=env)
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer on {url} within {STARTUP_S} s")
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    executable = ensure_chromium()
+    with playwright_sync.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def wait_for_plan(page) -> None:
+    """Until the script has finished its run and the plan metrics are on the page."""
+    page.wait_for_selector("[data-testid=stMetricValue]", timeout=SOLVE_TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(
+        "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS
+    )
+
+
+def hostile_calendar(start: dt.date) -> bytes:
+    """Three weeks of a daily event with an HTML title, and an A race."""
+    first = (start + dt.timedelta(days=1)).strftime("%Y%m%d")
+    race = (start + dt.timedelta(days=40)).strftime("%Y%m%d")
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:evil@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;VALUE=DATE:{first}\r\nRRULE:FREQ=DAILY;COUNT=21\r\n"
+        f"SUMMARY:{HOSTILE}\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:race@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;VALUE=DATE:{race}\r\nSUMMARY:Spring road race (A)\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    ).encode()
+
+
+def save(page, tmp_path: Path, name: str) -> Path:
+    OUTPUT.mkdir(exist_ok=True)
+    path = tmp_path / name
+    page.screenshot(path=str(path), full_page=True)
+    shutil.copy(path, OUTPUT / name)
+    return path
+
+
+def month_grid_height(page) -> float:
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    chart.wait_for(timeout=SOLVE_TIMEOUT_MS)
+    box = chart.bounding_box()
+    assert box is not None
+    return box["height"]
+
+
+def test_upload_hostile_title_change_setting_and_screenshot(app_url, browser, tmp_path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 2000})
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(app_url)
+    wait_for_plan(page)
+    assert page.get_by_text("Demo season").is_visible()
+    save(page, tmp_path, "demo-desktop.png")
+
+    # upload a calendar whose event title is HTML
+    start = next_monday()
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "evil.ics", "mimeType": "text/calendar", "buffer": hostile_calendar(start)}]
+    )
+    page.get_by_text("Your file: evil.ics").wait_for(timeout=SOLVE_TIMEOUT_MS)
+    wait_for_plan(page)
+    shown = page.get_by_text(HOSTILE, exact=False)
+    shown.first.wait_for(timeout=SOLVE_TIMEOUT_MS)
+    assert shown.count() >= 1
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("[data-testid=stException]").count() == 0
+    tall = month_grid_height(page)
+
+    # change a setting: plan 8 weeks instead of 22, one click on "Update plan"
+    weeks = page.get_by_role("spinbutton", name="Weeks", exact=True)
+    weeks.fill("8")
+    weeks.press("Tab")
+    page.get_by_role("button", name="Update plan").first.click()
+    end = start + dt.timedelta(weeks=8, days=-1)
+    page.get_by_text(f"8 weeks · {start:%a %d %b %Y} – {end:%a %d %b %Y}").wait_for(
+        timeout=SOLVE_TIMEOUT_MS
+    )
+    wait_for_plan(page)
+    short = month_grid_height(page)
+    assert short < tall - 8 * 30  # 14 fewer week rows in the month grid
+    assert page.get_by_text(HOSTILE, exact=False).count() >= 1
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert dialogs == []
+    shot = save(page, tmp_path, "upload-8-weeks-desktop.png")
+    assert shot.stat().st_size > 10_000
+
+    # the same page on a phone
+    page.set_viewport_size({"width": 390, "height": 2400})
+    page.wait_for_timeout(1500)
+    save(page, tmp_path, "upload-8-weeks-phone.png")
+    assert dialogs == []
+    page.close()
