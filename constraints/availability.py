@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ortools.sat.python import cp_model
 from pydantic import Field, field_validator
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
@@ -58,11 +59,15 @@ class Availability(Rule):
             if day.index in off:
                 enforce_if(m.add(v.session_on(day.index) == 0), enforce)
                 continue
-            minutes = [
-                inst.dose(day.index, ch.exercise).minutes * ch.var for ch in v.choices(day.index)
-            ]
+            choices = [ch for ch in v.choices(day.index) if not v.is_constant(ch.var)]
+            if not choices:
+                continue
+            minutes = cp_model.LinearExpr.weighted_sum(
+                [ch.var for ch in choices],
+                [inst.dose(day.index, ch.exercise).minutes for ch in choices],
+            )
             limit = params.max_session_minutes - WARM_UP_MIN
-            enforce_if(m.add(sum(minutes) <= limit), enforce)
+            enforce_if(m.add(minutes <= limit), enforce)
         return []
 
     def conflict_text(self, params) -> str:

@@ -169,7 +169,7 @@ class Instance:
         return exercise.load in GOALS[self.days[day].goal].loads
 
     def dose(self, day: int, exercise: Exercise) -> Dosed:
-        key = (day, exercise.id)
+        key = (day // 7, exercise.id)  # doses are set per week
         if key not in self._doses:
             d = self.days[day]
             self._doses[key] = prescribe(

@@ -64,7 +64,7 @@ class StrengthModel:
             history = self.inst.history
             if history is not None and history.previous:
                 # A re-plan starts from the previous plan: most of it usually still holds.
-                sessions = {**history.done, **history.previous}
+                sessions = _repaired_previous(history)
                 v.hint(sessions, levels_by_week(self.inst, sessions))
             else:
                 start = greedy_plan(self.inst, forbidden)
@@ -104,3 +104,17 @@ def levels_by_week(inst: Instance, sessions: dict[int, dict[int, int]]) -> list[
             per_week.append(current)
         levels.append(per_week)
     return levels
+
+
+def _repaired_previous(history) -> dict[int, dict[int, int]]:
+    """The previous plan with blocked days emptied and each pinned day given the content of the
+    nearest unpinned session: usually a plan the solver only has to polish."""
+    future = {d: picked for d, picked in history.previous.items() if d not in history.blocked}
+    for day in sorted(history.pinned):
+        if day in future:
+            continue
+        donors = [d for d in future if d not in history.pinned and abs(d - day) <= 3]
+        if donors:
+            donor = min(donors, key=lambda d: (abs(d - day), d))
+            future[day] = future.pop(donor)
+    return {**history.done, **future}

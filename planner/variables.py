@@ -120,6 +120,9 @@ class PlanVars:
 
     # ---------------------------------------------------------------- queries
 
+    def is_constant(self, var: cp_model.IntVar) -> bool:
+        return var is self._true or var is self._false
+
     @property
     def true(self) -> cp_model.IntVar:
         return self._true

@@ -148,7 +148,7 @@ def month_grid(plan: Plan, selected: dt.date | None = None) -> alt.LayerChart:
         alt.Tooltip("strength:N", title="Strength"),
     ]
     pick = alt.selection_point(name="day_pick", fields=["date"], on="click")
-    base = alt.Chart(frame)
+    base = alt.Chart()  # the data goes on the layer once, not into every sub-chart
     cells = (
         base.mark_rect(cornerRadius=5)
         .encode(
@@ -204,7 +204,7 @@ def month_grid(plan: Plan, selected: dt.date | None = None) -> alt.LayerChart:
         )
     )
     return (
-        alt.layer(cells, numbers, training, race_letters, strength)
+        alt.layer(cells, numbers, training, race_letters, strength, data=frame)
         .resolve_scale(color="independent")
         .properties(height=n_weeks * ROW_PX, width="container")
         .configure_view(stroke=None)
@@ -240,7 +240,7 @@ def legend_chart() -> alt.LayerChart:
                 }
             )
     order = list(dict.fromkeys(r["row"] for r in rows))
-    base = alt.Chart(pd.DataFrame(rows)).encode(
+    base = alt.Chart().encode(
         x=alt.X("slot:Q", axis=None, scale=alt.Scale(domain=[0, LEGEND_PER_ROW], nice=False)),
         y=alt.Y("row:N", sort=order, axis=None),
     )
@@ -256,7 +256,7 @@ def legend_chart() -> alt.LayerChart:
         text="label:N"
     )
     return (
-        alt.layer(titles, swatches, labels)
+        alt.layer(titles, swatches, labels, data=pd.DataFrame(rows))
         .properties(height=alt.Step(20), width="container", padding={"left": 70, "top": 4})
         .configure_view(stroke=None)
     )
@@ -331,7 +331,7 @@ def season_chart(plan: Plan) -> alt.LayerChart:
         alt.Tooltip("races:N", title="Races"),
     ]
     hours = (
-        alt.Chart(weeks)
+        alt.Chart()
         .mark_rect(color="#64748b", opacity=0.85, cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=alt.X("bar_start:T", scale=x_scale),
@@ -344,7 +344,7 @@ def season_chart(plan: Plan) -> alt.LayerChart:
             tooltip=week_tooltip,
         )
     )
-    strength_base = alt.Chart(weeks).encode(
+    strength_base = alt.Chart().encode(
         x=alt.X("mid:T", scale=x_scale),
         y=alt.Y(
             "strength_minutes:Q",
@@ -358,7 +358,11 @@ def season_chart(plan: Plan) -> alt.LayerChart:
         text=alt.Text("strength_sessions:Q")
     )
     return (
-        alt.layer(shading, alt.layer(hours), alt.layer(strength_line, session_labels))
+        alt.layer(
+            shading,
+            alt.layer(hours, data=weeks),
+            alt.layer(strength_line, session_labels, data=weeks),
+        )
         .resolve_scale(y="independent")
         .properties(height=300, width="container")
         .configure_view(stroke=None)

@@ -205,6 +205,23 @@ def _take_grid_click(event: Any, plan: Plan) -> bool:
     return False
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def grid_spec(plan_json: str, selected_iso: str) -> dict[str, Any]:
+    """The month grid as a Vega-Lite spec, cached: building it in Altair takes a while."""
+    plan = Plan.model_validate_json(plan_json)
+    return month_grid(plan, dt.date.fromisoformat(selected_iso)).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def season_spec(plan_json: str) -> dict[str, Any]:
+    return season_chart(Plan.model_validate_json(plan_json)).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def legend_spec() -> dict[str, Any]:
+    return legend_chart().to_dict()
+
+
 @st.fragment
 def calendar_view(plan: Plan) -> None:
     """Month grid (click a day) beside the selected day's session and its week.
@@ -214,8 +231,8 @@ def calendar_view(plan: Plan) -> None:
     day = selected_day(plan)
     grid_col, detail_col = st.columns([4, 3], gap="large")
     with grid_col:
-        event = st.altair_chart(
-            month_grid(plan, day),
+        event = st.vega_lite_chart(
+            spec=grid_spec(plan.model_dump_json(), day.isoformat()),
             width="stretch",
             on_select="rerun",
             selection_mode="day_pick",
@@ -223,7 +240,7 @@ def calendar_view(plan: Plan) -> None:
         )
         if _take_grid_click(event, plan):
             day = dt.date.fromisoformat(st.session_state[state.DAY])
-        st.altair_chart(legend_chart(), width="stretch")
+        st.vega_lite_chart(spec=legend_spec(), width="stretch")
     with detail_col:
         options = _day_options(plan)
         st.selectbox(
@@ -312,7 +329,7 @@ def week_table(plan: Plan, day: dt.date) -> None:
 
 
 def season_view(plan: Plan) -> None:
-    st.altair_chart(season_chart(plan), width="stretch")
+    st.vega_lite_chart(spec=season_spec(plan.model_dump_json()), width="stretch")
     st.caption(
         "Bars: endurance hours per week (rest days excluded). Line: strength minutes per week, "
         "labelled with the number of sessions. Background: strength phase."
