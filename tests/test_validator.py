@@ -249,9 +249,31 @@ def test_skipping_a_level(inst, plan: Plan) -> None:
 def test_stepping_back_a_level(inst, plan: Plan) -> None:
     changed = ["deadlift" if e == "kickstand-deadlift" else e for e in ids(plan, inst, 29)]
     replace_session(plan, inst, 29, 29, changed)
-    violations = validate(plan, inst)
+    # The hinge chain rested before day 29; with a longer detraining threshold than that rest,
+    # stepping back is a violation.
+    strict = instance({"progression-order": {"min_days": 7, "detrain_days": 84}})
+    violations = validate(plan, strict)
     assert rules_named(violations) == {"progression-order"}
     assert "steps back to Deadlift" in violations[0]
+
+
+def test_stepping_back_one_level_after_a_long_rest_is_allowed(inst, plan: Plan) -> None:
+    hinge = [d for d in range(29) if "kickstand-deadlift" in ids_or_empty(plan, inst, d)]
+    rest = 29 - max(hinge)
+    changed = ["deadlift" if e == "kickstand-deadlift" else e for e in ids(plan, inst, 29)]
+    replace_session(plan, inst, 29, 29, changed)
+    assert (
+        validate(plan, instance({"progression-order": {"min_days": 7, "detrain_days": rest}})) == []
+    )
+    assert (
+        validate(plan, instance({"progression-order": {"min_days": 7, "detrain_days": rest + 1}}))
+        != []
+    )
+
+
+def ids_or_empty(plan: Plan, inst, day: int) -> list[str]:
+    session = plan.session_on(inst.days[day].date)
+    return [e.id for e in session.exercises] if session else []
 
 
 def test_moving_up_too_soon(inst, plan: Plan) -> None:
