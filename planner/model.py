@@ -45,8 +45,14 @@ class StrengthModel:
                 merged.choices |= part.choices
         return merged
 
-    def build(self, with_literals: bool = False) -> BuiltModel:
-        """Build the model; with_literals puts every rule behind its own enforcement literal."""
+    def build(
+        self, with_literals: bool = False, hint: dict[int, dict[int, int]] | None = None
+    ) -> BuiltModel:
+        """Build the model; with_literals puts every rule behind its own enforcement literal.
+
+        `hint` (day -> {chain: level}) replaces the default starting plan: the previous plan in
+        a re-plan, else the greedy plan.
+        """
         started = time.perf_counter()
         model = cp_model.CpModel()
         forbidden = None if with_literals else self._forbidden()
@@ -62,7 +68,9 @@ class StrengthModel:
             penalties.extend(rule.build(self.inst, v, params, enforce))
         if forbidden is not None:
             history = self.inst.history
-            if history is not None and history.previous:
+            if hint is not None:
+                v.hint(hint, levels_by_week(self.inst, hint))
+            elif history is not None and history.previous:
                 # A re-plan starts from the previous plan: most of it usually still holds.
                 sessions = _repaired_previous(history)
                 v.hint(sessions, levels_by_week(self.inst, sessions))

@@ -125,6 +125,8 @@ def wait_for_plan(page) -> None:
     page.wait_for_selector(
         "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS
     )
+    page.wait_for_selector("[data-testid=stTable]", timeout=SOLVE_TIMEOUT_MS)  # the week view
+    page.wait_for_timeout(500)
 
 
 def hostile_calendar(start: dt.date) -> bytes:

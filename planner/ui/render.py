@@ -55,13 +55,13 @@ def plan_summary(plan: Plan, settings: Settings | None) -> None:
             "Plan",
             STATUS_TEXT[plan.status],
             border=True,
-            width=170,
+            width=150,
             help="Optimal: the best plan under these rules. Good: the best found before the "
             "time limit; a longer limit may find a better one.",
         )
-        st.metric("Strength sessions", len(plan.sessions), border=True, width=170)
-        st.metric("Per week", f"{per_week:.1f}", border=True, width=120)
-        st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width=130)
+        st.metric("Strength sessions", len(plan.sessions), border=True, width=150)
+        st.metric("Per week", f"{per_week:.1f}", border=True, width=110)
+        st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width=110)
     st.caption(
         f"{weeks} weeks · {plan.start:%a %d %b %Y} – {plan.end:%a %d %b %Y}"
         + (f" · objective {plan.objective:g}" if plan.objective is not None else "")
