@@ -1,7 +1,8 @@
 """Solve benchmark: the demo season and generated seasons of 4-104 weeks.
 
-Prints per horizon: model build time, solve time and whole plan time (medians of N runs), status, objective, bound, gap, and the
-peak memory of a fresh process. Every plan is checked by the solver-free validator.
+Prints per horizon: model build time, solve time and whole plan time (medians of N runs),
+status, objective, bound, gap, and the peak memory of a fresh process. Every plan is checked by
+the solver-free validator.
 Run: `python benchmarks/bench_solve.py [--runs 5]`.
 """
 
