@@ -60,8 +60,8 @@ def plan_summary(plan: Plan, settings: Settings | None) -> None:
             "time limit; a longer limit may find a better one.",
         )
         st.metric("Strength sessions", len(plan.sessions), border=True, width=150)
-        st.metric("Per week", f"{per_week:.1f}", border=True, width=110)
-        st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width=110)
+        st.metric("Per week", f"{per_week:.1f}", border=True, width=105)
+        st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width=125)
     st.caption(
         f"{weeks} weeks · {plan.start:%a %d %b %Y} – {plan.end:%a %d %b %Y}"
         + (f" · objective {plan.objective:g}" if plan.objective is not None else "")
