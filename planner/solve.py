@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from planner.config import PlannerConfig
 from planner.constants import WARM_UP_MIN
-from planner.domain import AthleteProfile, Calendar, Catalog, LoadClass
+from planner.domain import AthleteProfile, Calendar, Catalog, Exercise, LoadClass
 from planner.explain import explain_conflicts, rule_reports, session_reasons
 from planner.instance import Instance, build_instance
 from planner.model import BuiltModel, StrengthModel, solver_for
@@ -137,6 +137,27 @@ def phase_bands(inst: Instance) -> list[PlanPhase]:
     return bands
 
 
+def planned_exercise(inst: Instance, day: int, ex: Exercise) -> PlannedExercise:
+    """An exercise as the plan shows it on `day`, with that day's dose."""
+    dose = inst.dose(day, ex)
+    return PlannedExercise(
+        id=ex.id,
+        name=ex.name,
+        chain=ex.chain,
+        level=ex.level,
+        heavy=ex.heavy,
+        posterior_chain=ex.posterior_chain,
+        load=ex.load,
+        sets=dose.sets,
+        reps=dose.reps,
+        hold_s=dose.hold_s,
+        per_side=ex.per_side,
+        tempo=ex.dose.tempo,
+        minutes=dose.minutes,
+        cues=list(ex.cues),
+    )
+
+
 def extract_sessions(
     inst: Instance,
     built: BuiltModel,
@@ -157,26 +178,7 @@ def extract_sessions(
         for choice in v.choices(day.index):
             if not solver.boolean_value(choice.var):
                 continue
-            ex = choice.exercise
-            dose = inst.dose(day.index, ex)
-            exercises.append(
-                PlannedExercise(
-                    id=ex.id,
-                    name=ex.name,
-                    chain=choice.chain.id,
-                    level=ex.level,
-                    heavy=ex.heavy,
-                    posterior_chain=ex.posterior_chain,
-                    load=ex.load,
-                    sets=dose.sets,
-                    reps=dose.reps,
-                    hold_s=dose.hold_s,
-                    per_side=ex.per_side,
-                    tempo=ex.dose.tempo,
-                    minutes=dose.minutes,
-                    cues=list(ex.cues),
-                )
-            )
+            exercises.append(planned_exercise(inst, day.index, choice.exercise))
         iso = day.date.isocalendar()
         key = (iso.year, iso.week)
         per_week[key] = per_week.get(key, 0) + 1

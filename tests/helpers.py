@@ -13,6 +13,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+import planner.solve as solve_module
 from planner.catalog import load_catalog
 from planner.config import PlannerConfig, SeasonSettings
 from planner.constants import WARM_UP_MIN
@@ -196,24 +197,7 @@ def both(*forces: Callable[[PlanVars], object]) -> Callable[[PlanVars], None]:
 
 def planned_exercise(inst: Instance, day: int, exercise_id: str) -> PlannedExercise:
     """An exercise as the planner would write it on `day`, with the day's dose."""
-    ex = inst.catalog.exercise(exercise_id)
-    dose = inst.dose(day, ex)
-    return PlannedExercise(
-        id=ex.id,
-        name=ex.name,
-        chain=ex.chain,
-        level=ex.level,
-        heavy=ex.heavy,
-        posterior_chain=ex.posterior_chain,
-        load=ex.load,
-        sets=dose.sets,
-        reps=dose.reps,
-        hold_s=dose.hold_s,
-        per_side=ex.per_side,
-        tempo=ex.dose.tempo,
-        minutes=dose.minutes,
-        cues=list(ex.cues),
-    )
+    return solve_module.planned_exercise(inst, day, inst.catalog.exercise(exercise_id))
 
 
 def planned_session(inst: Instance, day: int, exercise_ids: Iterable[str]) -> PlannedSession:
