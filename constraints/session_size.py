@@ -21,7 +21,10 @@ class Params(RuleParams):
 class SessionSize(Rule):
     id = "session-size"
     title = "Session size"
-    statement = "A session holds 2 to 5 exercises, each from a different progression chain."
+    statement = (
+        "A session holds 2 to 5 exercises, each from a different progression chain "
+        "(a mobility-only transition session may hold one)."
+    )
     hard = True
     Params = Params
 
@@ -31,7 +34,9 @@ class SessionSize(Rule):
             s = v.session_on(d)
             chains = v.chain_on[d]
             lits = [s, enforce] if enforce is not None else [s]
-            m.add(sum(chains) >= params.min_exercises).only_enforce_if(lits)
+            # Transition weeks allow mobility work only: one drill makes a session there.
+            fewest = 1 if inst.days[d].goal == "transition" else params.min_exercises
+            m.add(sum(chains) >= fewest).only_enforce_if(lits)
             enforce_if(m.add(sum(chains) <= params.max_exercises), enforce)
         return []
 

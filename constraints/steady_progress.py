@@ -20,15 +20,12 @@ class SteadyProgress(Rule):
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         penalties = []
-        progression = inst.config.params("progression-order")
-        min_days = getattr(progression, "min_days", 0) if progression.enabled else 0
         for c, chain in enumerate(inst.chains):
+            earliest = earliest_days(inst, chain)
             for k in range(chain.start + 1, len(chain)):
-                # Before this many days the level cannot be reached anyway: no cost there.
-                earliest = (k - chain.start) * max(min_days, 1)
                 for w in range(inst.n_weeks):
                     last = inst.week_days(w)[-1]
-                    if last < earliest or last < inst.first_free:
+                    if last < earliest[k] or last < inst.first_free:
                         continue
                     reached = v.week_level(c, k, w)
                     label = inst.days[last].date.strftime("%d %b")
@@ -41,3 +38,28 @@ class SteadyProgress(Rule):
                         )
                     )
         return penalties
+
+
+def earliest_days(inst, chain) -> list[int]:
+    """The first day each level of the chain could be reached: its phase must allow it, and with
+    progression-order on, each step waits the dwell after the level before. Before that day
+    being below the level costs nothing: it could not be helped."""
+    progression = inst.config.params("progression-order")
+
+    def first_allowed(level: int, after: int) -> int:
+        exercise = chain.levels[level]
+        return next(
+            (d for d in range(after, inst.n_days) if inst.allowed(d, exercise)), inst.n_days
+        )
+
+    earliest = [0] * len(chain)
+    day = first_allowed(chain.start, 0)
+    earliest[chain.start] = day
+    for k in range(chain.start + 1, len(chain)):
+        if progression.enabled:
+            dwell = max(progression.min_days, chain.levels[k - 1].dwell_days or 0, 1)
+            day = first_allowed(k, day + dwell)
+        else:
+            day = first_allowed(k, 0)
+        earliest[k] = day
+    return earliest

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from constraints.steady_progress import earliest_days
 from planner.constants import WARM_UP_MIN
 from planner.domain import Exercise, Kind, Priority
 from planner.instance import ChainPlan, Instance
+from planner.periodisation import Goal
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -380,10 +382,13 @@ def check_session_size(plan: Plan, inst: Instance, params: Any) -> list[str]:
     for session in _sessions(plan):
         label = _fmt(session.date)
         n = len(session.exercises)
-        if not params.min_exercises <= n <= params.max_exercises:
+        day = inst.day_index(session.date)
+        fewest = 1 if day is not None and inst.days[day].goal == Goal.transition else None
+        fewest = fewest or params.min_exercises
+        if not fewest <= n <= params.max_exercises:
             out.append(
                 f"session-size: session on {label} holds {n} exercise(s); "
-                f"{params.min_exercises} to {params.max_exercises} allowed"
+                f"{fewest} to {params.max_exercises} allowed"
             )
         chains: dict[str, int] = defaultdict(int)
         for planned in session.exercises:
@@ -565,7 +570,6 @@ def cost_steady_progress(plan: Plan, inst: Instance, params: Any) -> int:
     the best level is the top one, unless the week trains the chain lower.
     """
     progression = inst.config.params("progression-order")
-    min_days = getattr(progression, "min_days", 0) if progression.enabled else 0
     week_levels: dict[tuple[int, int], int] = {}
     for item in _resolve(plan, inst):
         if item.chain is None or item.level is None or item.day is None:
@@ -575,6 +579,7 @@ def cost_steady_progress(plan: Plan, inst: Instance, params: Any) -> int:
     cost = 0
     for c, chain in enumerate(inst.chains):
         reached = chain.start
+        earliest = earliest_days(inst, chain)
         for week in range(inst.n_weeks):
             if progression.enabled:
                 reached = max(reached, week_levels.get((c, week), chain.start))
@@ -582,7 +587,7 @@ def cost_steady_progress(plan: Plan, inst: Instance, params: Any) -> int:
                 reached = week_levels.get((c, week), len(chain) - 1)
             last = inst.week_days(week)[-1]
             for k in range(chain.start + 1, len(chain)):
-                if last >= (k - chain.start) * max(min_days, 1) and reached < k:
+                if last >= earliest[k] and reached < k:
                     cost += params.weight
     return cost
 
