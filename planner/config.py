@@ -11,7 +11,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    ValidationError,
+    model_validator,
+)
 
 from constraints import REGISTRY, rule_by_id
 from constraints.base import RuleParams
@@ -62,7 +69,8 @@ class PlannerConfig(BaseModel):
 
     season: SeasonSettings = Field(default_factory=SeasonSettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)
-    rules: dict[str, RuleParams] = Field(
+    # SerializeAsAny: dump each rule's own parameters, not just the base class's `enabled`.
+    rules: dict[str, SerializeAsAny[RuleParams]] = Field(
         default_factory=dict, description="Rule id -> parameters; missing rules use defaults."
     )
 

@@ -159,3 +159,14 @@ def test_plan_bad_extension_exit_2(tmp_path: Path) -> None:
 def test_plan_bad_start_exit_2() -> None:
     result = runner.invoke(app, ["plan", "--start", "2026-13-01"])
     assert result.exit_code == 2
+
+
+def test_config_json_round_trip_keeps_rule_parameters() -> None:
+    from planner.config import PlannerConfig
+
+    config = (
+        PlannerConfig().with_rule("rest-days", min_rest_days=1).with_rule("taper", days_before_a=7)
+    )
+    again = PlannerConfig.model_validate_json(config.model_dump_json())
+    assert again.params("rest-days").min_rest_days == 1
+    assert again.params("taper").days_before_a == 7

@@ -51,9 +51,7 @@ def solve(calendar: Calendar, settings: Settings) -> Plan:
         plan_json = solve_json(
             calendar.model_dump_json(),
             settings.profile.model_dump_json(),
-            # serialize_as_any: `rules` is typed as the RuleParams base class; without it the
-            # rules' own parameters would be dropped from the JSON (and from the cache key).
-            settings.config.model_dump_json(serialize_as_any=True),
+            settings.config.model_dump_json(),
             settings.start.isoformat(),
             settings.weeks,
         )
