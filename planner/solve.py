@@ -75,9 +75,8 @@ def solve_instance(
     """Solve a preprocessed instance. Re-plans pass the history sessions to copy unchanged."""
     config = inst.config
     built = StrengthModel(inst).build()
-    solver = solver_for(inst)
     started = time.perf_counter()
-    code = solver.solve(built.model)
+    solver, code = run_solver(inst, built.model)
     elapsed = time.perf_counter() - started
     status = {
         cp_model.OPTIMAL: Status.optimal,
@@ -100,6 +99,45 @@ def solve_instance(
         ]
     stats = SolveStats(built.build_seconds, elapsed, status.value, plan.objective, plan.bound)
     return plan, stats
+
+
+# Work units (CP-SAT's deterministic time) for the fast first phase: plans of up to a year with
+# a regular calendar are proven optimal within it (benchmarks/bench_solve.py measures 0.1-0.4).
+FAST_PHASE_WORK = 0.6
+
+
+def run_solver(inst: Instance, model: cp_model.CpModel) -> tuple[cp_model.CpSolver, int]:
+    """Solve in two phases within the time limit.
+
+    The fast phase searches without the LP relaxation: on regular calendars it finds and proves
+    the optimum quickest. When it has not proven optimality after a fixed amount of work (a
+    sparse calendar leaves many days equally good, and only the LP bound can prove it), the
+    second phase starts from its best plan with the full LP relaxation. The first phase stops
+    on deterministic work, not wall time, so plans stay reproducible.
+    """
+    limit = inst.config.solver.time_limit_s
+    started = time.perf_counter()
+    fast = solver_for(inst)
+    fast.parameters.max_deterministic_time = FAST_PHASE_WORK
+    code = fast.solve(model)
+    if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return fast, code
+    remaining = limit - (time.perf_counter() - started)
+    if remaining <= 0.05:
+        return fast, code
+    if code == cp_model.FEASIBLE:
+        model.clear_hints()
+        for i in range(len(model.proto.variables)):
+            var = model.get_int_var_from_proto_index(i)
+            model.add_hint(var, fast.value(var))
+    thorough = solver_for(inst)
+    thorough.parameters.linearization_level = 2
+    thorough.parameters.max_time_in_seconds = remaining
+    second = thorough.solve(model)
+    solved = second in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
+    if solved and (code != cp_model.FEASIBLE or thorough.objective_value <= fast.objective_value):
+        return thorough, second
+    return fast, code
 
 
 def _base_plan(inst: Instance, status: Status) -> Plan:
