@@ -209,17 +209,17 @@ def _take_grid_click(event: Any, plan: Plan) -> bool:
 def grid_spec(plan_json: str, selected_iso: str) -> dict[str, Any]:
     """The month grid as a Vega-Lite spec, cached: building it in Altair takes a while."""
     plan = Plan.model_validate_json(plan_json)
-    return month_grid(plan, dt.date.fromisoformat(selected_iso)).to_dict()
+    return month_grid(plan, dt.date.fromisoformat(selected_iso)).to_dict(validate=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def season_spec(plan_json: str) -> dict[str, Any]:
-    return season_chart(Plan.model_validate_json(plan_json)).to_dict()
+    return season_chart(Plan.model_validate_json(plan_json)).to_dict(validate=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=1)
 def legend_spec() -> dict[str, Any]:
-    return legend_chart().to_dict()
+    return legend_chart().to_dict(validate=False)
 
 
 @st.fragment
