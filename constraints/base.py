@@ -80,6 +80,10 @@ class Rule:
         """Add the rule to the model. Hard constraints use `only_enforce_if(enforce)` when given."""
         raise NotImplementedError
 
+    def applies(self, inst: Instance) -> bool:
+        """Whether the rule has anything to say about this instance (re-plan rules need one)."""
+        return True
+
     def forbidden(self, inst: Instance, params: RuleParams) -> Forbidden:
         """Days and (day, chain, level) choices the rule rules out whatever else is chosen.
 

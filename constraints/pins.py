@@ -17,6 +17,9 @@ class Pins(Rule):
             return Forbidden()
         return Forbidden(days={d for d in inst.history.blocked if d >= inst.first_free})
 
+    def applies(self, inst) -> bool:
+        return inst.history is not None
+
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         history = inst.history
         if history is None:

@@ -23,6 +23,9 @@ class Stability(Rule):
     hard = False
     Params = Params
 
+    def applies(self, inst) -> bool:
+        return inst.history is not None
+
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         history = inst.history
         if history is None:

@@ -97,7 +97,7 @@ def rule_reports(inst: Instance, built: BuiltModel, solver: cp_model.CpSolver) -
     reports: dict[str, RuleReport] = {}
     for rule in REGISTRY:
         params = inst.config.params(rule.id)
-        if not rule.hard and params.enabled:
+        if not rule.hard and params.enabled and rule.applies(inst):
             reports[rule.id] = RuleReport(id=rule.id)
     for p in built.penalties:
         value = solver.value(p.var)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from constraints import rule_by_id
 from constraints.steady_progress import earliest_days
 from planner.constants import WARM_UP_MIN
 from planner.domain import Exercise, Kind, Priority
@@ -616,7 +617,8 @@ def soft_costs(plan: Plan, inst: Instance) -> dict[str, int]:
     costs = {}
     for rule_id, cost in SOFT_COSTS.items():
         params = inst.config.params(rule_id)
-        if params.enabled:
+        rule = rule_by_id(rule_id)
+        if params.enabled and rule is not None and rule.applies(inst):
             costs[rule_id] = cost(plan, inst, params)
     return costs
 
