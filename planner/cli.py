@@ -245,11 +245,11 @@ def plan(
         )
         for entry in d.moved:
             typer.echo(f"  moved {entry.previous_date} -> {entry.date}: {entry.reason}", err=True)
-    if result.status == Status.infeasible:
+    for line in result.notes:
+        typer.echo(f"note: {line}", err=True)
+    if result.status in (Status.infeasible, Status.unknown):
         for line in result.conflicts:
             typer.echo(line, err=True)
-        raise typer.Exit(EXIT_INFEASIBLE)
-    if result.status == Status.unknown:
         raise typer.Exit(EXIT_INFEASIBLE)
 
 

@@ -144,6 +144,9 @@ class Plan(BaseModel):
     conflicts: list[str] = Field(
         default_factory=list, description="When infeasible: the hard rules that conflict."
     )
+    notes: list[str] = Field(
+        default_factory=list, description="Things the athlete should know about how it was made."
+    )
     timezone: str | None = Field(default=None, description="Timezone of the source calendar.")
     today: dt.date | None = Field(
         default=None, description="Re-plans: sessions before this day are history, copied as is."

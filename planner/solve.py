@@ -23,6 +23,7 @@ from planner.plan import (
     PlannedExercise,
     PlannedSession,
     PlanPhase,
+    RuleReport,
     Status,
 )
 
@@ -93,11 +94,29 @@ def solve_instance(
     elif status == Status.infeasible:
         plan.conflicts = explain_conflicts(inst)
     else:
-        plan.conflicts = [
-            f"No plan was found within the time limit of {config.solver.time_limit_s:g} s. "
-            "Raise the time limit or shorten the horizon."
-        ]
-    stats = SolveStats(built.build_seconds, elapsed, status.value, plan.objective, plan.bound)
+        fallback = greedy_fallback(inst)
+        if fallback is None:
+            plan.conflicts = [
+                f"No plan was found within the time limit of {config.solver.time_limit_s:g} s. "
+                "Raise the time limit or shorten the horizon."
+            ]
+        else:
+            from planner.validate import soft_costs
+
+            costs = soft_costs(plan.model_copy(update={"sessions": fallback}), inst)
+            plan.status = Status.feasible
+            plan.sessions = fallback
+            plan.objective = float(sum(costs.values()))
+            plan.bound = 0.0  # penalties are never negative: the only bound known without a search
+            plan.explanation = Explanation(
+                rules=[RuleReport(id=rule_id, cost=cost) for rule_id, cost in costs.items()]
+            )
+            plan.notes.append(
+                f"The time limit of {config.solver.time_limit_s:g} s ended the search before "
+                "the solver returned a plan: this is the planner's quick starting plan. It keeps "
+                "every hard rule but may cost more; raise the time limit for a better one."
+            )
+    stats = SolveStats(built.build_seconds, elapsed, plan.status.value, plan.objective, plan.bound)
     return plan, stats
 
 
@@ -204,19 +223,34 @@ def extract_sessions(
 ) -> list[PlannedSession]:
     """Sessions of the solved plan; days before `inst.first_free` are copied from history."""
     v = built.vars
+    picked: dict[int, dict[int, int]] = {}
+    for day in inst.days[inst.first_free :]:
+        if solver.boolean_value(v.session_on(day.index)):
+            picked[day.index] = {
+                inst.chain_index[ch.chain.id]: ch.level
+                for ch in v.choices(day.index)
+                if solver.boolean_value(ch.var)
+            }
+    return sessions_from_choices(inst, picked, history_sessions)
+
+
+def sessions_from_choices(
+    inst: Instance,
+    picked: dict[int, dict[int, int]],
+    history_sessions: list[PlannedSession] | None = None,
+) -> list[PlannedSession]:
+    """Planned sessions from day -> {chain index: level index}, after any history sessions."""
     sessions: list[PlannedSession] = [s.model_copy() for s in history_sessions or []]
     per_week: dict[tuple[int, int], int] = {}
     for s in sessions:
         iso = s.date.isocalendar()
         per_week[(iso.year, iso.week)] = per_week.get((iso.year, iso.week), 0) + 1
-    for day in inst.days[inst.first_free :]:
-        if not solver.boolean_value(v.session_on(day.index)):
-            continue
-        exercises = []
-        for choice in v.choices(day.index):
-            if not solver.boolean_value(choice.var):
-                continue
-            exercises.append(planned_exercise(inst, day.index, choice.exercise))
+    for d in sorted(picked):
+        day = inst.days[d]
+        exercises = [
+            planned_exercise(inst, d, inst.chains[c].levels[k])
+            for c, k in sorted(picked[d].items())
+        ]
         iso = day.date.isocalendar()
         key = (iso.year, iso.week)
         per_week[key] = per_week.get(key, 0) + 1
@@ -238,3 +272,18 @@ def extract_sessions(
         if session.state == "planned":
             session.why = session_reasons(inst, sessions, session)
     return sessions
+
+
+def greedy_fallback(inst: Instance) -> list[PlannedSession] | None:
+    """The quick greedy plan, when the solver found nothing in time, if it passes every hard
+    rule in the solver-free validator (checked, not assumed)."""
+    from planner.greedy import greedy_plan
+    from planner.validate import validate
+
+    if inst.history is not None:
+        return None
+    start = greedy_plan(inst, StrengthModel(inst)._forbidden())
+    sessions = sessions_from_choices(inst, start.sessions)
+    probe = _base_plan(inst, Status.feasible)
+    probe.sessions = sessions
+    return sessions if sessions and not validate(probe, inst) else None
