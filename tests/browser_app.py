@@ -1,0 +1,104 @@
+"""Running the app for real-browser tests and the load benchmark: Debian's chromium (installed
+with apt-get when missing), `streamlit run app.py` on a free port, and a wait for a finished run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+# As root in a closed network: no sandbox, and no background connections that would be refused.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+STARTUP_S = 60
+SOLVE_TIMEOUT_MS = 90_000
+
+
+class ChromiumUnavailable(RuntimeError):
+    pass
+
+
+def ensure_chromium() -> Path:
+    """Debian's chromium, installed with apt-get when missing (the tests run as root)."""
+    if not CHROMIUM.exists():
+        if shutil.which("apt-get") is None:
+            raise ChromiumUnavailable("chromium is missing and apt-get is not available")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "chromium"], check=True, env=env)
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer on {url} within {STARTUP_S} s")
+
+
+@contextlib.contextmanager
+def running_app(log: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port; yields its URL, stops it afterwards."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def calendar_ics(title: str, start_yyyymmdd: str, race_yyyymmdd: str) -> bytes:
+    """A small calendar: a weekly hard session titled `title` and an A race."""
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        f"BEGIN:VEVENT\r\nUID:{title.replace(' ', '-')}@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;VALUE=DATE:{start_yyyymmdd}\r\nRRULE:FREQ=WEEKLY;COUNT=12\r\n"
+        f"SUMMARY:{title} intervals\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:race@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;VALUE=DATE:{race_yyyymmdd}\r\nSUMMARY:{title} gran fondo (A)\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    ).encode()
