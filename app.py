@@ -1,4 +1,4 @@
-"""Strength planner app: widgets -> config -> cached solve -> render.
+"""Strength planner app: widgets -> config -> cached solve (or re-plan) -> render.
 
 Run with `streamlit run app.py`. The pieces live in `planner.ui`; this file only wires them.
 """
@@ -12,7 +12,7 @@ import streamlit as st
 
 from planner.domain import Calendar
 from planner.plan import Plan
-from planner.ui import state
+from planner.ui import replanning, state
 from planner.ui.calendar_input import calendar_source, review_editor
 from planner.ui.render import (
     calendar_view,
@@ -82,6 +82,7 @@ def main() -> None:
             plan = solve(calendar, settings)
             if not has_plan(plan):
                 conflicts(plan, settings)
+        plan = replanning.current(plan, calendar, settings)
         shown = plan if plan is not None and has_plan(plan) else last_good_plan()
         if shown is None:
             st.info("No plan to show yet: fix the problem above.", icon=":material/info:")

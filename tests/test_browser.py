@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -206,4 +207,38 @@ def test_upload_hostile_title_change_setting_and_screenshot(app_url, browser, tm
     page.wait_for_timeout(1500)
     save(page, tmp_path, "upload-8-weeks-phone.png")
     assert dialogs == []
+    page.close()
+
+
+def test_block_a_day_replan_and_go_back(app_url, browser, tmp_path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.goto(app_url)
+    wait_for_plan(page)
+    # the day panel shows the first session (today defaults to the plan's first day)
+    assert page.get_by_text("No strength session on this day.").count() == 0
+    page.get_by_role("button", name="Block this day").click()
+    page.get_by_text("Blocked · ", exact=False).wait_for(timeout=SOLVE_TIMEOUT_MS)
+    page.get_by_text("Not applied yet", exact=False).wait_for(timeout=SOLVE_TIMEOUT_MS)
+    grid_before = page.locator("[data-testid=stVegaLiteChart]").first.screenshot()
+
+    page.get_by_role("button", name="Re-plan", exact=True).click()
+    headline = page.get_by_text(re.compile("Re-planned as of"))  # case matters: not the caption
+    headline.wait_for(timeout=SOLVE_TIMEOUT_MS)
+    wait_for_plan(page)
+    assert page.get_by_text("is blocked", exact=False).count() >= 1
+    # the blocked day lost its session, in the day panel and in the calendar
+    assert page.get_by_text("No strength session on this day.").is_visible()
+    assert page.get_by_text(re.compile("re-planned as of")).count() == 1  # the summary caption
+    grid_after = page.locator("[data-testid=stVegaLiteChart]").first.screenshot()
+    assert grid_after != grid_before
+    assert page.locator("[data-testid=stException]").count() == 0
+    save(page, tmp_path, "replan-blocked-day-desktop.png")
+
+    page.get_by_role("button", name="Back to the previous plan").click()
+    headline.wait_for(state="detached", timeout=SOLVE_TIMEOUT_MS)
+    wait_for_plan(page)
+    save(page, tmp_path, "replan-back-desktop.png")
+    assert page.get_by_text("No strength session on this day.").count() == 0
+    assert page.get_by_text("Blocked · ", exact=False).count() >= 1  # the mark stays
+    save(page, tmp_path, "replan-back-desktop.png")
     page.close()

@@ -17,8 +17,8 @@ from constraints import REGISTRY, rule_by_id
 from planner.config import PlannerConfig
 from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
-from planner.ui import state
-from planner.ui.charts import legend_chart, month_grid, season_chart, week_frame
+from planner.ui import replanning, state
+from planner.ui.charts import legend_chart, month_grid_spec, season_spec, week_frame
 from planner.ui.fields import field_key, label_for
 from planner.ui.settings import Settings
 from planner.ui.text import md_escape
@@ -62,9 +62,12 @@ def plan_summary(plan: Plan, settings: Settings | None) -> None:
         st.metric("Strength sessions", len(plan.sessions), border=True, width=150)
         st.metric("Per week", f"{per_week:.1f}", border=True, width=105)
         st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width=125)
+    missed = sum(1 for s in plan.sessions if s.state == "missed")
     st.caption(
         f"{weeks} weeks · {plan.start:%a %d %b %Y} – {plan.end:%a %d %b %Y}"
         + (f" · objective {plan.objective:g}" if plan.objective is not None else "")
+        + (f" · re-planned as of {plan.today:%a %d %b}" if plan.today else "")
+        + (f" · {missed} missed" if missed else "")
     )
 
 
@@ -143,6 +146,10 @@ def conflicts(plan: Plan, settings: Settings | None) -> None:
 # ----------------------------------------------------------------------------- calendar
 
 
+STATE_BADGES = {"done": ":green-badge[:material/check: done]", "missed": ":gray-badge[missed]"}
+STATE_PREFIX = {"planned": "", "done": "done · ", "missed": "missed · "}
+
+
 def dose_text(ex: PlannedExercise) -> str:
     """'3 x 8 per side', '2 x 30 s hold', with the tempo when there is one."""
     reps = f"{ex.reps}" if ex.reps is not None else f"{ex.hold_s} s hold"
@@ -175,14 +182,29 @@ def _day_options(plan: Plan) -> list[str]:
 def _day_label(plan: Plan, iso: str) -> str:
     day = dt.date.fromisoformat(iso)
     session = plan.session_on(day)
-    return f"{day:%a %d %b %Y}" + (f" · strength ({session.load.value})" if session else "")
+    if session is None:
+        return f"{day:%a %d %b %Y}"
+    return f"{day:%a %d %b %Y} · strength ({STATE_PREFIX[session.state]}{session.load.value})"
+
+
+def _as_iso(value: Any) -> Any:
+    """The day a selectbox value stands for. The browser may send back the label it shows (e.g.
+    'Tue 01 Dec 2026 · strength (moderate)') when the labels changed with a new plan."""
+    if not isinstance(value, str) or len(value) < 15:
+        return value
+    try:
+        return dt.datetime.strptime(value[:15], "%a %d %b %Y").date().isoformat()
+    except ValueError:
+        return value
 
 
 def selected_day(plan: Plan) -> dt.date:
     """The day the detail view shows: kept if still in the plan, else the first session."""
     options = _day_options(plan)
-    current = st.session_state.get(state.DAY)
-    if current not in options:
+    current = _as_iso(st.session_state.get(state.DAY))
+    if current in options:
+        st.session_state[state.DAY] = current
+    else:
         first = plan.sessions[0].date.isoformat() if plan.sessions else options[0]
         st.session_state[state.DAY] = first
     return dt.date.fromisoformat(st.session_state[state.DAY])
@@ -205,34 +227,24 @@ def _take_grid_click(event: Any, plan: Plan) -> bool:
     return False
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def grid_spec(plan_json: str, selected_iso: str) -> dict[str, Any]:
-    """The month grid as a Vega-Lite spec, cached: building it in Altair takes a while."""
-    plan = Plan.model_validate_json(plan_json)
-    return month_grid(plan, dt.date.fromisoformat(selected_iso)).to_dict(validate=False)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def season_spec(plan_json: str) -> dict[str, Any]:
-    return season_chart(Plan.model_validate_json(plan_json)).to_dict(validate=False)
-
-
-@st.cache_data(show_spinner=False, max_entries=1)
-def legend_spec() -> dict[str, Any]:
-    return legend_chart().to_dict(validate=False)
+@st.cache_data(show_spinner=False, max_entries=2)
+def legend_spec(history: bool = False) -> dict[str, Any]:
+    return legend_chart(history).to_dict(validate=False)
 
 
 @st.fragment
 def calendar_view(plan: Plan) -> None:
     """Month grid (click a day) beside the selected day's session and its week.
 
-    A fragment: picking a day redraws this part only, not the whole page.
+    A fragment: picking a day or marking one redraws this part only, not the whole page; the
+    re-plan buttons rerun the whole page.
     """
     day = selected_day(plan)
+    today = replanning.today_for(plan)
     grid_col, detail_col = st.columns([4, 3], gap="large")
     with grid_col:
         event = st.vega_lite_chart(
-            spec=grid_spec(plan.model_dump_json(), day.isoformat()),
+            spec=month_grid_spec(plan, day, today),
             width="stretch",
             on_select="rerun",
             selection_mode="day_pick",
@@ -240,7 +252,9 @@ def calendar_view(plan: Plan) -> None:
         )
         if _take_grid_click(event, plan):
             day = dt.date.fromisoformat(st.session_state[state.DAY])
-        st.vega_lite_chart(spec=legend_spec(), width="stretch")
+        history = any(s.state != "planned" for s in plan.sessions)
+        st.vega_lite_chart(spec=legend_spec(history), width="stretch")
+        st.caption("Today's date is in bold green.")
     with detail_col:
         options = _day_options(plan)
         st.selectbox(
@@ -252,6 +266,9 @@ def calendar_view(plan: Plan) -> None:
         )
         day = dt.date.fromisoformat(st.session_state[state.DAY])
         day_detail(plan, day)
+        replanning.day_actions(plan, day)
+        with st.container(border=True):
+            replanning.replan_panel(plan)
     st.subheader("Week view")
     week_table(plan, day)
 
@@ -276,7 +293,8 @@ def day_detail(plan: Plan, day: dt.date) -> None:
     if session is None:
         st.info("No strength session on this day.", icon=":material/hotel:")
         return
-    badges = [
+    badges = [STATE_BADGES[session.state]] if session.state in STATE_BADGES else []
+    badges += [
         f":green-badge[{session.load.value} load]",
         f":gray-badge[{session.minutes} min]",
         f":gray-badge[{len(session.exercises)} exercises]",
@@ -314,7 +332,7 @@ def week_table(plan: Plan, day: dt.date) -> None:
                 "Day": f"{current:%a %d %b}",
                 "Training": "; ".join(titles) or "—",
                 "Strength": (
-                    f"{session.load.value} · {session.minutes} min · "
+                    f"{STATE_PREFIX[session.state]}{session.load.value} · {session.minutes} min · "
                     + ", ".join(ex.name for ex in session.exercises)
                     if session
                     else "—"
@@ -329,7 +347,7 @@ def week_table(plan: Plan, day: dt.date) -> None:
 
 
 def season_view(plan: Plan) -> None:
-    st.vega_lite_chart(spec=season_spec(plan.model_dump_json()), width="stretch")
+    st.vega_lite_chart(spec=season_spec(plan), width="stretch")
     st.caption(
         "Bars: endurance hours per week (rest days excluded). Line: strength minutes per week, "
         "labelled with the number of sessions. Background: strength phase."

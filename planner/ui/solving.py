@@ -1,4 +1,5 @@
-"""The cached solve: keyed on the JSON of calendar, profile, config and horizon.
+"""The cached solve and re-plan: keyed on the JSON of calendar, profile, config and horizon (or
+re-plan request).
 
 Arguments are JSON strings so Streamlit hashes exactly what the solve depends on; the plan comes
 back as its JSON contract, so a cache hit is a parse, not a solve.
@@ -15,6 +16,7 @@ from planner.catalog import load_catalog
 from planner.config import PlannerConfig
 from planner.domain import AthleteProfile, Calendar, Catalog
 from planner.plan import Plan, Status
+from planner.replan import ReplanRequest, replan
 from planner.solve import plan_season
 from planner.ui import state
 from planner.ui.settings import Settings
@@ -60,6 +62,33 @@ def solve(calendar: Calendar, settings: Settings) -> Plan:
     if has_plan(plan):
         st.session_state[state.LAST_GOOD] = plan_json
     return plan
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def replan_json(calendar_json: str, profile_json: str, config_json: str, request_json: str) -> str:
+    """Re-plan from a previous plan; the request (previous plan included) is JSON, like `solve`."""
+    request = ReplanRequest.model_validate_json(request_json)
+    plan = replan(
+        Calendar.model_validate_json(calendar_json),
+        catalog(),
+        AthleteProfile.model_validate_json(profile_json),
+        PlannerConfig.model_validate_json(config_json),
+        request,
+    )
+    log.info("re-planned as of %s: %s", request.today, plan.status.value)
+    return plan.model_dump_json()
+
+
+def replan_season(calendar: Calendar, settings: Settings, request: ReplanRequest) -> Plan:
+    """The re-plan for these inputs (from the cache when seen before), under a spinner."""
+    with st.spinner("Re-planning around your changes…", show_time=True):
+        plan_json = replan_json(
+            calendar.model_dump_json(),
+            settings.profile.model_dump_json(),
+            settings.config.model_dump_json(),
+            request.model_dump_json(),
+        )
+    return Plan.model_validate_json(plan_json)
 
 
 def has_plan(plan: Plan) -> bool:

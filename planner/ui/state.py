@@ -27,11 +27,19 @@ EDITOR = "events_editor"
 DAY = "day"
 WEEK = "week"
 GRID = "month_grid"
+TODAY = "replan_today"  # the re-plan's today: sessions before it are history
+MOVE_TO = "replan_move_to"  # where "Move" takes the selected day's session
+PIN_EXERCISES = "replan_pin_exercises"  # pinned sessions keep their exercises
 # Plain state (not widgets).
 PLAN = "plan"  # JSON of the plan of the latest solve, whatever its status
 LAST_GOOD = "last_good_plan"  # JSON of the last plan that had sessions (optimal or feasible)
 CALENDAR_ID = "calendar_id"  # identity of the calendar the editor's edits refer to
 LAST_CLICK = "last_grid_click"  # the grid click already turned into a day selection
+MARKS = "replan_marks"  # the athlete's marks on days (pins, blocks, done, missed)
+LINES = "replan_lines"  # key of the solve's inputs -> undo stack of re-planned plans
+ACTIVE = "replan_active"  # key of this run's inputs; None when re-planning is not possible
+REPLAN_ASKED = "replan_asked"  # the Re-plan button was pressed; the next full run re-plans
+REPLAN_FAILED = "replan_failed"  # the last re-plan that had no solution, to explain it
 
 DEFAULT_WEEKS = 22  # the demo season: base to the A race, then transition
 DEFAULT_TIME_LIMIT_S = 10.0
@@ -51,6 +59,12 @@ def defaults(today: dt.date | None = None) -> dict[str, Any]:
         LAST_GOOD: None,
         CALENDAR_ID: None,
         LAST_CLICK: None,
+        MARKS: None,
+        LINES: {},
+        ACTIVE: None,
+        REPLAN_ASKED: False,
+        REPLAN_FAILED: None,
+        PIN_EXERCISES: False,
     }
     season = SeasonSettings()
     for name, info in SeasonSettings.model_fields.items():

@@ -1,0 +1,424 @@
+"""Re-planning in the app: marks on days, the re-plan and its diff, and "Back to the previous plan".
+
+The athlete marks days on the selected day's panel: a past session done or missed; a coming day
+pinned (it must hold a session), blocked (travel, illness) or a session moved (block its day, pin
+the new one). "Re-plan" runs `planner.replan.replan` with the plan on screen as the previous plan.
+
+Each re-plan goes on an undo stack kept per set of inputs (calendar + settings): the stack's first
+entry is the fresh plan for those inputs, its last the plan on screen. Changing the settings or the
+calendar shows the fresh plan for the new inputs, with the marks kept for the next re-plan; going
+back to the old inputs finds their re-planned plan again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from typing import Literal
+
+import streamlit as st
+from pydantic import BaseModel, Field
+
+from planner.domain import Calendar
+from planner.plan import DiffEntry, Plan
+from planner.replan import ReplanRequest
+from planner.ui import state
+from planner.ui.settings import Settings
+from planner.ui.solving import has_plan, replan_season
+from planner.ui.text import md_escape
+
+log = logging.getLogger(__name__)
+
+MarkKind = Literal["pins", "blocks", "done", "missed"]
+MARK_NAMES: dict[MarkKind, str] = {
+    "done": "Done",
+    "missed": "Missed",
+    "pins": "Pinned",
+    "blocks": "Blocked",
+}
+# A day holds at most one of each pair: done or missed (history), pinned or blocked (future).
+OPPOSITE: dict[MarkKind, MarkKind] = {
+    "done": "missed",
+    "missed": "done",
+    "pins": "blocks",
+    "blocks": "pins",
+}
+MAX_UNDO = 10  # re-plans kept per set of inputs
+MAX_LINES = 4  # sets of inputs whose re-plans are kept
+
+
+class Marks(BaseModel):
+    """What the athlete said about days since the plan was made; sent with every re-plan."""
+
+    pins: list[dt.date] = Field(default_factory=list)
+    blocks: list[dt.date] = Field(default_factory=list)
+    done: list[dt.date] = Field(default_factory=list)
+    missed: list[dt.date] = Field(default_factory=list)
+
+    def days(self, kind: MarkKind) -> list[dt.date]:
+        return getattr(self, kind)
+
+    def of(self, day: dt.date) -> list[MarkKind]:
+        return [kind for kind in MARK_NAMES if day in self.days(kind)]
+
+    def count(self) -> int:
+        return sum(len(self.days(kind)) for kind in MARK_NAMES)
+
+    def with_mark(self, kind: MarkKind, day: dt.date) -> Marks:
+        update = {kind: sorted({*self.days(kind), day})}
+        update[OPPOSITE[kind]] = [d for d in self.days(OPPOSITE[kind]) if d != day]
+        return self.model_copy(update=update)
+
+    def without(self, kind: MarkKind, day: dt.date) -> Marks:
+        return self.model_copy(update={kind: [d for d in self.days(kind) if d != day]})
+
+
+class Step(BaseModel):
+    """One plan on the undo stack and what it was made from."""
+
+    plan: str = Field(description="The plan's JSON.")
+    applied: str = Field(default="", description="JSON of the marks and today it applied.")
+
+
+# ----------------------------------------------------------------------------- marks
+
+
+def marks() -> Marks:
+    saved = st.session_state.get(state.MARKS)
+    return Marks.model_validate(saved) if saved else Marks()
+
+
+def _save(new: Marks) -> None:
+    st.session_state[state.MARKS] = new.model_dump(mode="json")
+    st.session_state[state.REPLAN_FAILED] = None  # the explanation was about the old marks
+
+
+def mark(kind: MarkKind, day: dt.date) -> None:
+    """Button callback: mark `day` (done, missed, pinned or blocked)."""
+    _save(marks().with_mark(kind, day))
+
+
+def unmark(kind: MarkKind, day: dt.date) -> None:
+    """Button callback: take a mark off `day`."""
+    _save(marks().without(kind, day))
+
+
+def move(day: dt.date) -> None:
+    """Button callback: move `day`'s session to the day picked in "Move to" (block + pin)."""
+    target = st.session_state.get(state.MOVE_TO)
+    if not isinstance(target, dt.date) or target == day:
+        return
+    _save(marks().with_mark("blocks", day).with_mark("pins", target))
+
+
+def today_for(plan: Plan) -> dt.date:
+    """The re-plan's today: the real today unless the athlete set one, kept in the plan window."""
+    chosen = st.session_state.get(state.TODAY)
+    day = chosen if isinstance(chosen, dt.date) else dt.date.today()
+    clamped = min(max(day, plan.start), plan.end)
+    if clamped != chosen:
+        st.session_state[state.TODAY] = clamped  # before the widget is drawn: allowed
+    return clamped
+
+
+def _applied(today: dt.date) -> str:
+    pin_exercises = bool(st.session_state.get(state.PIN_EXERCISES))
+    return f"{marks().model_dump_json()}|{today.isoformat()}|{pin_exercises}"
+
+
+# ----------------------------------------------------------------------------- the undo stack
+
+
+def inputs_key(calendar: Calendar, settings: Settings) -> str:
+    """Identity of the solve's inputs: re-plans only stack on plans of the same inputs."""
+    digest = hashlib.sha256(calendar.model_dump_json().encode())
+    digest.update(settings.model_dump_json().encode())
+    return digest.hexdigest()[:24]
+
+
+def _lines() -> dict[str, list[Step]]:
+    return st.session_state.setdefault(state.LINES, {})
+
+
+def _steps(key: str | None) -> list[Step]:
+    return _lines().get(key, []) if key else []
+
+
+def can_undo() -> bool:
+    return len(_steps(st.session_state.get(state.ACTIVE))) > 1
+
+
+def back() -> None:
+    """Drop the plan on screen and show the one before it (the marks stay as they are)."""
+    key = st.session_state.get(state.ACTIVE)
+    steps = _steps(key)
+    if len(steps) > 1:
+        steps.pop()
+    if len(steps) <= 1:
+        _lines().pop(key, None)
+    st.session_state[state.REPLAN_FAILED] = None
+
+
+def _push(key: str, fresh: Plan, plan: Plan, applied: str) -> None:
+    lines = _lines()
+    steps = lines.pop(key, None) or [Step(plan=fresh.model_dump_json())]
+    steps.append(Step(plan=plan.model_dump_json(), applied=applied))
+    if len(steps) > MAX_UNDO + 1:
+        del steps[1]  # keep the fresh plan at the bottom
+    lines[key] = steps  # most recently used last
+    while len(lines) > MAX_LINES:
+        lines.pop(next(iter(lines)))
+
+
+# ----------------------------------------------------------------------------- the re-plan
+
+
+def request_for(previous: Plan, today: dt.date) -> ReplanRequest:
+    m = marks()
+    return ReplanRequest(
+        previous=previous,
+        today=today,
+        pins=m.pins,
+        pin_exercises=bool(st.session_state.get(state.PIN_EXERCISES)),
+        blocks=m.blocks,
+        done=m.done,
+        missed=m.missed,
+    )
+
+
+def _replan(key: str, fresh: Plan, calendar: Calendar, settings: Settings) -> None:
+    steps = _steps(key)
+    previous = Plan.model_validate_json(steps[-1].plan) if steps else fresh
+    today = today_for(previous)
+    try:
+        plan = replan_season(calendar, settings, request_for(previous, today))
+    except Exception:  # never a stack trace on the page; the log has the details
+        log.exception("re-plan failed")
+        st.error(
+            "The re-plan failed, so your plan is unchanged. Remove the last mark and try again.",
+            icon=":material/error:",
+        )
+        return
+    if has_plan(plan):
+        _push(key, fresh, plan, _applied(today))
+        st.session_state[state.REPLAN_FAILED] = None
+    else:
+        st.session_state[state.REPLAN_FAILED] = {"key": key, "plan": plan.model_dump_json()}
+
+
+def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | None) -> Plan | None:
+    """The plan to show: the last re-plan of these inputs, else `plan` (the fresh solve).
+
+    Runs a re-plan the Re-plan button asked for, explains one that had no solution, and says
+    what the re-plan on screen changed.
+    """
+    asked = st.session_state.pop(state.REPLAN_ASKED, False)
+    if plan is None or calendar is None or settings is None or not has_plan(plan):
+        st.session_state[state.ACTIVE] = None
+        return plan
+    key = inputs_key(calendar, settings)
+    st.session_state[state.ACTIVE] = key
+    if asked:
+        _replan(key, plan, calendar, settings)
+    failed = st.session_state.get(state.REPLAN_FAILED)
+    if failed and failed["key"] == key:
+        failure_view(Plan.model_validate_json(failed["plan"]))
+    steps = _steps(key)
+    if not steps:
+        if _lines() and marks().count():
+            st.info(
+                "Your settings or calendar changed since the re-plan, so this is a fresh plan "
+                "for them. Your marks are kept: press **Re-plan** to apply them.",
+                icon=":material/restart_alt:",
+            )
+        return plan
+    shown = steps[-1].plan
+    st.session_state[state.PLAN] = shown
+    st.session_state[state.LAST_GOOD] = shown
+    top = Plan.model_validate_json(shown)
+    diff_view(top)
+    return top
+
+
+def failure_view(plan: Plan) -> None:
+    lines = ["**This re-plan is not possible, so your plan is unchanged.**"]
+    lines += [f"- {md_escape(text)}" for text in plan.conflicts]
+    lines.append("\nRemove a pin or a block (or pick another day to move to), then re-plan.")
+    st.error("\n".join(lines), icon=":material/block:")
+
+
+# ----------------------------------------------------------------------------- the diff
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%a %d %b}"
+
+
+def _sessions(n: int) -> str:
+    return f"{n} session{'s' if n != 1 else ''}"
+
+
+def _move_line(entry: DiffEntry) -> str:
+    before = entry.previous_date or entry.date
+    reason = entry.reason
+    prefix = f"{before:%a} -> {entry.date:%a}: "
+    if reason.startswith(prefix):
+        reason = reason[len(prefix) :]  # the dates are spelled out already
+    return f"{_day(before)} -> {_day(entry.date)}: {reason}"
+
+
+def diff_lines(plan: Plan) -> list[str]:
+    """What a re-plan changed, in plain words: a headline, then one line per change."""
+    diff = plan.diff
+    if diff is None:
+        return []
+    as_of = f" as of {_day(plan.today)}" if plan.today else ""
+    revised = sum(1 for e in diff.kept if e.reason != "unchanged")
+    kept = f"{_sessions(len(diff.kept))} kept" + (
+        f" ({revised} with revised exercises)" if revised else ""
+    )
+    if not diff.changed:
+        return [f"Re-planned{as_of}: nothing had to move; {kept}."]
+    lines = [f"Re-planned{as_of}: {kept}."]
+    groups = [
+        ("moved", diff.moved, _move_line),
+        ("added", diff.added, lambda e: f"{_day(e.date)}: {e.reason}"),
+        ("removed", diff.removed, lambda e: f"{_day(e.date)}: {e.reason}"),
+    ]
+    for verb, entries, describe in groups:
+        if entries:
+            lines.append(f"{_sessions(len(entries))} {verb}: " + "; ".join(map(describe, entries)))
+    return lines
+
+
+def diff_view(plan: Plan) -> None:
+    lines = diff_lines(plan)
+    if not lines:
+        return
+    missed = sum(1 for s in plan.sessions if s.state == "missed")
+    if missed:
+        lines.append(f"{_sessions(missed)} missed: they count for nothing in the progression.")
+    body = "\n".join(f"- {md_escape(line)}" for line in lines[1:])
+    st.success(f"**{md_escape(lines[0])}**\n\n{body}", icon=":material/published_with_changes:")
+
+
+# ----------------------------------------------------------------------------- panels
+
+
+def day_actions(plan: Plan, day: dt.date) -> None:
+    """Buttons for the selected day: done/missed for a past session; pin, block or move ahead."""
+    today = today_for(plan)
+    session = plan.session_on(day)
+    on_day = marks().of(day)
+    if on_day:
+        st.markdown(" ".join(f":blue-badge[{MARK_NAMES[kind].lower()}]" for kind in on_day))
+    if day < today:
+        if session is None:
+            return
+        st.caption("This session is in the past: did it happen?")
+        with st.container(horizontal=True, gap="small"):
+            for kind, icon in (("done", ":material/check:"), ("missed", ":material/close:")):
+                st.button(
+                    f"Mark {kind}",
+                    key=f"mark_{kind}",
+                    icon=icon,
+                    on_click=mark,
+                    args=(kind, day),
+                    disabled=kind in on_day,
+                )
+        return
+    with st.container(horizontal=True, gap="small"):
+        st.button(
+            "Pin this session" if session else "Want a session here",
+            key="mark_pin",
+            icon=":material/push_pin:",
+            on_click=mark,
+            args=("pins", day),
+            disabled="pins" in on_day,
+            help="The re-plan keeps a session on this day.",
+        )
+        st.button(
+            "Block this day",
+            key="mark_block",
+            icon=":material/event_busy:",
+            on_click=mark,
+            args=("blocks", day),
+            disabled="blocks" in on_day,
+            help="Travel, illness: the re-plan puts no session on this day.",
+        )
+    if session is None:
+        return
+    target = st.session_state.get(state.MOVE_TO)
+    if not isinstance(target, dt.date) or not today <= target <= plan.end or target == day:
+        st.session_state[state.MOVE_TO] = min(day + dt.timedelta(days=1), plan.end)
+    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+        st.date_input("Move it to", key=state.MOVE_TO, min_value=today, max_value=plan.end)
+        st.button(
+            "Move",
+            key="move_session",
+            icon=":material/move_item:",
+            on_click=move,
+            args=(day,),
+            help="Blocks this day and pins the new one; press Re-plan to apply.",
+        )
+
+
+def replan_panel(plan: Plan) -> None:
+    """Today, the marks (each removable), Re-plan and Back to the previous plan."""
+    today = today_for(plan)
+    st.markdown("#### Re-plan")
+    st.date_input(
+        "Today",
+        key=state.TODAY,
+        min_value=plan.start,
+        max_value=plan.end,
+        help="Sessions before today are history: done unless you mark them missed.",
+    )
+    current_marks = marks()
+    if not current_marks.count():
+        st.caption(
+            "Pick a day to mark a past session done or missed, pin or block a coming day, or "
+            "move a session; then re-plan. Only what has to change moves."
+        )
+    for kind, name in MARK_NAMES.items():
+        for day in current_marks.days(kind):
+            ignored = (day >= today) if kind in ("done", "missed") else (day < today)
+            note = " *(ignored: " + ("not past yet" if day >= today else "before today") + ")*"
+            with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+                st.markdown(f"{name} · {_day(day)}" + (note if ignored else ""))
+                st.button(
+                    "Remove",
+                    key=f"unmark_{kind}_{day.isoformat()}",
+                    icon=":material/close:",
+                    type="tertiary",
+                    on_click=unmark,
+                    args=(kind, day),
+                )
+    st.toggle("Pinned sessions keep their exercises", key=state.PIN_EXERCISES)
+    active = st.session_state.get(state.ACTIVE)
+    steps = _steps(active)
+    applied = steps[-1].applied if steps else ""
+    if active and current_marks.count() and applied != _applied(today):
+        st.caption(":orange[Not applied yet:] press Re-plan.")
+    with st.container(horizontal=True, gap="small"):
+        if st.button(
+            "Re-plan",
+            key="replan",
+            type="primary",
+            icon=":material/published_with_changes:",
+            disabled=active is None,
+            help="Plan the coming sessions again around your marks; history stays as it is.",
+        ):
+            st.session_state[state.REPLAN_ASKED] = True
+            st.rerun()  # the whole page: summary, calendar and export show the new plan
+        if st.button(
+            "Back to the previous plan",
+            key="replan_back",
+            icon=":material/undo:",
+            disabled=not can_undo(),
+        ):
+            back()
+            st.rerun()
+    if active is None:
+        st.caption("Re-planning needs valid settings and a plan for them.")
