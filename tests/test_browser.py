@@ -9,17 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_app import (
-    CHROMIUM_ARGS,
-    SOLVE_TIMEOUT_MS,
-    ChromiumUnavailable,
-    ensure_chromium,
-    running_app,
-)
+from browser_app import SOLVE_TIMEOUT_MS
 
 from planner.config import next_monday
 
@@ -28,24 +21,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    try:
-        executable = ensure_chromium()
-    except ChromiumUnavailable as exc:
-        pytest.skip(str(exc))
-    with playwright_sync.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def wait_for_plan(page) -> None:

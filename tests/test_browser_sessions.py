@@ -3,39 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from browser_app import (
-    CHROMIUM_ARGS,
     SOLVE_TIMEOUT_MS,
-    ChromiumUnavailable,
     calendar_ics,
-    ensure_chromium,
-    running_app,
 )
 
 from planner.config import next_monday
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log") as app_url:
-        yield app_url
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    try:
-        executable = ensure_chromium()
-    except ChromiumUnavailable as exc:
-        pytest.skip(str(exc))
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _settled(page) -> None:
@@ -61,11 +38,11 @@ def _upload(page, name: str, title: str) -> None:
     _settled(page)
 
 
-def test_two_sessions_never_see_each_others_calendar(url, chromium) -> None:
-    alice = chromium.new_context().new_page()
-    bob = chromium.new_context().new_page()
+def test_two_sessions_never_see_each_others_calendar(app_url, browser) -> None:
+    alice = browser.new_context().new_page()
+    bob = browser.new_context().new_page()
     for page in (alice, bob):
-        page.goto(url)
+        page.goto(app_url)
         _settled(page)
     _upload(alice, "alpha.ics", "Alpha")
     _upload(bob, "bravo.ics", "Bravo")
@@ -79,8 +56,8 @@ def test_two_sessions_never_see_each_others_calendar(url, chromium) -> None:
         assert theirs not in text and theirs not in page.content()
         assert page.locator("[data-testid=stException]").count() == 0
     # A fresh visitor gets the demo season, not anyone's upload.
-    carol = chromium.new_context().new_page()
-    carol.goto(url)
+    carol = browser.new_context().new_page()
+    carol.goto(app_url)
     _settled(carol)
     html = carol.content() + carol.inner_text("body")
     assert "Alpha" not in html and "Bravo" not in html
