@@ -249,12 +249,6 @@ def test_ics_with_crlf_and_lf_mixed(ends: str) -> None:
     assert got == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the iCal importer does not normalise bare CR line ends (the CSV importer does): "
-    "an .ics with CR-only or CR-mixed line ends is refused ('the file has no VCALENDAR' / "
-    "'cannot be read (Expected datetime ... Got: ...ZUID:...)')",
-)
 @pytest.mark.parametrize("ends", sorted(_WITH_CR))
 def test_ics_with_bare_cr_line_ends(ends: str) -> None:
     text = (FIXTURES / "google_xwr.ics").read_text()
@@ -307,11 +301,6 @@ def test_dtend_before_dtstart_on_a_series_reported_once() -> None:
     assert [s.where for s in cal.skipped] == ["UID back"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a negative DURATION (DTSTART 10:00, DURATION:-PT1H) moves the start to 09:00 "
-    "with a 60-min duration, unreported; a DTEND before DTSTART is repaired and reported instead",
-)
 def test_negative_duration_is_treated_like_dtend_before_dtstart() -> None:
     lines = ["DTSTART:20260310T100000Z", "DURATION:-PT1H", "SUMMARY:Ride"]
     cal = calendar(ics(*vevent("neg", *lines)), "x.ics")
@@ -321,12 +310,6 @@ def test_negative_duration_is_treated_like_dtend_before_dtstart() -> None:
     assert [s.where for s in cal.skipped] == ["UID neg"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: one VEVENT with a DURATION past year 9999 (P99999999W) makes the whole file "
-    "fail: CalendarError 'the recurrences cannot be expanded (date value out of range)', "
-    "naming neither the UID nor a line; the other events are lost",
-)
 @pytest.mark.parametrize(
     "lines",
     [
@@ -419,13 +402,6 @@ _SLOW_RULES = [
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(
-    strict=True,
-    raises=WorkBudgetExceeded,
-    reason="BUG: an RRULE with INTERVAL=0 hangs read_calendar forever (dateutil never advances), "
-    "and a rule that never matches (BYMONTH=2;BYMONTHDAY=30) is searched to year 9999 "
-    "(12-20 s for one event); neither is caught by the runaway estimate",
-)
 @pytest.mark.parametrize("rule", _SLOW_RULES)
 def test_degenerate_rule_is_skipped_with_bounded_work(rule: str) -> None:
     data = ics(*KEEPER, *vevent("odd", "DTSTART:20260105T070000Z", f"RRULE:{rule}", "SUMMARY:x"))
@@ -616,11 +592,6 @@ def test_semicolon_file_with_decimal_comma_seconds() -> None:
     assert cal.events[0].duration_min == 62
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in a ';' file (decimal comma) '13.100,0' is read as 13,100 but '3.720' as 3.72: "
-    "a dot-grouped number without a comma is read as a decimal, so 3.720 s becomes 0 min",
-)
 def test_semicolon_file_dot_thousands_without_decimals() -> None:
     header = "id;start_date_local;name;type;elapsed_time"
     cal = calendar(

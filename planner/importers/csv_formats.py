@@ -38,7 +38,8 @@ file is imported.
 
 Numbers: ``1,234`` and ``1.234,5`` are read with thousands separators; a single comma followed by
 other than three digits (``0,75``) is a decimal comma, and in ``;``-delimited files (European
-spreadsheets) a comma is always decimal. Numeric dates: a file where some first field exceeds 12
+spreadsheets) a comma is always decimal and a dot before groups of three digits (``3.720``) is a
+thousands separator. Numeric dates: a file where some first field exceeds 12
 is read day-first, one where some second field exceeds 12 month-first; otherwise month-first (the
 US default of Garmin and Strava exports), except ``31.12.2026`` dot dates, always day-first.
 
@@ -284,6 +285,10 @@ def parse_number(value: str, decimal_comma: bool = False) -> float | None:
             text = text.replace(".", "").replace(",", ".")
         else:  # 1,234.5
             text = text.replace(",", "")
+    elif "." in text:
+        # with a decimal comma, a dot is a thousands separator, as in 13.100,0
+        if decimal_comma and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+            text = text.replace(".", "")
     elif "," in text:
         if not decimal_comma and re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
             text = text.replace(",", "")

@@ -23,6 +23,7 @@ Decisions, so the planner can rely on them:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import logging
 from collections import Counter
@@ -296,14 +297,54 @@ class _Importer:
                 and "DTEND" in component
             ):
                 del component["DTEND"]
+            if "DURATION" in component and not self._duration_ok(component, start, where):
+                continue
             if "RRULE" in component:
                 rules = component.get("RRULE")
                 rules = rules if isinstance(rules, list) else [rules]
                 if len(rules) > 1:
                     self.skip(where, "the event has several RRULEs; only the first is used")
                     component["RRULE"] = rules[0]
+                interval = _interval(component.get("RRULE"))
+                if interval is None or interval < 1:
+                    text = component.get("RRULE").to_ical().decode()
+                    self.skip(
+                        where,
+                        f"RRULE {text} is invalid: INTERVAL must be 1 or more; the series was "
+                        "left out",
+                    )
+                    continue
             valid.append(component)
         return valid
+
+    def _duration_ok(self, component: icalendar.Component, start: dt.date, where: str) -> bool:
+        """Check DURATION: a negative one is dropped (reported), one ending after MAX_YEAR
+        leaves the event out. False when the event must be left out."""
+        prop = component.get("DURATION")
+        duration = getattr(prop, "dt", None)
+        if not isinstance(duration, dt.timedelta):
+            return True
+        text = prop.to_ical().decode() if hasattr(prop, "to_ical") else str(duration)
+        if duration < dt.timedelta(0):
+            del component["DURATION"]
+            self.skip(
+                where,
+                f"DURATION {text} is negative (the end is before DTSTART {start}): imported "
+                "without an end time; fix DURATION",
+            )
+            return True
+        try:
+            finish = start + duration
+        except (OverflowError, TypeError, ValueError):
+            finish = None
+        if finish is None or finish.year > MAX_YEAR:
+            self.skip(
+                where,
+                f"DURATION {text} ends after the year {MAX_YEAR}; the event was left out: "
+                "fix DURATION",
+            )
+            return False
+        return True
 
     def _deduplicate(self, events: list[icalendar.Component]) -> list[icalendar.Component]:
         groups: dict[tuple[str, str], list[icalendar.Component]] = {}
@@ -382,6 +423,20 @@ class _Importer:
             if estimate > MAX_OCCURRENCES_PER_SERIES:
                 runaway.add(uid)
                 self._skip_runaway(component, f"about {int(estimate):,}")
+                continue
+            # dateutil searches a rule that matches no date up to the year 9999: check the
+            # window (or, for a series starting after it, eight years) day by day first
+            first = max(start_dt.date(), span[0].date())
+            last = span[1].date() if first <= span[1].date() else first + dt.timedelta(days=2922)
+            if not _matches_some_day(rule, first, last):
+                text = rule.to_ical().decode()
+                del component["RRULE"]
+                self.skip(
+                    self.where_of[id(component)],
+                    f"RRULE {text} matches no date between {first} and {last}: the series has "
+                    "no occurrence there and only its DTSTART was kept; check BYMONTH, "
+                    "BYMONTHDAY, BYYEARDAY and BYDAY",
+                )
         if runaway:
             cal.subcomponents = [
                 c for c in cal.subcomponents if c.name != "VEVENT" or _text(c, "UID") not in runaway
@@ -549,6 +604,58 @@ def _source_component(occurrence: Any) -> icalendar.Component:
     return occurrence.as_component(False)
 
 
+def _interval(rule: Any) -> int | None:
+    """The RRULE's INTERVAL (1 if absent), None if unreadable."""
+    try:
+        return int((rule.get("INTERVAL") or [1])[0])
+    except (TypeError, ValueError):
+        return None
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _matches_some_day(rule: Any, first: dt.date, last: dt.date) -> bool:
+    """Whether some day in [first, last] passes the rule's BYMONTH, BYMONTHDAY, BYYEARDAY and
+    BYDAY (weekday only) filters. An over-estimate: a False means the rule has no occurrence
+    there. Bounded work: one step per day (one per month while BYMONTH rules a month out)."""
+    try:
+        months = {int(m) for m in rule.get("BYMONTH") or []}
+        monthdays = {int(d) for d in rule.get("BYMONTHDAY") or []}
+        yeardays = {int(d) for d in rule.get("BYYEARDAY") or []}
+        weekdays = {str(d).strip()[-2:].upper() for d in rule.get("BYDAY") or []}
+    except (TypeError, ValueError):
+        return True  # a filter this check cannot read: leave it to the expansion
+    if not (months or monthdays or yeardays or weekdays):
+        return True
+    wanted_weekdays = {_WEEKDAYS.index(w) for w in weekdays if w in _WEEKDAYS}
+    if weekdays and not wanted_weekdays:
+        return True
+    day = first
+    while day <= last:
+        if months and day.month not in months:
+            # jump to the first day of the next month
+            day = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            continue
+        if monthdays:
+            next_month = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            length = (next_month - day.replace(day=1)).days
+            if day.day not in monthdays and day.day - length - 1 not in monthdays:
+                day += dt.timedelta(days=1)
+                continue
+        if yeardays:
+            number = day.toordinal() - dt.date(day.year, 1, 1).toordinal() + 1
+            length = 366 if calendar.isleap(day.year) else 365
+            if number not in yeardays and number - length - 1 not in yeardays:
+                day += dt.timedelta(days=1)
+                continue
+        if wanted_weekdays and day.weekday() not in wanted_weekdays:
+            day += dt.timedelta(days=1)
+            continue
+        return True
+    return False
+
+
 def _day(component: icalendar.Component, name: str) -> dt.date:
     value = component.get(name).dt
     return value.date() if isinstance(value, dt.datetime) else value
@@ -573,4 +680,6 @@ def read_ics(
     end: dt.date | None,
 ) -> Calendar:
     """Import an iCalendar text over [start, end] (see the module docstring for the rules)."""
+    # line ends: CRLF, LF, bare CR or a mix of them all become LF (as in the CSV reader)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _Importer(text, where, tz).run(start, end)
