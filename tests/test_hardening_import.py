@@ -721,3 +721,55 @@ def test_csv_fixtures_survive_a_round_trip_through_the_csv_module() -> None:
         assert calendar_to_json(calendar(again, name)) == calendar_to_json(
             calendar(fixture(name), name)
         ), name
+
+
+# ------------------------------------------------------------- degenerate rules: the details
+
+
+@pytest.mark.parametrize("interval", ["0", "-2"])
+def test_interval_below_one_names_the_reason(interval: str) -> None:
+    rule = f"RRULE:FREQ=DAILY;INTERVAL={interval}"
+    data = ics(*KEEPER, *vevent("zero", "DTSTART:20260105T070000Z", rule, "SUMMARY:x"))
+    cal = calendar(data, "x.ics")
+    assert titles(cal) == ["Easy ride"]
+    [note] = cal.skipped
+    assert note.where == "UID zero" and "INTERVAL must be 1 or more" in note.reason
+
+
+def test_leap_day_rule_is_expanded_when_the_window_has_a_leap_year() -> None:
+    rule = "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"
+    data = ics(*vevent("leap", "DTSTART;VALUE=DATE:20240229", rule, "SUMMARY:Leap ride"))
+    with work_budget():
+        cal = calendar(data, "x.ics", start=dt.date(2026, 1, 1), end=dt.date(2029, 12, 31))
+    assert [e.date for e in cal.events] == [dt.date(2028, 2, 29)]
+    assert cal.skipped == []
+
+
+def test_rule_matching_nothing_in_the_window_is_reported() -> None:
+    rule = "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"
+    data = ics(*KEEPER, *vevent("leap", "DTSTART;VALUE=DATE:20250301", rule, "SUMMARY:Leap"))
+    with work_budget():
+        cal = calendar(data, "x.ics", start=dt.date(2026, 1, 1), end=dt.date(2027, 12, 31))
+    assert titles(cal) == ["Easy ride"]
+    assert [s.where for s in cal.skipped] == ["UID leap"]
+
+
+def test_negative_duration_on_a_date_event_keeps_the_day() -> None:
+    lines = ["DTSTART;VALUE=DATE:20260310", "DURATION:-P1D", "SUMMARY:Back"]
+    cal = calendar(ics(*vevent("neg", *lines)), "x.ics")
+    assert [e.date for e in cal.events] == [dt.date(2026, 3, 10)]
+    assert [s.where for s in cal.skipped] == ["UID neg"]
+
+
+def test_ics_with_bare_cr_locates_a_vevent_by_its_line() -> None:
+    data = ics(*KEEPER, *vevent(None, "SUMMARY:No start"), end="\r")
+    cal = calendar(data, "x.ics")
+    assert titles(cal) == ["Easy ride"]
+    assert [s.where for s in cal.skipped] == ["line 9"]
+
+
+@pytest.mark.parametrize(("cell", "minutes"), [("3.5", 0), ("10.800", 180), ("62", 1)])
+def test_semicolon_file_dots(cell: str, minutes: int) -> None:
+    header = "id;start_date_local;name;type;elapsed_time"
+    cal = calendar(rows(header, f"i1;2026-03-01T09:00:00;Ride;Ride;{cell}"), "x.csv")
+    assert cal.events[0].duration_min == minutes

@@ -14,8 +14,12 @@ Decisions, so the planner can rely on them:
   events (UTC and floating times declare nothing).
 - Problems with one VEVENT are reported in `skipped` with `where="UID x"` (or `"line N"` when
   it has no UID) and the rest of the calendar is imported: no DTSTART, unreadable dates or rules,
-  years outside MIN_YEAR-MAX_YEAR, a runaway RRULE, STATUS:CANCELLED occurrences, exact
-  duplicates. A DTEND before DTSTART is repaired (the end is dropped) and reported.
+  years outside MIN_YEAR-MAX_YEAR, a DURATION ending after MAX_YEAR, an RRULE with INTERVAL
+  below 1, a runaway RRULE, STATUS:CANCELLED occurrences, exact duplicates, any other VEVENT
+  that cannot be expanded on its own. A DTEND before DTSTART, or a negative DURATION, is
+  repaired (the end is dropped) and reported. An RRULE matching no date in the window (30
+  February) is dropped and reported, keeping DTSTART: dateutil would search it to the year 9999.
+- Line ends: CRLF, LF, bare CR or any mix are read alike.
 - Two VEVENTs with the same UID and RECURRENCE-ID: identical ones are reported as duplicates;
   versions of the same event (same start, or recurring) keep the highest SEQUENCE, as RFC 5545
   says; different one-off events that merely share a UID (a buggy exporter) are both kept.
@@ -443,6 +447,17 @@ class _Importer:
             ]
         try:
             query = recurring_ical_events.of(cal, skip_bad_series=True)
+        except Exception:
+            query = None
+        if query is None:
+            # one bad VEVENT must not sink the file: find the UIDs that fail on their own
+            bad = self._failing_uids(cal, by_uid)
+            cal.subcomponents = [
+                c for c in cal.subcomponents if c.name != "VEVENT" or _text(c, "UID") not in bad
+            ]
+            runaway |= bad
+        try:
+            query = query or recurring_ical_events.of(cal, skip_bad_series=True)
         except Exception as exc:
             raise CalendarError(
                 f"the recurrences cannot be expanded ({str(exc)[:200]})",
@@ -488,6 +503,32 @@ class _Importer:
                     "the event's dates or recurrence rule are invalid; fix or remove it",
                 )
         return result
+
+    def _failing_uids(
+        self, cal: icalendar.Calendar, by_uid: dict[str, icalendar.Component]
+    ) -> set[str]:
+        """UIDs whose VEVENTs, alone in a calendar, cannot be expanded (each is reported)."""
+        groups: dict[str, list[icalendar.Component]] = {}
+        others = []
+        for c in cal.subcomponents:
+            if c.name == "VEVENT":
+                groups.setdefault(_text(c, "UID"), []).append(c)
+            else:
+                others.append(c)
+        bad: set[str] = set()
+        for uid, components in groups.items():
+            alone = icalendar.Calendar()
+            alone.subcomponents = [*others, *components]
+            try:
+                recurring_ical_events.of(alone, skip_bad_series=True)
+            except Exception as exc:
+                bad.add(uid)
+                self.skip(
+                    self._where_uid(uid, by_uid),
+                    f"the event cannot be expanded ({str(exc)[:120]}); the event was left out: "
+                    "fix its dates, DURATION or recurrence",
+                )
+        return bad
 
     def _where_uid(self, uid: str, by_uid: dict[str, icalendar.Component]) -> str:
         component = by_uid.get(uid)
