@@ -36,7 +36,8 @@ class StrengthModel:
     def active_rules(self) -> list[Rule]:
         return [r for r in self.rules if self.inst.config.params(r.id).enabled]
 
-    def _forbidden(self) -> Forbidden:
+    def forbidden(self) -> Forbidden:
+        """Days and choices the active hard rules rule out whatever else is chosen."""
         merged = Forbidden()
         for rule in self.active_rules():
             if rule.hard:
@@ -55,7 +56,7 @@ class StrengthModel:
         """
         started = time.perf_counter()
         model = cp_model.CpModel()
-        forbidden = None if with_literals else self._forbidden()
+        forbidden = None if with_literals else self.forbidden()
         v = PlanVars(self.inst, model, forbidden)
         penalties: list[Penalty] = []
         literals: dict[str, cp_model.IntVar] = {}

@@ -282,7 +282,7 @@ def greedy_fallback(inst: Instance) -> list[PlannedSession] | None:
 
     if inst.history is not None:
         return None
-    start = greedy_plan(inst, StrengthModel(inst)._forbidden())
+    start = greedy_plan(inst, StrengthModel(inst).forbidden())
     sessions = sessions_from_choices(inst, start.sessions)
     probe = _base_plan(inst, Status.feasible)
     probe.sessions = sessions
