@@ -1,7 +1,8 @@
 """hard-day-interference: keep heavy legs away from the day before key endurance sessions.
 
 Lifting is best on an easy day or after a hard session on the same day ("keep hard days hard");
-it is worst on long-ride days, rest days and the day before a hard, long or race day.
+it is worst on long-ride days, rest days and the day before a hard, long or race day. Days after
+the calendar's last event cost nothing: the athlete's training there is unknown, not absent.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class HardDayInterference(Rule):
     title = "Hard-day interference"
     statement = (
         "Avoid heavy lower-body work the day before a hard or long session; prefer lifting on "
-        "easy days or after a hard session."
+        "easy days or after a hard session. Days after your calendar's last event are not "
+        "judged: your training there is unknown."
     )
     hard = False
     Params = Params
@@ -41,7 +43,7 @@ class HardDayInterference(Rule):
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         penalties = []
         for day in inst.days[inst.first_free :]:
-            cost = day_cost({e.kind for e in day.events})
+            cost = day_cost({e.kind for e in day.events}) if inst.covered(day.index) else 0
             if cost and params.day_weight:
                 what = "long or rest day" if cost == 2 else "day with no easy or hard session"
                 penalties.append(

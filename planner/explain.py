@@ -47,8 +47,10 @@ def session_reasons(
         reasons.append(f"easy day ('{easy[0].title}')")
     elif long:
         reasons.append(f"same day as the long session '{long[0].title}'")
-    else:
+    elif inst.covered(index):
         reasons.append("no endurance session this day")
+    else:
+        reasons.append("after your calendar's last event: your training this day is unknown")
 
     for offset in range(1, 8):
         nxt = index + offset

@@ -82,7 +82,7 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
         target = min(inst.week_target(w), cap)
         candidates = sorted(
             (d for d in days if d not in forbidden.days),
-            key=lambda d: (day_cost({e.kind for e in inst.days[d].events}), d),
+            key=lambda d: (day_cost({e.kind for e in inst.days[d].events}) * inst.covered(d), d),
         )
         chosen: list[int] = []
         for d in candidates:

@@ -178,6 +178,18 @@ class Instance:
         return self._doses[key]
 
     @cached_property
+    def calendar_last_day(self) -> int:
+        """Index of the calendar's last event (it may lie past the horizon); -1 when the
+        calendar holds nothing from the start on. Days after it are unknown, not rest days."""
+        if not self.calendar.events:
+            return -1
+        return (max(e.date for e in self.calendar.events) - self.start).days
+
+    def covered(self, day: int) -> bool:
+        """Whether the athlete's calendar reaches this day, so an empty day means no training."""
+        return day <= self.calendar_last_day
+
+    @cached_property
     def chain_index(self) -> dict[str, int]:
         return {c.id: i for i, c in enumerate(self.chains)}
 

@@ -86,6 +86,8 @@ def solve_instance(
     }.get(code, Status.unknown)
     plan = _base_plan(inst, status)
     plan.solve_seconds = round(elapsed, 3)
+    if inst.calendar_last_day < inst.n_days - 7:  # a week or more the calendar does not reach
+        plan.notes.append(_uncovered_note(inst))
     if status in (Status.optimal, Status.feasible):
         plan.objective = solver.objective_value
         plan.bound = solver.best_objective_bound
@@ -118,6 +120,21 @@ def solve_instance(
             )
     stats = SolveStats(built.build_seconds, elapsed, plan.status.value, plan.objective, plan.bound)
     return plan, stats
+
+
+def _uncovered_note(inst: Instance) -> str:
+    last = inst.calendar_last_day
+    if last < 0:
+        return (
+            "Your calendar has no events from the plan's start on, so the sessions are placed "
+            "without knowing your endurance training. Add your sessions and plan again."
+        )
+    first_unknown = inst.start + dt.timedelta(days=last + 1)
+    return (
+        f"Your calendar ends on {first_unknown - dt.timedelta(days=1):%a %d %b %Y}: from "
+        f"{first_unknown:%d %b} the sessions are placed without knowing your endurance training. "
+        "Add your later sessions and re-plan to fit them around it."
+    )
 
 
 # Work units (CP-SAT's deterministic time) for the fast first phase: plans of up to a year with

@@ -517,6 +517,12 @@ def _day_cost(kinds: set[Kind]) -> int:
     return 1
 
 
+def _last_event_day(inst: Instance) -> int:
+    """Day index of the calendar's last event, computed here from the raw calendar."""
+    dates = [e.date for e in inst.calendar.events]
+    return (max(dates) - inst.start).days if dates else -1
+
+
 def cost_weekly_frequency(plan: Plan, inst: Instance, params: Any) -> int:
     """weight per session above or below each week's target (capped at the max)."""
     cost = 0
@@ -531,7 +537,8 @@ def cost_hard_day_interference(plan: Plan, inst: Instance, params: Any) -> int:
     exercise on the day before a race, hard or long session."""
     cost = 0
     for day, session in _session_days(plan, inst).items():
-        cost += params.day_weight * _day_cost({e.kind for e in inst.days[day].events})
+        if day <= _last_event_day(inst):  # past the calendar's end, training is unknown
+            cost += params.day_weight * _day_cost({e.kind for e in inst.days[day].events})
         if day + 1 >= inst.n_days:
             continue
         next_kinds = {e.kind for e in inst.days[day + 1].events}

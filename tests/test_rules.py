@@ -12,7 +12,7 @@ import pytest
 from constraints import REGISTRY
 from planner.explain import explain_conflicts
 from planner.plan import Status
-from planner.solve import plan_season
+from planner.solve import plan_season, solve_instance
 from planner.validate import HARD_CHECKS, SOFT_COSTS, recompute_objective
 from tests.helpers import (
     SOLVED,
@@ -707,6 +707,31 @@ def test_hard_day_weight_zero_keeps_the_day_cost() -> None:
     assert plan is not None
     assert cost(plan, "hard-day-interference") == 2  # a session on a rest day
     assert plan.objective == recompute_objective(plan, inst)
+
+
+def test_hard_day_days_after_the_calendar_ends_cost_nothing() -> None:
+    # Easy days 0-5, nothing on day 6: a rest day when the calendar goes on (an event past the
+    # one-week horizon), unknown when the calendar ends on day 5.
+    easy = [(d, "easy", None, "spin") for d in range(6)]
+    known = make_instance([*easy, (9, "easy", None, "spin")], weeks=1)
+    unknown = make_instance(easy, weeks=1)
+    assert known.covered(6) and not unknown.covered(6) and unknown.covered(5)
+    costs = []
+    for inst in (known, unknown):
+        _, plan = solve_forced(inst, sessions_on(6))
+        assert plan is not None
+        costs.append(cost(plan, "hard-day-interference"))
+    assert costs[0] == costs[1] + 1
+
+
+def test_plan_says_where_the_calendar_ends() -> None:
+    easy = [(d, "easy", None, "spin") for d in range(6)]
+    plan, _ = solve_instance(make_instance(easy, weeks=3))
+    assert any("Your calendar ends on" in note and "re-plan" in note for note in plan.notes)
+    reasons = [r for s in plan.sessions if (s.date - START).days > 5 for r in s.why]
+    assert "after your calendar's last event: your training this day is unknown" in reasons
+    full, _ = solve_instance(make_instance([(d, "easy", None, "spin") for d in range(21)], weeks=3))
+    assert not any("calendar ends" in note for note in full.notes)
 
 
 # ---------------------------------------------------------------------------------- balance

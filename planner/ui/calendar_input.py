@@ -76,14 +76,15 @@ def _clean(value: Any) -> str | None:
 def apply_edits(calendar: Calendar, edited: pd.DataFrame) -> Calendar:
     """The calendar with the review table's sport/kind/priority values applied row by row."""
     events: list[Event] = []
+    # Whole columns as lists: row access through .iloc costs more than the rest of the page.
+    sports, kinds, priorities = (edited[c].tolist() for c in ("sport", "kind", "priority"))
     for index, event in enumerate(calendar.events):
         if index >= len(edited):
             events.append(event)
             continue
-        row = edited.iloc[index]
-        sport = Sport(_clean(row["sport"]) or event.sport.value)
-        kind = Kind(_clean(row["kind"]) or event.kind.value)
-        priority_text = _clean(row["priority"])
+        sport = Sport(_clean(sports[index]) or event.sport.value)
+        kind = Kind(_clean(kinds[index]) or event.kind.value)
+        priority_text = _clean(priorities[index])
         priority = Priority(priority_text) if priority_text else None
         if kind != event.kind and kind != Kind.race:
             priority = None  # the athlete demoted a race: its priority goes with it

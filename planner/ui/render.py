@@ -431,11 +431,24 @@ class ExportFile(NamedTuple):
 
 def export_files(plan: Plan, options: ExportOptions) -> list[ExportFile]:
     """The three downloads: iCal for the phone, CSV for a spreadsheet, JSON for tools."""
+    ical, csv, json_bytes = _export_bytes(plan.model_dump_json(), options.model_dump_json())
     return [
-        ExportFile("iCal", "strength-plan.ics", "text/calendar", export_ical(plan, options)),
-        ExportFile("CSV", "strength-plan.csv", "text/csv", export_csv(plan).encode("utf-8-sig")),
-        ExportFile("JSON", "strength-plan.json", "application/json", export_json(plan).encode()),
+        ExportFile("iCal", "strength-plan.ics", "text/calendar", ical),
+        ExportFile("CSV", "strength-plan.csv", "text/csv", csv),
+        ExportFile("JSON", "strength-plan.json", "application/json", json_bytes),
     ]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _export_bytes(plan_json: str, options_json: str) -> tuple[bytes, bytes, bytes]:
+    """The files of one plan and set of options, built once: every rerun draws the buttons."""
+    plan = Plan.model_validate_json(plan_json)
+    options = ExportOptions.model_validate_json(options_json)
+    return (
+        export_ical(plan, options),
+        export_csv(plan).encode("utf-8-sig"),
+        export_json(plan).encode(),
+    )
 
 
 def export_view(plan: Plan, settings: Settings | None) -> None:

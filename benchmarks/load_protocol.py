@@ -1,0 +1,227 @@
+"""A headless Streamlit client: speaks the app's websocket protocol to a real `streamlit run`
+server, like the browser does, without rendering anything.
+
+The load benchmark uses it to put N real sessions on the server at once; the browser's own work
+(layout, charts) happens on the athlete's machine, so leaving it out measures what the server
+holds. It does what the frontend does for the steps we need: a rerun carries the changed widget
+values (the server keeps the others), a button press is a trigger value, a file upload is an
+HTTP PUT to the session's upload URL followed by the uploader's new state, and a download is a
+GET of the button's media URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+
+import requests
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.Common_pb2 import FileUploaderState, FileURLs, UploadedFileInfo
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+
+XSRF_COOKIE = "_streamlit_xsrf"
+DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
+FRAGMENT_DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
+RUN_TIMEOUT_S = 120.0
+
+
+class AppError(RuntimeError):
+    """The page showed an exception or the app's own error."""
+
+
+@dataclass
+class Page:
+    """The elements on the page, by widget key (keyed widgets) and in order of the last run.
+
+    `fragments` maps a widget key to the fragment that drew it: a change to such a widget
+    reruns only that fragment, as the browser asks.
+    """
+
+    widgets: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    fragments: dict[str, str] = field(default_factory=dict)
+    elements: list[tuple[str, Any]] = field(default_factory=list)
+
+    def add(self, kind: str, proto: Any, fragment_id: str) -> None:
+        self.elements.append((kind, proto))
+        widget_id = getattr(proto, "id", "")
+        if widget_id.startswith("$$ID-"):
+            key = widget_id.split("-", 2)[2]  # "$$ID-<hash>-<user key>"
+            self.widgets[key] = (kind, proto)
+            self.fragments[key] = fragment_id
+
+    def widget(self, key: str) -> Any:
+        try:
+            return self.widgets[key][1]
+        except KeyError:
+            raise KeyError(f"no widget with key {key!r} on the page") from None
+
+    def fragment_run(self) -> Page:
+        """The page a fragment run starts from: everything else stays on screen."""
+        return Page(dict(self.widgets), dict(self.fragments), [])
+
+    def texts(self) -> str:
+        parts = []
+        for kind, proto in self.elements:
+            if kind in ("markdown", "alert", "heading", "text"):
+                parts.append(getattr(proto, "body", "") or getattr(proto, "text", ""))
+        return "\n".join(parts)
+
+    def errors(self) -> list[str]:
+        found = []
+        for kind, proto in self.elements:
+            if kind == "exception":
+                found.append(f"exception: {proto.type}: {proto.message}")
+            elif kind == "alert" and "Something went wrong" in proto.body:
+                found.append(f"app error: {proto.body}")
+        return found
+
+
+class Client:
+    """One browser session on the server at `url`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.session_id = ""
+        self.page = Page()
+        self._ws: Any = None
+        self._xsrf = ""
+        self._page_hash = ""
+
+    async def open(self) -> float:
+        """Load the page: cookie, websocket, first run. Returns the seconds it took."""
+        started = time.perf_counter()
+        self._xsrf = await asyncio.to_thread(self._fetch_xsrf_cookie)
+        host = self.url.split("://", 1)[1]
+        self._ws = await websockets.connect(
+            f"ws://{host}/_stcore/stream",
+            subprotocols=["streamlit", self._xsrf],
+            origin=self.url,
+            additional_headers={"Cookie": f"{XSRF_COOKIE}={self._xsrf}"},
+            max_size=None,
+        )
+        await self._rerun([])
+        return time.perf_counter() - started
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+
+    def _fetch_xsrf_cookie(self) -> str:
+        # The frontend polls the health endpoint first; its answer sets the XSRF cookie.
+        with urllib.request.urlopen(self.url + "/_stcore/health", timeout=30) as response:
+            cookies = SimpleCookie()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                cookies.load(header)
+        if XSRF_COOKIE not in cookies:
+            raise AppError("the server set no XSRF cookie")
+        return cookies[XSRF_COOKIE].value
+
+    # ------------------------------------------------------------------------------- widgets
+
+    async def set_number(self, key: str, value: float, *, submit: str | None = None) -> float:
+        """Set a number input (and press a form's submit button); seconds until the page is done."""
+        states = [WidgetState(id=self.page.widget(key).id, double_value=float(value))]
+        if submit is not None:
+            states.append(WidgetState(id=self.page.widget(submit).id, trigger_value=True))
+        return await self._timed(states, self.page.fragments[key])
+
+    async def select(self, key: str, label: str) -> float:
+        state = WidgetState(id=self.page.widget(key).id, string_value=label)
+        return await self._timed([state], self.page.fragments[key])
+
+    async def click(self, key: str) -> float:
+        state = WidgetState(id=self.page.widget(key).id, trigger_value=True)
+        return await self._timed([state], self.page.fragments[key])
+
+    async def upload(self, key: str, name: str, data: bytes, mime: str) -> float:
+        """Upload a file to the uploader `key`, as the frontend does; seconds until re-run done."""
+        started = time.perf_counter()
+        file_id = str(uuid.uuid4())
+        path = f"/_stcore/upload_file/{self.session_id}/{file_id}"
+        await asyncio.to_thread(self._put, path, name, data, mime)
+        info = UploadedFileInfo(
+            name=name,
+            size=len(data),
+            file_id=file_id,
+            file_urls=FileURLs(file_id=file_id, upload_url=path, delete_url=path),
+        )
+        state = WidgetState(
+            id=self.page.widget(key).id,
+            file_uploader_state_value=FileUploaderState(uploaded_file_info=[info]),
+        )
+        await self._rerun([state], self.page.fragments[key])
+        return time.perf_counter() - started
+
+    def _put(self, path: str, name: str, data: bytes, mime: str) -> None:
+        response = requests.put(
+            self.url + path,
+            files={"file": (name, data, mime)},
+            headers={"X-Xsrftoken": self._xsrf, "Origin": self.url},
+            cookies={XSRF_COOKIE: self._xsrf},
+            timeout=60,
+        )
+        if response.status_code != 204:
+            raise AppError(f"upload refused: HTTP {response.status_code} {response.text[:200]}")
+
+    async def download(self, key: str) -> bytes:
+        """The bytes behind a download button (a GET of its media URL)."""
+        url = self.page.widget(key).url
+        if not url:
+            raise AppError(f"download button {key!r} has no file")
+        return await asyncio.to_thread(self._get, url)
+
+    def _get(self, path: str) -> bytes:
+        response = requests.get(self.url + path, timeout=60)
+        response.raise_for_status()
+        return response.content
+
+    # ----------------------------------------------------------------------------- protocol
+
+    async def _timed(self, states: list[WidgetState], fragment_id: str = "") -> float:
+        started = time.perf_counter()
+        await self._rerun(states, fragment_id)
+        return time.perf_counter() - started
+
+    async def _rerun(self, states: list[WidgetState], fragment_id: str = "") -> None:
+        """Ask for a run (of one fragment when the widget sits in one) and wait for its end."""
+        message = BackMsg(
+            rerun_script=ClientState(
+                query_string="",
+                page_script_hash=self._page_hash,
+                widget_states=WidgetStates(widgets=states),
+                fragment_id=fragment_id,
+            )
+        )
+        await self._ws.send(message.SerializeToString())
+        await asyncio.wait_for(self._until_finished(fragment_id), RUN_TIMEOUT_S)
+        errors = self.page.errors()
+        if errors:
+            raise AppError("; ".join(errors)[:500])
+
+    async def _until_finished(self, fragment_id: str) -> None:
+        """Read the run's messages; a run that ends early for a rerun is followed by another,
+        and a fragment may ask for a full run (new_session starts a fresh page)."""
+        page = self.page.fragment_run() if fragment_id else Page()
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await self._ws.recv())
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                self.session_id = msg.new_session.initialize.session_id or self.session_id
+                self._page_hash = msg.new_session.page_script_hash
+                page = Page()
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element
+                element_kind = element.WhichOneof("type")
+                page.add(element_kind, getattr(element, element_kind), msg.delta.fragment_id)
+            elif kind == "script_finished" and msg.script_finished in (DONE, FRAGMENT_DONE):
+                self.page = page
+                return
