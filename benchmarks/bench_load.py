@@ -2,10 +2,10 @@
 
 Starts `streamlit run app.py` and drives N sessions concurrently. Two drivers:
 - `protocol` (default): N headless clients speaking the app's websocket protocol
-  (`load_protocol.py`), each: open (demo plan), upload their own season (a new plan), tweak a
-  rule (a new plan), pick their next session's day and block it, re-plan, set a reminder and
-  download the iCal. Every season and tweak differs, so no session is served from another's
-  cache. Measures what the server holds: rendering happens in each athlete's own browser.
+  (`tests/protocol_client.py`), each: open (demo plan), upload their own season (a new plan),
+  tweak a rule (a new plan), pick their next session's day and block it, re-plan, set a
+  reminder and download the iCal. Every season and tweak differs, so no session is served from
+  another's cache. Measures what the server holds: rendering happens in each athlete's browser.
 - `browser`: N pages in one headless Chromium (separate contexts, so separate sessions): open,
   upload, change a setting, download. The whole path, but Chromium's rendering of N pages
   shares this machine's 2 cores with the server, so its times are an upper bound.
@@ -22,10 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import datetime as dt
-import io
-import random
 import statistics
 import sys
 import tempfile
@@ -42,14 +39,11 @@ from browser_app import (  # noqa: E402
     ensure_chromium,
     running_app,
 )
-from load_protocol import Client  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
+from protocol_client import PROTOCOL_SOLVING, PROTOCOL_STEPS, Client, athlete_session  # noqa: E402
 
 from planner.config import next_monday  # noqa: E402
-from planner.synthetic import synthetic_season  # noqa: E402
 from planner.ui import state  # noqa: E402
-from planner.ui.fields import field_key  # noqa: E402
-from planner.ui.text import md_escape  # noqa: E402
 
 STEPS = ("open", "upload", "re-plan", "export")
 SOLVE_TARGET_S = 3.0
@@ -128,60 +122,6 @@ async def _run(sessions: int, weeks: int) -> None:
     report(f"browser driver: {sessions} pages, {weeks}-week re-plan", STEPS, done, errors, wall)
 
 
-KNOB = field_key("availability", "max_session_minutes")
-PROTOCOL_STEPS = ("open", "upload", "tweak", "pick day", "block", "re-plan", "export")
-PROTOCOL_SOLVING = ("upload", "tweak", "re-plan")  # the steps that plan anew
-
-
-def season_csv(seed: int, weeks: int) -> bytes:
-    """A different athlete's season per seed, as the simple CSV the app documents."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["date", "title", "sport", "kind", "priority", "duration_min"])
-    for e in synthetic_season(next_monday(), weeks, seed=seed).events:
-        priority = e.priority.value if e.priority else ""
-        row = [e.date.isoformat(), e.title, e.sport.value, e.kind.value, priority, e.duration_min]
-        writer.writerow(row)
-    return out.getvalue().encode()
-
-
-async def _protocol_session(url: str, n: int, weeks: int, think_s: float) -> dict[str, float]:
-    rng = random.Random(n)
-    client = Client(url)
-    times: dict[str, float] = {}
-
-    async def step(name: str, seconds) -> None:
-        times[name] = await seconds
-        if think_s:
-            await asyncio.sleep(rng.uniform(0, 2 * think_s))
-
-    try:
-        await step("open", client.open())
-        title = f"rider{n:02d}.csv"
-        await step("upload", client.upload(state.UPLOAD, title, season_csv(n, weeks), "text/csv"))
-        if f"Your file: {md_escape(title)}" not in client.page.texts():
-            raise RuntimeError(f"session {n}: the page does not name the uploaded {title}")
-        if weeks != state.DEFAULT_WEEKS:
-            await client.set_number(state.WEEKS, weeks, submit="submit")
-        await step("tweak", client.set_number(KNOB, 40 + n % 30, submit="submit"))
-        day = next(o for o in client.page.widget(state.DAY).options if "· strength" in o)
-        await step("pick day", client.select(state.DAY, day))
-        await step("block", client.click("mark_block"))
-        await step("re-plan", client.click("replan"))
-        moved = [o for o in client.page.widget(state.DAY).options if o.startswith(day[:15])]
-        if moved != [day[:15]]:
-            raise RuntimeError(f"session {n}: the re-plan kept a session on blocked {day[:15]}")
-        started = time.perf_counter()
-        await client.set_number("export_reminder", 30)
-        ical = await client.download("download_ical")
-        times["export"] = time.perf_counter() - started
-        if not ical.startswith(b"BEGIN:VCALENDAR") or b"TRIGGER:-PT30M" not in ical:
-            raise RuntimeError(f"session {n}: the iCal download is not the plan with reminders")
-    finally:
-        await client.close()
-    return times
-
-
 async def _run_protocol(sessions: int, weeks: int, think_s: float) -> None:
     with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp) / "server.log") as url:
         warm = Client(url)  # a server that has been up: modules imported, the demo plan cached
@@ -189,7 +129,7 @@ async def _run_protocol(sessions: int, weeks: int, think_s: float) -> None:
         await warm.close()
         started = time.perf_counter()
         results = await asyncio.gather(
-            *(_protocol_session(url, n, weeks, think_s) for n in range(sessions)),
+            *(athlete_session(url, n, weeks, think_s) for n in range(sessions)),
             return_exceptions=True,
         )
         wall = time.perf_counter() - started

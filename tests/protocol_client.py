@@ -1,17 +1,21 @@
 """A headless Streamlit client: speaks the app's websocket protocol to a real `streamlit run`
 server, like the browser does, without rendering anything.
 
-The load benchmark uses it to put N real sessions on the server at once; the browser's own work
-(layout, charts) happens on the athlete's machine, so leaving it out measures what the server
-holds. It does what the frontend does for the steps we need: a rerun carries the changed widget
-values (the server keeps the others), a button press is a trigger value, a file upload is an
-HTTP PUT to the session's upload URL followed by the uploader's new state, and a download is a
-GET of the button's media URL.
+The load benchmark (`benchmarks/bench_load.py`) and `tests/test_load.py` use it to put N real
+sessions on the server at once. The browser's own work (layout, charts) happens on the athlete's
+machine, so leaving it out measures what the server holds. It does what the frontend does for
+the steps we need: a rerun carries the changed widget values (the server keeps the others) and
+the fragment the widget sits in, a button press is a trigger value, a file upload is an HTTP PUT
+to the session's upload URL followed by the uploader's new state, and a download is a GET of
+the button's media URL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import random
 import time
 import urllib.request
 import uuid
@@ -26,6 +30,12 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.Common_pb2 import FileUploaderState, FileURLs, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+
+from planner.config import next_monday
+from planner.synthetic import synthetic_season
+from planner.ui import state
+from planner.ui.fields import field_key
+from planner.ui.text import md_escape
 
 XSRF_COOKIE = "_streamlit_xsrf"
 DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
@@ -225,3 +235,64 @@ class Client:
             elif kind == "script_finished" and msg.script_finished in (DONE, FRAGMENT_DONE):
                 self.page = page
                 return
+
+
+# ------------------------------------------------------------------ one athlete's visit
+
+KNOB = field_key("availability", "max_session_minutes")
+PROTOCOL_STEPS = ("open", "upload", "tweak", "pick day", "block", "re-plan", "export")
+PROTOCOL_SOLVING = ("upload", "tweak", "re-plan")  # the steps that plan anew
+
+
+def season_csv(seed: int, weeks: int) -> bytes:
+    """A different athlete's season per seed, as the simple CSV the app documents."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["date", "title", "sport", "kind", "priority", "duration_min"])
+    for e in synthetic_season(next_monday(), weeks, seed=seed).events:
+        priority = e.priority.value if e.priority else ""
+        row = [e.date.isoformat(), e.title, e.sport.value, e.kind.value, priority, e.duration_min]
+        writer.writerow(row)
+    return out.getvalue().encode()
+
+
+async def athlete_session(url: str, n: int, weeks: int, think_s: float) -> dict[str, float]:
+    """Athlete `n`: open, upload their own season, tweak a rule, block their next session's day,
+    re-plan, set a reminder and download the iCal. Returns each step's seconds; raises when a
+    page shows an error or another athlete's data."""
+    rng = random.Random(n)
+    client = Client(url)
+    times: dict[str, float] = {}
+
+    async def step(name: str, seconds) -> None:
+        times[name] = await seconds
+        if think_s:
+            await asyncio.sleep(rng.uniform(0, 2 * think_s))
+
+    try:
+        await step("open", client.open())
+        title = f"rider{n:02d}.csv"
+        await step("upload", client.upload(state.UPLOAD, title, season_csv(n, weeks), "text/csv"))
+        if f"Your file: {md_escape(title)}" not in client.page.texts():
+            raise RuntimeError(f"session {n}: the page does not name the uploaded {title}")
+        if weeks != state.DEFAULT_WEEKS:
+            await client.set_number(state.WEEKS, weeks, submit="submit")
+        await step("tweak", client.set_number(KNOB, 40 + n % 30, submit="submit"))
+        day = next(o for o in client.page.widget(state.DAY).options if "· strength" in o)
+        await step("pick day", client.select(state.DAY, day))
+        await step("block", client.click("mark_block"))
+        await step("re-plan", client.click("replan"))
+        moved = [o for o in client.page.widget(state.DAY).options if o.startswith(day[:15])]
+        if moved != [day[:15]]:
+            raise RuntimeError(f"session {n}: the re-plan kept a session on blocked {day[:15]}")
+        started = time.perf_counter()
+        await client.set_number("export_reminder", 30)
+        ical = await client.download("download_ical")
+        times["export"] = time.perf_counter() - started
+        if not ical.startswith(b"BEGIN:VCALENDAR") or b"TRIGGER:-PT30M" not in ical:
+            raise RuntimeError(f"session {n}: the iCal download is not the plan with reminders")
+        if f"Your file: {md_escape(title)}" not in client.page.texts():
+            raise RuntimeError(f"session {n}: the page no longer shows this athlete's file")
+    finally:
+        await client.close()
+    return times
