@@ -500,6 +500,64 @@ def test_same_uid_as_a_series_and_a_one_off_keeps_one_version() -> None:
     assert set(titles(cal)) in ({"Ride"}, {"Other run"})
 
 
+@pytest.mark.parametrize("one_off_first", [False, True], ids=["series-first", "one-off-first"])
+def test_one_off_sharing_a_series_uid_is_reported_and_the_series_kept(one_off_first: bool) -> None:
+    series = vevent("o", "DTSTART:20260105T070000Z", "RRULE:FREQ=WEEKLY;COUNT=3", "SUMMARY:Ride")
+    one_off = vevent("o", "DTSTART:20260301T070000Z", "SUMMARY:Other run")
+    cal = calendar(ics(*(one_off + series if one_off_first else series + one_off)), "x.ics")
+    assert titles(cal) == ["Ride", "Ride", "Ride"]
+    [note] = cal.skipped
+    assert note.where == "UID o"
+    assert "'Other run' on 2026-03-01" in note.reason and "own UID" in note.reason
+
+
+@pytest.mark.parametrize(
+    ("later", "kept", "ignored"),
+    [([], "Ride A", "Ride B"), (["SEQUENCE:1"], "Ride B", "Ride A")],
+    ids=["first-kept", "higher-sequence-kept"],
+)
+def test_same_uid_and_start_with_different_content_reports_the_ignored_one(
+    later: list[str], kept: str, ignored: str
+) -> None:
+    cal = calendar(
+        ics(
+            *vevent("v", "DTSTART:20260105T070000Z", "SUMMARY:Ride A"),
+            *vevent("v", "DTSTART:20260105T070000Z", "SUMMARY:Ride B", *later),
+            *vevent("v", "DTSTART:20260107T070000Z", "SUMMARY:Ride C"),  # another day: kept
+        ),
+        "x.ics",
+    )
+    assert titles(cal) == [kept, "Ride C"]
+    [note] = cal.skipped
+    assert note.where == "UID v"
+    assert f"'{ignored}'" in note.reason and "same UID and start" in note.reason
+
+
+@pytest.mark.parametrize(
+    ("start", "until"),
+    [
+        ("DTSTART;VALUE=DATE:20260105", "20251201"),
+        ("DTSTART:20260105T070000Z", "20260105T065959Z"),  # same day, a second too early
+        ("DTSTART;TZID=Europe/Berlin:20260105T070000", "20260105T055959Z"),  # 06:00 UTC start
+    ],
+)
+def test_rule_ending_before_its_start_is_reported(start: str, until: str) -> None:
+    rule = f"RRULE:FREQ=WEEKLY;UNTIL={until}"
+    cal = calendar(ics(*KEEPER, *vevent("u", start, rule, "SUMMARY:Gone")), "x.ics")
+    assert titles(cal) == ["Easy ride"]
+    [note] = cal.skipped
+    assert note.where == "UID u"
+    assert "UNTIL" in note.reason and "before the event starts" in note.reason
+
+
+def test_rule_with_count_zero_keeps_dtstart_and_is_reported() -> None:
+    once = vevent("c", "DTSTART:20260105T070000Z", "RRULE:FREQ=WEEKLY;COUNT=0", "SUMMARY:Once")
+    cal = calendar(ics(*KEEPER, *once), "x.ics")
+    assert titles(cal) == ["Once", "Easy ride"]
+    [note] = cal.skipped
+    assert note.where == "UID c" and "COUNT=0" in note.reason
+
+
 # ----------------------------------------------------------------------------------- CSV text
 
 

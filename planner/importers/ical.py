@@ -19,10 +19,14 @@ Decisions, so the planner can rely on them:
   that cannot be expanded on its own. A DTEND before DTSTART, or a negative DURATION, is
   repaired (the end is dropped) and reported. An RRULE matching no date in the window (30
   February) is dropped and reported, keeping DTSTART: dateutil would search it to the year 9999.
+- An RRULE with COUNT=0 is dropped and reported, keeping DTSTART (RFC 5545 always counts it).
+- An RRULE whose UNTIL is before DTSTART is reported; it yields nothing, not even DTSTART.
 - Line ends: CRLF, LF, bare CR or any mix are read alike.
 - Two VEVENTs with the same UID and RECURRENCE-ID: identical ones are reported as duplicates;
   versions of the same event (same start, or recurring) keep the highest SEQUENCE, as RFC 5545
   says; different one-off events that merely share a UID (a buggy exporter) are both kept.
+- Of versions with the same SEQUENCE a series wins over a one-off, else the first in the file;
+  every version not kept (a one-off sharing a series' UID, say) is reported.
 """
 
 from __future__ import annotations
@@ -318,8 +322,33 @@ class _Importer:
                         "left out",
                     )
                     continue
+                self._check_rule_end(component, start, where)
             valid.append(component)
         return valid
+
+    def _check_rule_end(self, component: icalendar.Component, start: dt.date, where: str) -> None:
+        """Report an RRULE that repeats nothing: COUNT=0 (dropped, keeping DTSTART, which RFC
+        5545 always counts) or an UNTIL before DTSTART (the rule yields no date at all)."""
+        rule = component.get("RRULE")
+        text = rule.to_ical().decode()
+        rdates = " and RDATE dates" if "RDATE" in component else ""
+        if (rule.get("COUNT") or [None])[0] == 0:
+            del component["RRULE"]
+            self.skip(
+                where,
+                f"RRULE {text} has COUNT=0, so it repeats nothing: only its DTSTART{rdates} "
+                "were kept; fix COUNT",
+            )
+            return
+        until = (rule.get("UNTIL") or [None])[0]
+        if isinstance(until, dt.date) and _before(until, start):
+            rest = "only its RDATE dates were imported" if rdates else "the event was left out"
+            self.skip(
+                where,
+                f"RRULE {text} ends on {_when(until)} (UNTIL), before the event starts on "
+                f"{_when(start)} (DTSTART), so the rule has no occurrences and {rest}: "
+                "check the UNTIL date",
+            )
 
     def _duration_ok(self, component: icalendar.Component, start: dt.date, where: str) -> bool:
         """Check DURATION: a negative one is dropped (reported), one ending after MAX_YEAR
@@ -377,13 +406,28 @@ class _Importer:
                     continue
                 seen.append(raw)
                 distinct.append(component)
-            recurring = any("RRULE" in c or "RDATE" in c for c in distinct)
-            starts = {c.get("DTSTART").to_ical() for c in distinct}
-            if recurring or len(starts) < len(distinct):
-                continue  # versions of one event: recurring-ical-events keeps the top SEQUENCE
-            for n, component in enumerate(distinct[1:], start=2):
+            # versions of one event: all of a group with a series, else those with one start
+            versions: dict[bytes, list[icalendar.Component]] = {}
+            recurring = any(_recurring(c) for c in distinct)
+            for component in distinct:
+                key = b"" if recurring else component.get("DTSTART").to_ical()
+                versions.setdefault(key, []).append(component)
+            kept = [self._keep_one_version(same) for same in versions.values()]
+            kept_ids = {id(c) for c in kept}
+            drop.update(id(c) for c in distinct if id(c) not in kept_ids)
+            for n, component in enumerate(kept[1:], start=2):
                 component["UID"] = f"{uid}#{n}"  # distinct one-off events sharing a UID
         return [c for c in events if id(c) not in drop]
+
+    def _keep_one_version(self, versions: list[icalendar.Component]) -> icalendar.Component:
+        """The version to import (RFC 5545: the highest SEQUENCE; on a tie a series, which holds
+        more, then the first); the others are reported. Chosen here, not by
+        recurring-ical-events, so that we know which ones are dropped."""
+        kept = max(versions, key=lambda c: (_sequence(c), _recurring(c)))
+        for component in versions:
+            if component is not kept:
+                self.skip(self.where_of[id(component)], _version_note(component, kept))
+        return kept
 
     def _window(
         self, events: list[icalendar.Component], start: dt.date | None, end: dt.date | None
@@ -695,6 +739,53 @@ def _matches_some_day(rule: Any, first: dt.date, last: dt.date) -> bool:
             continue
         return True
     return False
+
+
+def _recurring(component: icalendar.Component) -> bool:
+    return "RRULE" in component or "RDATE" in component
+
+
+def _sequence(component: icalendar.Component) -> int:
+    """SEQUENCE, -1 when absent or unreadable (as recurring-ical-events counts it)."""
+    try:
+        return int(component.get("SEQUENCE", -1))
+    except (TypeError, ValueError):
+        return -1
+
+
+def _when(value: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return value.isoformat()
+
+
+def _describe(component: icalendar.Component) -> str:
+    """'the repeating series 'Ride' from 2026-01-05 07:00 UTC', for a skipped reason."""
+    if _recurring(component):
+        what, at = "the repeating series", "from"
+    elif "RECURRENCE-ID" in component:
+        what, at = "the changed occurrence", "on"
+    else:
+        what, at = "the one-off event", "on"
+    summary = _text(component, "SUMMARY")[:80]
+    title = f"'{summary}' " if summary else ""
+    return f"{what} {title}{at} {_when(component.get('DTSTART').dt)}"
+
+
+def _version_note(dropped: icalendar.Component, kept: icalendar.Component) -> str:
+    """Why `dropped` lost to `kept`, another version of the same UID (and RECURRENCE-ID)."""
+    if _sequence(kept) > _sequence(dropped):
+        why = "it has a higher SEQUENCE"
+    elif _recurring(kept) and not _recurring(dropped):
+        why = "same SEQUENCE: the series wins"
+    else:
+        why = "same SEQUENCE: the first in the file wins"
+    same = "UID" if _recurring(kept) or _recurring(dropped) else "UID and start"
+    return (
+        f"{_describe(dropped)} has the same {same} as {_describe(kept)} but different content, "
+        f"so RFC 5545 reads them as versions of one event; the other was kept ({why}) and this "
+        "one was ignored: give it its own UID if both are real events"
+    )
 
 
 def _day(component: icalendar.Component, name: str) -> dt.date:
