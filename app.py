@@ -14,6 +14,7 @@ from planner.domain import Calendar
 from planner.plan import Plan
 from planner.ui import replanning, state
 from planner.ui.calendar_input import calendar_source, review_editor
+from planner.ui.icon import app_icon
 from planner.ui.render import (
     calendar_view,
     conflicts,
@@ -55,9 +56,7 @@ def window_hint(calendar: Calendar, settings: Settings) -> None:
 
 
 def main() -> None:
-    st.set_page_config(
-        page_title="Strength planner", page_icon=":material/fitness_center:", layout="wide"
-    )
+    st.set_page_config(page_title="Strength planner", page_icon=app_icon(), layout="wide")
     state.init_state()
     settings, problems = settings_sidebar(catalog())
     st.title(":material/fitness_center: Strength planner")

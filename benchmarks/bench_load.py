@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +97,10 @@ async def _session(browser, url: str, n: int, weeks: int) -> dict[str, float]:
     async with page.expect_download(timeout=SOLVE_TIMEOUT_MS) as download_info:
         await page.get_by_role("button", name="Download iCal").click()
     download = await download_info.value
+    failure = await download.failure()
+    if failure is not None:  # say what the server answered for the file
+        answer = await page.request.get(download.url)
+        raise RuntimeError(f"session {n}: download {failure}, the server said {answer.status}")
     path = await download.path()
     assert path is not None and Path(path).read_bytes().startswith(b"BEGIN:VCALENDAR")
     times["export"] = time.perf_counter() - t0
@@ -104,8 +110,15 @@ async def _session(browser, url: str, n: int, weeks: int) -> dict[str, float]:
     return times
 
 
-async def _run(sessions: int, weeks: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp) / "server.log") as url:
+@contextlib.contextmanager
+def _server(log: Path | None) -> Iterator[str]:
+    """The app server; its log goes to `log` when given (kept), else to a temporary file."""
+    with tempfile.TemporaryDirectory() as tmp, running_app(log or Path(tmp) / "server.log") as url:
+        yield url
+
+
+async def _run(sessions: int, weeks: int, log: Path | None) -> None:
+    with _server(log) as url:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=str(ensure_chromium()), args=CHROMIUM_ARGS
@@ -122,8 +135,8 @@ async def _run(sessions: int, weeks: int) -> None:
     report(f"browser driver: {sessions} pages, {weeks}-week re-plan", STEPS, done, errors, wall)
 
 
-async def _run_protocol(sessions: int, weeks: int, think_s: float) -> None:
-    with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp) / "server.log") as url:
+async def _run_protocol(sessions: int, weeks: int, think_s: float, log: Path | None) -> None:
+    with _server(log) as url:
         warm = Client(url)  # a server that has been up: modules imported, the demo plan cached
         first = await warm.open()
         await warm.close()
@@ -162,7 +175,7 @@ def report(
                 f"  {step:>8}: median {statistics.median(values):6.2f} s, "
                 f"slowest {max(values):6.2f} s"
             )
-    slowest = max((max(r.values()) for r in done), default=float("nan"))
+    slowest = max((r[step] for r in done for step in steps if step in r), default=float("nan"))
     replans = [r[s] for r in done for s in solving if s in r]
     slowest_plan = max(replans, default=float("nan"))
     within = sum(v < SOLVE_TARGET_S for v in replans)
@@ -187,13 +200,14 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean pause between steps, seconds (protocol)"
     )
+    parser.add_argument("--server-log", type=Path, help="keep the app server's log in this file")
     args = parser.parse_args()
     if args.driver == "protocol":
-        asyncio.run(_run_protocol(args.sessions, args.weeks, args.think))
+        asyncio.run(_run_protocol(args.sessions, args.weeks, args.think, args.server_log))
     else:
         # the browser's tweak changes the horizon, so it must differ from the default one
         weeks = 16 if args.weeks == state.DEFAULT_WEEKS else args.weeks
-        asyncio.run(_run(args.sessions, weeks))
+        asyncio.run(_run(args.sessions, weeks, args.server_log))
 
 
 if __name__ == "__main__":

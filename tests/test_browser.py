@@ -146,3 +146,24 @@ def test_block_a_day_replan_and_go_back(app_url, browser, tmp_path) -> None:
     assert page.get_by_text("Blocked · ", exact=False).count() >= 1  # the mark stays
     save(page, tmp_path, "replan-back-desktop.png")
     page.close()
+
+
+def test_the_page_asks_nothing_of_other_hosts(app_url, browser) -> None:
+    """Fonts, icons and the favicon come from the app itself: opening it tells no third party
+    that this athlete is planning (and nothing fails on a closed network)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 2000})
+    own = app_url.split("://", 1)[1]
+    elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.split("://", 1)[-1].startswith((own, "data:"))
+            else elsewhere.append(r.url)
+        ),
+    )
+    page.goto(app_url)
+    wait_for_plan(page)
+    assert page.locator("link[rel~=icon]").count() >= 1
+    assert elsewhere == []
+    page.close()
