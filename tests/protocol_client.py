@@ -190,7 +190,8 @@ class Client:
 
     def _get(self, path: str) -> bytes:
         response = requests.get(self.url + path, timeout=60)
-        response.raise_for_status()
+        if response.status_code != 200:
+            raise AppError(f"GET {path}: HTTP {response.status_code} {response.text[:100]}")
         return response.content
 
     # ----------------------------------------------------------------------------- protocol
@@ -293,6 +294,10 @@ async def athlete_session(url: str, n: int, weeks: int, think_s: float) -> dict[
             raise RuntimeError(f"session {n}: the iCal download is not the plan with reminders")
         if f"Your file: {md_escape(title)}" not in client.page.texts():
             raise RuntimeError(f"session {n}: the page no longer shows this athlete's file")
+        # The link on the page must still work a while later, while others keep the server busy.
+        await asyncio.sleep(rng.uniform(0.5, 1 + 2 * think_s))
+        if await client.download("download_ical") != ical:
+            raise RuntimeError(f"session {n}: a later iCal download differs from the first")
     finally:
         await client.close()
     return times
