@@ -36,6 +36,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT), str(Path(__file__).resolve().par
 
 from browser_app import (  # noqa: E402
     CHROMIUM_ARGS,
+    SCRIPT_DONE,
     SOLVE_TIMEOUT_MS,
     calendar_ics,
     ensure_chromium,
@@ -57,6 +58,7 @@ async def _settled(page) -> None:
     await page.wait_for_selector(
         "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS
     )
+    await page.wait_for_selector(SCRIPT_DONE, timeout=SOLVE_TIMEOUT_MS)
 
 
 async def _session(browser, url: str, n: int, weeks: int) -> dict[str, float]:
@@ -100,7 +102,9 @@ async def _session(browser, url: str, n: int, weeks: int) -> dict[str, float]:
     failure = await download.failure()
     if failure is not None:  # say what the server answered for the file
         answer = await page.request.get(download.url)
-        raise RuntimeError(f"session {n}: download {failure}, the server said {answer.status}")
+        raise RuntimeError(
+            f"session {n}: download {failure}, the server said {answer.status} for {download.url}"
+        )
     path = await download.path()
     assert path is not None and Path(path).read_bytes().startswith(b"BEGIN:VCALENDAR")
     times["export"] = time.perf_counter() - t0

@@ -28,6 +28,9 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_S = 60
 SOLVE_TIMEOUT_MS = 90_000
+# The frontend's own flag for "no script run in progress": the status widget can lag behind a
+# starved page, and a button drawn by the previous run may point to a file already released.
+SCRIPT_DONE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
 class ChromiumUnavailable(RuntimeError):

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_app import SOLVE_TIMEOUT_MS
+from browser_app import SCRIPT_DONE, SOLVE_TIMEOUT_MS
 
 from planner.config import next_monday
 
@@ -30,6 +30,7 @@ def wait_for_plan(page) -> None:
     page.wait_for_selector(
         "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS
     )
+    page.wait_for_selector(SCRIPT_DONE, timeout=SOLVE_TIMEOUT_MS)
     page.wait_for_selector("[data-testid=stTable]", timeout=SOLVE_TIMEOUT_MS)  # the week view
     page.wait_for_timeout(500)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from browser_app import (
+    SCRIPT_DONE,
     SOLVE_TIMEOUT_MS,
     calendar_ics,
 )
@@ -21,6 +22,7 @@ def _settled(page) -> None:
     page.wait_for_selector(
         "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS
     )
+    page.wait_for_selector(SCRIPT_DONE, timeout=SOLVE_TIMEOUT_MS)
 
 
 def _upload(page, name: str, title: str) -> None:
