@@ -14,6 +14,7 @@ import multiprocessing as mp
 import resource
 import statistics
 import time
+from queue import Empty
 
 HORIZONS = ["demo", 4, 8, 16, 26, 52, 104]
 START = dt.date(2026, 11, 30)
@@ -82,7 +83,14 @@ def main() -> None:
         queue: mp.Queue = ctx.Queue()
         proc = ctx.Process(target=_one, args=(horizon, args.runs, args.time_limit, queue))
         proc.start()
-        row = queue.get()
+        row = None
+        while row is None:  # a child that dies (e.g. cannot import planner) must not hang us
+            try:
+                row = queue.get(timeout=5)
+            except Empty:
+                if not proc.is_alive():
+                    message = f"the {horizon} run failed (exit code {proc.exitcode})"
+                    raise SystemExit(message) from None
         proc.join()
         h, weeks, build, solve, total, status, objective, bound, gap, peak = row
         obj = f"{objective:.0f}" if objective is not None else "-"

@@ -57,6 +57,13 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
         for d in range(race.offset - new_window, race.offset)
     }
 
+    def day_rank(d: int) -> tuple[int, bool, int]:
+        """Cheapest day first (hard-day-interference); among equals, not the eve of a key
+        session, where heavy legs cost more; then the earliest."""
+        cost = day_cost({e.kind for e in inst.days[d].events}) * inst.covered(d)
+        eve = d + 1 < inst.n_days and inst.days[d + 1].key_session is not None
+        return cost, eve, d
+
     states = [ChainState(level=chain.start) for chain in inst.chains]
     week_levels = [[chain.start] * inst.n_weeks for chain in inst.chains]
     sessions: dict[int, dict[int, int]] = {}
@@ -80,33 +87,30 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                     from_day[c] = earliest
 
         target = min(inst.week_target(w), cap)
-        candidates = sorted(
-            (d for d in days if d not in forbidden.days),
-            key=lambda d: (day_cost({e.kind for e in inst.days[d].events}) * inst.covered(d), d),
-        )
+        candidates = sorted((d for d in days if d not in forbidden.days), key=day_rank)
+        # Fill the best days first; a day whose session would be too small (every exercise
+        # ruled out there) gives way to the next best instead of leaving the week short.
         chosen: list[int] = []
         for d in candidates:
             if len(chosen) >= target:
                 break
             if d - last_session <= rest or any(abs(d - o) <= rest for o in chosen):
                 continue
-            chosen.append(d)
-        for d in sorted(chosen):
             blocked = {c for c, first in from_day.items() if d < first}
             picked = _fill_session(
                 inst, d, states, forbidden, no_new_days, max_minutes, max_ex, blocked
             )
             if len(picked) < min_ex:
                 continue
+            chosen.append(d)
             sessions[d] = picked
-            last_session = d
             for c, k in picked.items():
                 st = states[c]
                 st.count += 1
-                st.last_day = d
+                st.last_day = max(st.last_day, d)
                 st.seen.add(k)
-                if st.first_day is None:
-                    st.first_day = d
+                st.first_day = d if st.first_day is None else min(st.first_day, d)
+        last_session = max([last_session, *chosen])
         # A level starts in a week that trains it; otherwise the move waits.
         for c, before in moved.items():
             if states[c].first_day is None:
