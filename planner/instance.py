@@ -179,8 +179,8 @@ class Instance:
 
     @cached_property
     def calendar_last_day(self) -> int:
-        """Index of the calendar's last event (it may lie past the horizon); -1 when the
-        calendar holds nothing from the start on. Days after it are unknown, not rest days."""
+        """Day index of the calendar's last event: past the horizon, or negative when the
+        calendar ends before the start (or is empty). Days after it are unknown, not rest."""
         if not self.calendar.events:
             return -1
         return (max(e.date for e in self.calendar.events) - self.start).days
