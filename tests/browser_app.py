@@ -105,3 +105,13 @@ def calendar_ics(title: str, start_yyyymmdd: str, race_yyyymmdd: str) -> bytes:
         f"DTSTART;VALUE=DATE:{race_yyyymmdd}\r\nSUMMARY:{title} gran fondo (A)\r\nEND:VEVENT\r\n"
         "END:VCALENDAR\r\n"
     ).encode()
+
+
+def settled(page) -> None:
+    """Until the plan metrics are on the page and no script run is in progress (sync API)."""
+    page.wait_for_selector("[data-testid=stMetricValue]", timeout=SOLVE_TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(
+        "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS
+    )
+    page.wait_for_selector(SCRIPT_DONE, timeout=SOLVE_TIMEOUT_MS)

@@ -6,9 +6,11 @@ the app kept in session state (the plan JSON of the latest solve).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -335,14 +337,7 @@ def test_time_limit_reaches_the_solver() -> None:
 
 
 def test_downloads_carry_the_right_content() -> None:
-    stores: list[MemoryMediaFileStorage] = []
-    original = MemoryMediaFileStorage.__init__
-
-    def remember(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        stores.append(self)
-
-    with mock.patch.object(MemoryMediaFileStorage, "__init__", remember):
+    with media_stores() as stores:
         at = loaded(weeks=SHORT_WEEKS)
     buttons = {b.label: b for b in at.get("download_button")}
     assert set(buttons) == {"Download iCal", "Download CSV", "Download JSON"}
@@ -360,14 +355,7 @@ def test_downloads_carry_the_right_content() -> None:
 
 
 def test_export_options_reach_the_ical_file() -> None:
-    stores: list[MemoryMediaFileStorage] = []
-    original = MemoryMediaFileStorage.__init__
-
-    def remember(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        stores.append(self)
-
-    with mock.patch.object(MemoryMediaFileStorage, "__init__", remember):
+    with media_stores() as stores:
         at = loaded(weeks=SHORT_WEEKS)
         at.toggle(key="export_all_day").set_value(True)
         at.number_input(key="export_reminder").set_value(30)
@@ -511,6 +499,21 @@ def set_today(at: AppTest, day: dt.date) -> AppTest:
     return at
 
 
+@contextlib.contextmanager
+def media_stores() -> Iterator[list[MemoryMediaFileStorage]]:
+    """The media stores the app runs create meanwhile (the last is the current one), to read a
+    download button's bytes: AppTest has no download."""
+    stores: list[MemoryMediaFileStorage] = []
+    original = MemoryMediaFileStorage.__init__
+
+    def remember(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        stores.append(self)
+
+    with mock.patch.object(MemoryMediaFileStorage, "__init__", remember):
+        yield stores
+
+
 def ical_uids(at: AppTest, store: MemoryMediaFileStorage) -> dict[str, dt.date]:
     button = next(b for b in at.get("download_button") if b.label == "Download iCal")
     ics = store.get_file(button.proto.url.rsplit("/", 1)[-1]).content
@@ -522,14 +525,7 @@ def ical_uids(at: AppTest, store: MemoryMediaFileStorage) -> dict[str, dt.date]:
 
 
 def test_replan_missed_and_blocked_day_then_undo() -> None:
-    stores: list[MemoryMediaFileStorage] = []
-    original = MemoryMediaFileStorage.__init__
-
-    def remember(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        stores.append(self)
-
-    with mock.patch.object(MemoryMediaFileStorage, "__init__", remember):
+    with media_stores() as stores:
         at = loaded(weeks=SHORT_WEEKS)
         before = current_plan(at)
         today = before.start + dt.timedelta(days=14)

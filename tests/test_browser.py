@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_app import SCRIPT_DONE, SOLVE_TIMEOUT_MS
+from browser_app import SOLVE_TIMEOUT_MS, settled
 
 from planner.config import next_monday
 
@@ -24,13 +24,8 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 def wait_for_plan(page) -> None:
-    """Until the script has finished its run and the plan metrics are on the page."""
-    page.wait_for_selector("[data-testid=stMetricValue]", timeout=SOLVE_TIMEOUT_MS)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(
-        "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS
-    )
-    page.wait_for_selector(SCRIPT_DONE, timeout=SOLVE_TIMEOUT_MS)
+    """Until the script has finished its run and the plan and its week view are on the page."""
+    settled(page)
     page.wait_for_selector("[data-testid=stTable]", timeout=SOLVE_TIMEOUT_MS)  # the week view
     page.wait_for_timeout(500)
 

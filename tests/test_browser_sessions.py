@@ -5,24 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from browser_app import (
-    SCRIPT_DONE,
-    SOLVE_TIMEOUT_MS,
-    calendar_ics,
-)
+from browser_app import SOLVE_TIMEOUT_MS, calendar_ics, settled
 
 from planner.config import next_monday
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
-
-
-def _settled(page) -> None:
-    page.wait_for_selector("[data-testid=stMetricValue]", timeout=SOLVE_TIMEOUT_MS)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(
-        "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS
-    )
-    page.wait_for_selector(SCRIPT_DONE, timeout=SOLVE_TIMEOUT_MS)
 
 
 def _upload(page, name: str, title: str) -> None:
@@ -37,7 +24,7 @@ def _upload(page, name: str, title: str) -> None:
     )
     page.get_by_text(f"Your file: {name}").wait_for(timeout=SOLVE_TIMEOUT_MS)
     page.get_by_text(f"{title} intervals").first.wait_for(timeout=SOLVE_TIMEOUT_MS)
-    _settled(page)
+    settled(page)
 
 
 def test_two_sessions_never_see_each_others_calendar(app_url, browser) -> None:
@@ -45,12 +32,12 @@ def test_two_sessions_never_see_each_others_calendar(app_url, browser) -> None:
     bob = browser.new_context().new_page()
     for page in (alice, bob):
         page.goto(app_url)
-        _settled(page)
+        settled(page)
     _upload(alice, "alpha.ics", "Alpha")
     _upload(bob, "bravo.ics", "Bravo")
     # Alice's page runs again after Bob's upload: it must still hold only her calendar.
     alice.get_by_role("button", name="Update plan").first.click()
-    _settled(alice)
+    settled(alice)
     alice.get_by_text("Alpha intervals").first.wait_for(timeout=SOLVE_TIMEOUT_MS)
     for page, mine, theirs in ((alice, "Alpha", "Bravo"), (bob, "Bravo", "Alpha")):
         text = page.inner_text("body")
@@ -60,7 +47,7 @@ def test_two_sessions_never_see_each_others_calendar(app_url, browser) -> None:
     # A fresh visitor gets the demo season, not anyone's upload.
     carol = browser.new_context().new_page()
     carol.goto(app_url)
-    _settled(carol)
+    settled(carol)
     html = carol.content() + carol.inner_text("body")
     assert "Alpha" not in html and "Bravo" not in html
     assert carol.get_by_text("Demo season").count() >= 1
