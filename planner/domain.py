@@ -51,6 +51,29 @@ class LoadClass(StrEnum):
     mobility = "mobility"
 
 
+class Role(StrEnum):
+    """An exercise's place in a session: primers first, then the main lifts (heaviest first),
+    accessories, and mobility last."""
+
+    primer = "primer"
+    main = "main"
+    accessory = "accessory"
+    mobility = "mobility"
+
+
+class Progression(StrEnum):
+    """How an exercise gets harder within its level, before its reps may come down."""
+
+    weight = "weight"  # a heavier kettlebell, dumbbell, bar or machine stack
+    band = "band"  # a thicker mini band: light -> medium -> heavy
+    bodyweight = "bodyweight"  # nothing to add: reps and holds climb, the next level is harder
+
+
+WEIGHT_EQUIPMENT = frozenset(
+    {"kettlebell", "dumbbell", "barbell", "ankle weight", "cable machine", "leg press"}
+)
+
+
 class Source(BaseModel):
     """Where an event came from, so errors and explanations can point at it."""
 
@@ -205,6 +228,49 @@ class Exercise(BaseModel):
     dwell_days: int | None = Field(
         default=None, ge=0, le=120, description="Days the article says to stay at this level."
     )
+    role: Role = Field(
+        description="primer, main, accessory or mobility; default: heavy -> main, "
+        "mobility -> mobility, else accessory. Every heavy lift is main."
+    )
+    progression: Progression = Field(
+        description="weight, band or bodyweight: what to add before reps come down; default "
+        "from the equipment."
+    )
+    load_note: str = Field(
+        default="", max_length=300, description="How to pick the load (weight, band, bodyweight)."
+    )
+    beyond_articles: bool = Field(
+        default=False,
+        description="Not from the five seed articles (from the strength studies); such "
+        "exercises can be switched off with the extra-exercises rule.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_role_and_progression(cls, data: object) -> object:
+        # Older catalogs have neither field: derive them from the load class and equipment.
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "role" not in data:
+            load = data.get("load")
+            data["role"] = {"heavy": "main", "mobility": "mobility"}.get(str(load), "accessory")
+        if "progression" not in data:
+            items = {
+                str(item).lower()
+                for need in data.get("equipment") or []
+                if isinstance(need, list)
+                for item in need
+            }
+            band = "band" if "mini band" in items else "bodyweight"
+            data["progression"] = "weight" if items & WEIGHT_EQUIPMENT else band
+        return data
+
+    @model_validator(mode="after")
+    def _heavy_lifts_are_main(self) -> Exercise:
+        if self.load == LoadClass.heavy and self.role != Role.main:
+            raise ValueError(f"a heavy exercise has role 'main', got {self.role.value!r}")
+        return self
 
     @property
     def heavy(self) -> bool:

@@ -11,7 +11,16 @@ from functools import cached_property
 
 from planner.config import PlannerConfig
 from planner.constants import MAX_WEEKS, SETUP_S
-from planner.domain import AthleteProfile, Calendar, Catalog, Event, Exercise, Kind, Priority
+from planner.domain import (
+    AthleteProfile,
+    Calendar,
+    Catalog,
+    Event,
+    Exercise,
+    Kind,
+    Priority,
+    Progression,
+)
 from planner.periodisation import GOALS, DayPhase, Goal, phase_days
 from planner.plan import PhaseName
 
@@ -203,13 +212,27 @@ def prescribe(
     sets = dose.sets.at(spec.sets_from + (spec.sets_to - spec.sets_from) * fraction)
     if deload:
         sets = max(1, math.floor(sets * (100 - deload_pct) / 100 + 0.5))
-    position = spec.reps_from + (spec.reps_to - spec.reps_from) * fraction
+    position = rep_position(exercise, goal, fraction)
     reps = dose.reps.at(position) if dose.reps else None
     hold = dose.hold_s.at(position) if dose.hold_s else None
     sides = 2 if exercise.per_side else 1
     work_s = reps * dose.seconds_per_rep if reps is not None else (hold or 0)
     total_s = sets * sides * work_s + max(0, sets - 1) * dose.rest_s + SETUP_S
     return Dosed(sets=sets, reps=reps, hold_s=hold, minutes=max(1, math.ceil(total_s / 60)))
+
+
+def rep_position(exercise: Exercise, goal: Goal, fraction: float) -> float:
+    """Where reps (or hold seconds) sit in the catalog's range, 0 = bottom, 1 = top.
+
+    Weighted lifts follow the goal: reps come down as the weight goes up. Band and bodyweight
+    work has no weight to add, so its reps climb to the top of the range through adaptation and
+    stay there (a thicker band or the next level makes it harder): reps never drop while nothing
+    gets heavier, except when the taper and transition cut the work on purpose.
+    """
+    spec = GOALS[goal]
+    if exercise.progression == Progression.weight or goal in (Goal.taper, Goal.transition):
+        return spec.reps_from + (spec.reps_to - spec.reps_from) * fraction
+    return fraction if goal == Goal.adaptation else 1.0
 
 
 def build_chains(catalog: Catalog, profile: AthleteProfile) -> list[ChainPlan]:

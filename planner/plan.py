@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from planner.domain import Kind, LoadClass, Priority, Sport
+from planner.domain import Kind, LoadClass, Priority, Range, Role, Sport
 
 
 class Status(StrEnum):
@@ -69,6 +69,16 @@ class PlannedExercise(BaseModel):
     tempo: str | None = None
     minutes: float = Field(description="Estimated minutes including rests.")
     cues: list[str] = Field(default_factory=list)
+    # Session content added after solving (plans written before these keys existed still load).
+    role: Role | None = Field(default=None, description="primer, main, accessory or mobility.")
+    rir: Range | None = Field(
+        default=None, description="Reps in reserve at the end of each set, {min, max}."
+    )
+    rpe: Range | None = Field(
+        default=None, description="Effort out of 10 for holds and mobility, {min, max}."
+    )
+    rest_s: int | None = Field(default=None, description="Rest between sets, seconds.")
+    load_note: str = Field(default="", description="How heavy: weight, band or bodyweight.")
 
 
 class PlannedSession(BaseModel):
@@ -88,7 +98,13 @@ class PlannedSession(BaseModel):
     deload: bool = Field(default=False, description="Falls in a deload week.")
     minutes: int
     why: list[str] = Field(default_factory=list, description="Reasons it sits on this day.")
-    exercises: list[PlannedExercise]
+    exercises: list[PlannedExercise] = Field(
+        description="In session order: primers, main lifts (heaviest first), accessories, mobility."
+    )
+    warm_up: str = Field(default="", description="What the warm-up holds and how long it takes.")
+    notes: list[str] = Field(
+        default_factory=list, description="Safety and load notes, e.g. stop on pain."
+    )
 
 
 class DiffEntry(BaseModel):

@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from planner.config import PlannerConfig
 from planner.constants import WARM_UP_MIN
-from planner.domain import AthleteProfile, Calendar, Catalog, Exercise, LoadClass
+from planner.domain import AthleteProfile, Calendar, Catalog, Exercise, LoadClass, Role
 from planner.explain import explain_conflicts, rule_reports, session_reasons
 from planner.instance import Instance, build_instance
 from planner.model import BuiltModel, StrengthModel, solver_for
@@ -25,6 +25,13 @@ from planner.plan import (
     PlanPhase,
     RuleReport,
     Status,
+)
+from planner.session_content import (
+    effort,
+    load_note,
+    order_exercises,
+    session_notes,
+    warm_up,
 )
 
 log = logging.getLogger(__name__)
@@ -214,6 +221,8 @@ def phase_bands(inst: Instance) -> list[PlanPhase]:
 def planned_exercise(inst: Instance, day: int, ex: Exercise) -> PlannedExercise:
     """An exercise as the plan shows it on `day`, with that day's dose."""
     dose = inst.dose(day, ex)
+    goal = inst.days[day].goal
+    rir, rpe = effort(goal.value, ex, inst.days[day].deload)
     return PlannedExercise(
         id=ex.id,
         name=ex.name,
@@ -229,6 +238,10 @@ def planned_exercise(inst: Instance, day: int, ex: Exercise) -> PlannedExercise:
         tempo=ex.dose.tempo,
         minutes=dose.minutes,
         cues=list(ex.cues),
+        role=ex.role,
+        rir=rir,
+        rpe=rpe,
+        rest_s=ex.dose.rest_s,
     )
 
 
@@ -285,10 +298,43 @@ def sessions_from_choices(
                 exercises=exercises,
             )
         )
+    dress_sessions(inst, sessions, first_new=len(history_sessions or []))
     for session in sessions:
         if session.state == "planned":
             session.why = session_reasons(inst, sessions, session)
     return sessions
+
+
+def dress_sessions(inst: Instance, sessions: list[PlannedSession], first_new: int) -> None:
+    """Order each new session's exercises and add load notes, warm-up and notes (after solving:
+    none of it changes the decision). Earlier sessions, history included, tell the load note
+    what the athlete did last time."""
+    last: dict[str, PlannedExercise] = {}
+    ordered = sorted(enumerate(sessions), key=lambda pair: pair[1].date)
+    for position, session in ordered:
+        if position >= first_new:
+            catalog_exercises = [inst.catalog.by_id[e.id] for e in session.exercises]
+            for planned, exercise in zip(session.exercises, catalog_exercises, strict=True):
+                planned.load_note = load_note(
+                    exercise, planned, last.get(planned.id), session.goal, session.deload
+                )
+            session.exercises = order_exercises(session.exercises)
+            session.warm_up = warm_up(session, _warm_up_primers(inst, session), inst.profile.sport)
+            session.notes = session_notes(session, catalog_exercises)
+        if session.state != "missed":
+            last.update({e.id: e for e in session.exercises})
+
+
+def _warm_up_primers(inst: Instance, session: PlannedSession) -> list[Exercise]:
+    """Level-1 primers of the chains the session trains at a higher level (article 000: the
+    side plank goes before the adductor drills)."""
+    primers: list[Exercise] = []
+    for planned in session.exercises:
+        chain = inst.chains[inst.chain_index[planned.chain]]
+        first = chain.levels[0]
+        if first.role == Role.primer and first.id != planned.id and first not in primers:
+            primers.append(first)
+    return primers
 
 
 def greedy_fallback(inst: Instance) -> list[PlannedSession] | None:

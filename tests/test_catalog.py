@@ -20,7 +20,7 @@ from planner.catalog import (
     dose_summary,
     load_catalog,
 )
-from planner.domain import Catalog, Exercise, LoadClass
+from planner.domain import Catalog, Exercise, LoadClass, Progression, Role
 from planner.errors import CatalogError
 
 SEED_000 = "000_0c4a0e4f2d4513f4.txt"
@@ -31,6 +31,7 @@ SEED_004 = "004_0d636b32925e46a7.txt"
 
 REQUIRED_NAMES = [
     "Side plank with top foot forward",
+    "All-fours one-leg-straight hold",
     "All-fours one-leg-straight breathing position",
     "Half-kneeling adductor walkout",
     "Kettlebell hip flexion",
@@ -50,6 +51,7 @@ REQUIRED_NAMES = [
 CHAIN_ORDERS = {
     "adductor": [
         "side-plank-top-foot-forward",
+        "all-fours-adductor-hold",
         "all-fours-breathing",
         "half-kneeling-adductor-walkout",
     ],
@@ -92,7 +94,7 @@ def shipped() -> Catalog:
 def test_shipped_catalog_loads_from_the_catalogs_package(shipped: Catalog) -> None:
     assert Path(catalogs.__file__).parent / "exercises.toml" == DEFAULT_CATALOG
     assert shipped.source == str(DEFAULT_CATALOG)
-    assert len(shipped.exercises) == 15
+    assert len(shipped.exercises) == 16
     assert load_catalog(str(DEFAULT_CATALOG)).exercises == shipped.exercises
 
 
@@ -142,7 +144,7 @@ def test_every_exercise_has_cues_notes_and_a_plain_vocabulary(shipped: Catalog) 
     ("exercise_id", "equipment"),
     [
         ("deadlift", [["kettlebell", "dumbbell", "barbell"]]),
-        ("romanian-deadlift", [["barbell", "dumbbell"]]),
+        ("romanian-deadlift", [["barbell", "dumbbell", "kettlebell"]]),
         ("mini-band-glute-bridge", [["mini band"]]),
         ("cable-hip-flexion", [["cable machine"], ["ankle cuff"]]),
         (
@@ -194,8 +196,61 @@ def test_doses_match_the_articles(shipped: Catalog) -> None:
     breathing = by_id["all-fours-breathing"]
     assert (breathing.dose.reps.min, breathing.dose.reps.max) == (3, 5)
     assert breathing.dwell_days == 14
+    # 000: the 3-4 x 15 s holds belong to the static all-fours position, not the walk-out.
+    hold = by_id["all-fours-adductor-hold"].dose
+    assert (hold.sets.min, hold.sets.max, hold.hold_s.min, hold.hold_s.max) == (3, 4, 15, 15)
     walkout = by_id["half-kneeling-adductor-walkout"].dose
-    assert (walkout.sets.min, walkout.sets.max, walkout.hold_s.max) == (3, 4, 15)
+    assert walkout.hold_s is None and walkout.reps is not None
+    # 004: one set of 20, building to one set of 10/10/10 in three torso positions.
+    seated = by_id["seated-banded-abduction"].dose
+    assert (seated.sets.min, seated.sets.max, seated.reps.min, seated.reps.max) == (1, 1, 20, 30)
+    assert "10 leaning forward, 10 tall, 10 leaning back" in seated.tempo
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "words"),
+    [
+        ("glute-bridge", "head stays down"),  # 004: keep your head on the floor
+        ("single-leg-glute-bridge", "lifted foot flexed"),  # 004
+        ("mini-band-squat", "bare feet"),  # 004: bare feet or minimalist shoes
+        ("romanian-deadlift", "kettlebell"),  # 003: a kettlebell or dumbbell may replace the bar
+        ("all-fours-breathing", "candle"),  # 000: breathe out as if blowing out a candle
+    ],
+)
+def test_cues_the_articles_give(shipped: Catalog, exercise_id: str, words: str) -> None:
+    assert words in " ".join(shipped.exercise(exercise_id).cues).lower()
+
+
+def test_roles_progression_and_load_notes(shipped: Catalog) -> None:
+    by_id = shipped.by_id
+    assert by_id["side-plank-top-foot-forward"].role == Role.primer  # 000: first, as a primer
+    for exercise in shipped.exercises:
+        assert exercise.load_note, exercise.id
+        if exercise.heavy:
+            assert exercise.role == Role.main, exercise.id
+        if exercise.load == LoadClass.mobility:
+            assert exercise.role == Role.mobility, exercise.id
+        if exercise.progression == Progression.weight:
+            assert "without pain or strain" in exercise.load_note, exercise.id  # 002
+    assert by_id["glute-bridge-walkout"].role == Role.accessory  # eccentric: after the main lift
+    assert by_id["mini-band-squat"].progression == Progression.band  # 004: thicker band
+    assert "medium" in by_id["mini-band-glute-bridge"].load_note
+
+
+def test_role_and_progression_default_from_load_and_equipment(tmp_path: Path) -> None:
+    heavy = _exercise("a", 1, load="heavy", equipment=[["barbell"]])
+    band = _exercise("b", 2, equipment=[["mini band"]])
+    path = _write(tmp_path, [heavy, band])
+    catalog = load_catalog(path)
+    assert catalog.exercise("a").role == Role.main
+    assert catalog.exercise("a").progression == Progression.weight
+    assert catalog.exercise("b").progression == Progression.band
+
+
+def test_heavy_exercise_must_be_main(tmp_path: Path) -> None:
+    path = _write(tmp_path, [_exercise("a", 1, load="heavy", role="accessory")])
+    with pytest.raises(CatalogError, match="heavy exercise has role 'main'"):
+        load_catalog(path)
 
 
 def _seconds(exercise: Exercise) -> int:
@@ -468,7 +523,7 @@ def test_catalog_to_json_contract(shipped: Catalog) -> None:
         assert isinstance(entry["dose"], dict) and "sets" in entry["dose"]
     romanian = next(e for e in data["exercises"] if e["id"] == "romanian-deadlift")
     assert romanian["dose"]["reps"] == {"min": 8, "max": 10}
-    assert romanian["equipment"] == [["barbell", "dumbbell"]]
+    assert romanian["equipment"] == [["barbell", "dumbbell", "kettlebell"]]
     chains = {c["id"]: c for c in data["chains"]}
     assert chains["hinge"]["levels"] == CHAIN_ORDERS["hinge"]
     assert set(chains["hinge"]) >= {"id", "name", "levels"}
@@ -477,7 +532,7 @@ def test_catalog_to_json_contract(shipped: Catalog) -> None:
 def test_catalog_table_rows(shipped: Catalog) -> None:
     rows = catalog_table(shipped)
     assert len(rows) == len(shipped.exercises)
-    assert [r["id"] for r in rows[:3]] == CHAIN_ORDERS["adductor"]
+    assert [r["id"] for r in rows[:4]] == CHAIN_ORDERS["adductor"]
     by_id = {r["id"]: r for r in rows}
     assert by_id["kickstand-deadlift"]["dose"] == "4 x 8-10 /side"
     assert by_id["kickstand-deadlift"]["level"] == 2
@@ -496,7 +551,9 @@ def test_catalog_table_rows(shipped: Catalog) -> None:
     [
         ("deadlift", "4 x 8-10"),
         ("single-leg-glute-bridge", "4 x 8-10 /side"),
-        ("half-kneeling-adductor-walkout", "3-4 x 15 s /side"),
+        ("all-fours-adductor-hold", "3-4 x 15 s /side"),
+        ("half-kneeling-adductor-walkout", "2-3 x 4-6 /side"),
+        ("seated-banded-abduction", "1 x 20-30"),
         ("side-plank-top-foot-forward", "1 x 15-20 s /side"),
         ("kettlebell-hip-flexion", "2-5 x 5-10 /side"),
     ],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.domain import LoadClass
+from planner.domain import LoadClass, Range, Role
 from planner.export import FORMATS, ExportOptions, export_csv, export_json, write_plan
 from planner.export.csv_export import COLUMNS, neutralise
 from planner.plan import PhaseName, Plan, PlannedExercise, PlannedSession, Status
@@ -33,6 +33,11 @@ def exercise(name: str, *, reps: int | None = 8, hold_s: int | None = None) -> P
         tempo="3 s lowering" if reps else None,
         minutes=7.25,
         cues=["Hips back", "Brace"],
+        role=Role.main,
+        rir=Range(min=1, max=2) if reps else None,
+        rpe=None if reps else Range(min=6, max=7),
+        rest_s=120,
+        load_note="A weight you can move without pain or strain.",
     )
 
 
@@ -58,6 +63,8 @@ def plan() -> Plan:
                 phase=PhaseName.base,
                 load=LoadClass.moderate,
                 minutes=40,
+                warm_up="5 min: easy spinning; 1-2 light ramp-up sets.",
+                notes=["Stop on pain.", "Weights: no strain."],
                 exercises=[
                     exercise("Fentes bulgares é"),
                     exercise("Side plank", hold_s=30, reps=None),
@@ -94,12 +101,26 @@ def test_one_row_per_exercise_sorted_by_date(plan: Plan) -> None:
         "tempo": "3 s lowering",
         "minutes": "7.2",
         "session_minutes": "40",
+        "role": "main",
+        "effort": "stop 1-2 reps short of failure (RIR 1-2)",
+        "rir": "1 to 2",
+        "rpe": "",
+        "rest_s": "120",
+        "load_note": "A weight you can move without pain or strain.",
+        "cues": "Hips back; Brace",
+        "warm_up": "5 min: easy spinning; 1-2 light ramp-up sets.",
+        "session_notes": "Stop on pain. Weights: no strain.",
     }
     assert (second["reps"], second["hold_s"], second["per_side"], second["tempo"]) == (
         "",
         "30",
         "yes",
         "",
+    )
+    assert (second["effort"], second["rir"], second["rpe"]) == (
+        "effort 6-7 out of 10 (RPE 6-7)",
+        "",
+        "6 to 7",
     )
     assert (third["date"], third["weekday"], third["deload"]) == ("2025-03-21", "Friday", "yes")
     assert third["exercise"] == "Trap-bar deadlift"

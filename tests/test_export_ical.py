@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from planner.domain import Kind, LoadClass, Priority, Sport
+from planner.domain import Kind, LoadClass, Priority, Range, Role, Sport
 from planner.export import ExportOptions, export_ical
 from planner.export.ical import clean_text, dose_text, session_summary
 from planner.plan import (
@@ -57,6 +57,11 @@ def exercise(
         tempo=tempo,
         minutes=9.5,
         cues=cues if cues is not None else ["Hips back", "Long spine"],
+        role=Role.main if load == LoadClass.heavy else Role.accessory,
+        rir=Range(min=1, max=2) if reps else None,
+        rpe=None if reps else Range(min=6, max=7),
+        rest_s=120 if load == LoadClass.heavy else 60,
+        load_note="Pick it so you could still do 1-2 more reps.",
     )
 
 
@@ -73,6 +78,8 @@ def session(
         deload=deload,
         minutes=45,
         why=why if why is not None else ["48 h before the long ride"],
+        warm_up="5 min: easy spinning; ramp-up sets.",
+        notes=["Stop on pain: stop any exercise that hurts."],
         exercises=[
             exercise(per_side=True),
             exercise("bridge", "Single-leg bridge", "bridge", reps=None, hold_s=15, per_side=True),
@@ -182,9 +189,15 @@ def test_session_content(plan: Plan) -> None:
     event = next(e for e in vevents(export_ical(plan)) if str(e["UID"]) == first.uid)
     assert str(event["SUMMARY"]) == "Strength - max strength: hinge, bridge, adductors"
     description = str(event["DESCRIPTION"])
-    assert "Romanian deadlift - 4 x 8 per side" in description
-    assert "Single-leg bridge - 3 x 15 s hold per side" in description
-    assert "Copenhagen plank - 4 x 10\n" in description
+    assert "Romanian deadlift (main) - 4 x 8 per side" in description
+    assert "Warm-up: 5 min: easy spinning; ramp-up sets." in description
+    rir = "   Effort: stop 1-2 reps short of failure (RIR 1-2), rest 120 s between sets"
+    assert rir in description
+    assert "   Effort: effort 6-7 out of 10 (RPE 6-7), rest 120 s between sets" in description
+    assert "   Load: Pick it so you could still do 1-2 more reps." in description
+    assert "Notes:\n- Stop on pain: stop any exercise that hurts." in description
+    assert "Single-leg bridge (main) - 3 x 15 s hold per side" in description
+    assert "Copenhagen plank (main) - 4 x 10\n" in description
     assert "tempo 3 s lowering" in description
     assert "load heavy" in description
     assert "   - Hips back" in description
@@ -207,10 +220,9 @@ def test_dose_text() -> None:
 
 def hostile_plan(plan: Plan, text: str) -> Plan:
     bad = exercise(name=text, chain="hinge", cues=[text, "plain"])
-    sessions = [
-        s.model_copy(update={"goal": text, "why": [text], "exercises": [bad]})
-        for s in plan.sessions
-    ]
+    bad = bad.model_copy(update={"load_note": text})  # a user catalog's text reaches it
+    hostile = {"goal": text, "why": [text], "exercises": [bad], "warm_up": text, "notes": [text]}
+    sessions = [s.model_copy(update=hostile) for s in plan.sessions]
     events = [e.model_copy(update={"title": text}) for e in plan.events]
     return plan.model_copy(update={"sessions": sessions, "events": events})
 
@@ -233,8 +245,11 @@ def test_hostile_text_stays_inside_its_property(plan: Plan) -> None:
         if "Strength" in [str(c) for c in event["CATEGORIES"].cats]:
             assert str(event["SUMMARY"]) == f"Strength - {expected}: hinge"
             description = str(event["DESCRIPTION"])
-            assert f"1. {expected} - 4 x 8" in description
+            assert f"1. {expected} (main) - 4 x 8" in description
             assert f"   - {expected}" in description
+            assert f"Warm-up: {expected}\n" in description
+            assert f"   Load: {expected}\n" in description
+            assert f"Notes:\n- {expected}\n" in description
             assert description.endswith(f"Why this day:\n- {expected}")
         else:
             assert str(event["SUMMARY"]) == expected

@@ -303,12 +303,12 @@ def test_progression_min_days_parameter() -> None:
 
 def test_progression_respects_the_catalog_dwell_when_longer() -> None:
     # All-fours breathing asks for 14 days before the walkout, whatever min_days says.
-    inst = make_instance(weeks=4, rules={"progression-order": {"min_days": 7}})
-    first = [(0, "side-plank-top-foot-forward"), (3, "side-plank-top-foot-forward")]
-    first += [(6, "side-plank-top-foot-forward")]
-    second = [(9, "all-fours-breathing"), (12, "all-fours-breathing"), (15, "all-fours-breathing")]
-    early = doing(inst, *first, *second, (21, "half-kneeling-adductor-walkout"))
-    late = doing(inst, *first, *second, (23, "half-kneeling-adductor-walkout"))
+    inst = make_instance(weeks=6, rules={"progression-order": {"min_days": 7}})
+    first = [(d, "side-plank-top-foot-forward") for d in (0, 3, 6)]
+    second = [(d, "all-fours-adductor-hold") for d in (9, 12, 15)]
+    third = [(d, "all-fours-breathing") for d in (21, 24, 27)]  # one level a week: from week 3
+    early = doing(inst, *first, *second, *third, (34, "half-kneeling-adductor-walkout"))
+    late = doing(inst, *first, *second, *third, (35, "half-kneeling-adductor-walkout"))
     assert solve_forced(inst, early)[0] == INFEASIBLE
     assert solved(solve_forced(inst, late)[0])
 
@@ -816,7 +816,7 @@ def test_steady_progress_follows_progression_min_days() -> None:
             # Each step waits min_days, or the catalog's own dwell at the level before if longer.
             earliest += max(7, chain.levels[k - 1].dwell_days or 0)
             expected += sum(1 for last in (6, 13, 20) if last >= earliest)
-    assert plan is not None and cost(plan, "steady-progress") == expected == 9
+    assert plan is not None and cost(plan, "steady-progress") == expected == 10  # 4 adductor levels
 
 
 def test_steady_progress_switched_off() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from planner.domain import Range
 from planner.plan import Plan, PlannedExercise, PlannedSession
+from planner.session_content import effort_text
 
 COLUMNS = (
     "date",
@@ -23,6 +25,16 @@ COLUMNS = (
     "tempo",
     "minutes",
     "session_minutes",
+    # session content (new columns go last so spreadsheets keyed on positions keep working)
+    "role",
+    "effort",
+    "rir",
+    "rpe",
+    "rest_s",
+    "load_note",
+    "cues",
+    "warm_up",
+    "session_notes",
 )
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -46,6 +58,13 @@ def _number(value: float | int | None) -> str:
     return f"{round(value, 1):g}"
 
 
+def _span(value: Range | None) -> str:
+    """A {min, max} effort as '1-2' (a spreadsheet would read 1-2 as a date: written as text)."""
+    if value is None:
+        return ""
+    return str(value.min) if value.min == value.max else f"{value.min} to {value.max}"
+
+
 def _row(session: PlannedSession, exercise: PlannedExercise | None) -> dict[str, str]:
     text = {
         "date": session.date.isoformat(),
@@ -57,6 +76,14 @@ def _row(session: PlannedSession, exercise: PlannedExercise | None) -> dict[str,
         "chain": exercise.chain if exercise else "",
         "per_side": _yes_no(exercise.per_side) if exercise else "",
         "tempo": (exercise.tempo or "") if exercise else "",
+        "role": exercise.role.value if exercise and exercise.role else "",
+        "effort": effort_text(exercise) if exercise else "",
+        "rir": _span(exercise.rir) if exercise else "",
+        "rpe": _span(exercise.rpe) if exercise else "",
+        "load_note": exercise.load_note if exercise else "",
+        "cues": "; ".join(exercise.cues) if exercise else "",
+        "warm_up": session.warm_up,
+        "session_notes": " ".join(session.notes),
     }
     numbers = {
         "level": exercise.level if exercise else None,
@@ -65,6 +92,7 @@ def _row(session: PlannedSession, exercise: PlannedExercise | None) -> dict[str,
         "hold_s": exercise.hold_s if exercise else None,
         "minutes": exercise.minutes if exercise else None,
         "session_minutes": session.minutes,
+        "rest_s": exercise.rest_s if exercise else None,
     }
     row = {key: neutralise(value) for key, value in text.items()}
     row.update({key: _number(value) for key, value in numbers.items()})

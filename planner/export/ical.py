@@ -17,6 +17,7 @@ from icalendar import Alarm, Calendar, Event, vText
 
 from planner.export.options import ExportOptions, zone
 from planner.plan import Plan, PlanEvent, PlannedExercise, PlannedSession
+from planner.session_content import effort_text
 
 PRODID = "-//strength-planner//Strength plan export//EN"
 EVENT_UID_DOMAIN = "events.strength-planner"
@@ -83,19 +84,32 @@ def session_summary(session: PlannedSession) -> str:
 
 
 def session_description(session: PlannedSession) -> str:
-    """Every exercise with dose, tempo, load and cues, then why the session sits on this day."""
+    """The warm-up, every exercise in session order with dose, tempo, effort, rest, load and cues,
+    the session's notes (stop on pain), then why the session sits on this day."""
     head = f"Phase: {session.phase.value}" + (" (deload week)" if session.deload else "")
     lines = [head]
     if session.goal.strip():
         lines.append(f"Goal: {session.goal}")
     lines.append(f"About {session.minutes} min, load {session.load.value}.")
+    if session.warm_up:
+        lines.append(f"Warm-up: {session.warm_up}")
     for number, exercise in enumerate(session.exercises, start=1):
-        lines += ["", f"{number}. {exercise.name} - {dose_text(exercise)}"]
+        role = f" ({exercise.role.value})" if exercise.role else ""
+        lines += ["", f"{number}. {exercise.name}{role} - {dose_text(exercise)}"]
         details = [f"tempo {exercise.tempo}"] if exercise.tempo else []
         details.append(f"load {exercise.load.value}")
         details.append(f"{exercise.chain} level {exercise.level}")
         lines.append("   " + ", ".join(details))
+        pacing = [effort_text(exercise)] if effort_text(exercise) else []
+        pacing += [f"rest {exercise.rest_s} s between sets"] if exercise.rest_s is not None else []
+        if pacing:
+            lines.append("   Effort: " + ", ".join(pacing))
+        if exercise.load_note:
+            lines.append(f"   Load: {exercise.load_note}")
         lines += [f"   - {cue}" for cue in exercise.cues]
+    if session.notes:
+        lines += ["", "Notes:"]
+        lines += [f"- {note}" for note in session.notes]
     if session.why:
         lines += ["", "Why this day:"]
         lines += [f"- {reason}" for reason in session.why]
