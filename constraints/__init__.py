@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from constraints.articles_only import ArticlesOnly
 from constraints.availability import Availability
 from constraints.balance import Balance
 from constraints.base import Penalty, Rule, RuleParams, SoftParams
@@ -29,6 +30,7 @@ REGISTRY: tuple[Rule, ...] = (
     Availability(),
     PhaseLoads(),
     SessionSize(),
+    ArticlesOnly(),
     Pins(),
     WeeklyFrequency(),
     HardDayInterference(),

@@ -283,6 +283,11 @@ def _build_chains(checked: _Checked, names: dict[str, str], problems: list[str])
             )
             continue
         members[exercise.chain].append(exercise)
+        problems.extend(
+            f"{checked.labels[exercise.id]}, field 'primes': chain {chain!r} is not declared"
+            for chain in exercise.primes
+            if chain not in names
+        )
     chains = []
     for chain_id, name in names.items():
         levels = sorted(members[chain_id], key=lambda e: e.level)

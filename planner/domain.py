@@ -239,10 +239,15 @@ class Exercise(BaseModel):
     load_note: str = Field(
         default="", max_length=300, description="How to pick the load (weight, band, bodyweight)."
     )
+    primes: list[str] = Field(
+        default_factory=list,
+        description="Chain ids this primer opens: a session training one of them without this "
+        "exercise does one short set of it in the warm-up (000: side plank before adductors).",
+    )
     beyond_articles: bool = Field(
         default=False,
         description="Not from the five seed articles (from the strength studies); such "
-        "exercises can be switched off with the extra-exercises rule.",
+        "exercises are used only with the articles-only rule switched off.",
     )
 
     @model_validator(mode="before")

@@ -235,23 +235,31 @@ def rep_position(exercise: Exercise, goal: Goal, fraction: float) -> float:
     return fraction if goal == Goal.adaptation else 1.0
 
 
-def build_chains(catalog: Catalog, profile: AthleteProfile) -> list[ChainPlan]:
+def build_chains(catalog: Catalog, profile: AthleteProfile, extras: bool = True) -> list[ChainPlan]:
+    """The athlete's chains: levels their equipment allows, without the exercises beyond the
+    articles unless `extras` (the articles-only rule switched off)."""
     have = set(profile.equipment)
     chains = []
     for chain in catalog.chains:
         exercises = [catalog.exercise(eid) for eid in chain.levels]
-        usable = [e for e in exercises if not have or e.available_with(have)]
-        left_out = tuple(
-            (e, "needs " + " and ".join(" or ".join(need) for need in e.equipment))
+        usable = [
+            e
             for e in exercises
-            if e not in usable
-        )
+            if (not have or e.available_with(have)) and (extras or not e.beyond_articles)
+        ]
+        left_out = tuple((e, _left_out_reason(e, extras)) for e in exercises if e not in usable)
         if not usable:
             continue
         wanted = profile.start_levels.get(chain.id, 1)
         start = next((i for i, e in enumerate(usable) if e.level >= wanted), len(usable) - 1)
         chains.append(ChainPlan(chain.id, chain.name, tuple(usable), start, left_out))
     return chains
+
+
+def _left_out_reason(exercise: Exercise, extras: bool) -> str:
+    if exercise.beyond_articles and not extras:
+        return "beyond the articles, and the articles-only rule is on"
+    return "needs " + " and ".join(" or ".join(need) for need in exercise.equipment)
 
 
 def build_instance(
@@ -291,7 +299,7 @@ def build_instance(
     return Instance(
         start=start,
         days=days,
-        chains=build_chains(catalog, profile),
+        chains=build_chains(catalog, profile, not config.params("articles-only").enabled),
         races=[r for r in races if -30 <= r.offset < n_days + 30],
         config=config,
         catalog=catalog,

@@ -123,8 +123,9 @@ def load_note(
 def warm_up(session: PlannedSession, primers: list[Exercise], sport: Sport) -> str:
     """The session's warm-up: what to do and how long (WARM_UP_MIN, counted in its minutes).
 
-    `primers` are the level-1 primers of chains the session trains at a higher level (the side
-    plank before the adductor drills, as article 000 pairs them): one short set each.
+    `primers` are the catalog's primers paired with a chain the session trains (the side plank
+    before the adductor drills, as article 000 pairs them): one short set each, unless the
+    session already holds them.
     """
     cardio = CARDIO.get(sport, "easy cardio (bike, jog or brisk walk)")
     steps = [f"2-3 min of {cardio} until warm", "10 leg swings each way and 10 hip circles a leg"]

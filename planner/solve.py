@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from planner.config import PlannerConfig
 from planner.constants import WARM_UP_MIN
-from planner.domain import AthleteProfile, Calendar, Catalog, Exercise, LoadClass, Role
+from planner.domain import AthleteProfile, Calendar, Catalog, Exercise, LoadClass
 from planner.explain import explain_conflicts, rule_reports, session_reasons
 from planner.instance import Instance, build_instance
 from planner.model import BuiltModel, StrengthModel, solver_for
@@ -326,15 +326,11 @@ def dress_sessions(inst: Instance, sessions: list[PlannedSession], first_new: in
 
 
 def _warm_up_primers(inst: Instance, session: PlannedSession) -> list[Exercise]:
-    """Level-1 primers of the chains the session trains at a higher level (article 000: the
-    side plank goes before the adductor drills)."""
-    primers: list[Exercise] = []
-    for planned in session.exercises:
-        chain = inst.chains[inst.chain_index[planned.chain]]
-        first = chain.levels[0]
-        if first.role == Role.primer and first.id != planned.id and first not in primers:
-            primers.append(first)
-    return primers
+    """Primers the catalog pairs with a chain the session trains (`primes`; article 000: the
+    side plank goes before the adductor drills), when the athlete can do them."""
+    trained = {e.chain for e in session.exercises}
+    usable = {e.id for chain in inst.chains for e in chain.levels}
+    return [e for e in inst.catalog.exercises if e.id in usable and trained.intersection(e.primes)]
 
 
 def greedy_fallback(inst: Instance) -> list[PlannedSession] | None:

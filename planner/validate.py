@@ -431,6 +431,16 @@ def check_weekly_frequency(plan: Plan, inst: Instance, params: Any) -> list[str]
     return out
 
 
+def check_articles_only(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No exercise marked beyond the articles while the rule is on."""
+    return [
+        f"articles-only: {item.exercise.name} on {_fmt(item.session.date)} is beyond the five "
+        "articles, and the rule allows only theirs"
+        for item in _resolve(plan, inst)
+        if item.exercise is not None and item.exercise.beyond_articles
+    ]
+
+
 HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
     "rest-days": check_rest_days,
     "race-day": check_race_day,
@@ -441,6 +451,7 @@ HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
     "availability": check_availability,
     "phase-loads": check_phase_loads,
     "session-size": check_session_size,
+    "articles-only": check_articles_only,
     "weekly-frequency": check_weekly_frequency,
 }
 

@@ -49,8 +49,9 @@ REQUIRED_NAMES = [
 ]
 
 CHAIN_ORDERS = {
+    # 000: the side plank is paired with the adductor drill, first, not a step before it.
+    "adductor-primer": ["side-plank-top-foot-forward"],
     "adductor": [
-        "side-plank-top-foot-forward",
         "all-fours-adductor-hold",
         "all-fours-breathing",
         "half-kneeling-adductor-walkout",
@@ -80,6 +81,17 @@ EQUIPMENT_VOCABULARY = {
     "ankle cuff",
     "ankle weight",
     "mat",
+    "squat rack",
+    "leg press",
+    "step",
+    "resistance band",
+}
+
+# Not in the five articles: from the strength studies in COACHING.md, marked as such.
+BEYOND_CHAINS = {
+    "squat": ["step-up", "one-leg-leg-press", "half-squat"],
+    "calf": ["calf-raise", "single-leg-calf-soleus-raise"],
+    "trunk": ["dead-bug", "side-plank", "pallof-press"],
 }
 
 
@@ -94,7 +106,7 @@ def shipped() -> Catalog:
 def test_shipped_catalog_loads_from_the_catalogs_package(shipped: Catalog) -> None:
     assert Path(catalogs.__file__).parent / "exercises.toml" == DEFAULT_CATALOG
     assert shipped.source == str(DEFAULT_CATALOG)
-    assert len(shipped.exercises) == 16
+    assert len(shipped.exercises) == 16 + 8
     assert load_catalog(str(DEFAULT_CATALOG)).exercises == shipped.exercises
 
 
@@ -114,14 +126,29 @@ def test_chains_follow_the_articles_order(
 
 
 def test_every_exercise_belongs_to_a_listed_chain(shipped: Catalog) -> None:
-    assert {c.id for c in shipped.chains} == set(CHAIN_ORDERS)
+    chains = CHAIN_ORDERS | BEYOND_CHAINS
+    assert {c.id for c in shipped.chains} == set(chains)
     assert sorted(e.id for e in shipped.exercises) == sorted(
-        i for order in CHAIN_ORDERS.values() for i in order
+        i for order in chains.values() for i in order
     )
+    for chain_id, order in BEYOND_CHAINS.items():
+        assert shipped.chain_by_id[chain_id].levels == order
+
+
+def test_exercises_beyond_the_articles_are_marked_and_sourced(shipped: Catalog) -> None:
+    beyond = {i for order in BEYOND_CHAINS.values() for i in order}
+    for exercise in shipped.exercises:
+        assert exercise.beyond_articles == (exercise.id in beyond), exercise.id
+        if exercise.beyond_articles:
+            assert exercise.source.startswith("beyond the articles: "), exercise.id
+            assert "(beyond the articles)" in shipped.chain_by_id[exercise.chain].name
+    studies = " ".join(shipped.exercise(i).source for i in BEYOND_CHAINS["squat"])
+    assert "Ronnestad" in studies and "Storen" in studies
+    assert shipped.exercise("half-squat").heavy and shipped.exercise("half-squat").role == "main"
 
 
 def test_each_seed_article_contributes(shipped: Catalog) -> None:
-    sources = {e.source for e in shipped.exercises}
+    sources = {e.source for e in shipped.exercises if not e.beyond_articles}
     assert sources == {SEED_000, SEED_002, SEED_003, SEED_004}
     # 001 describes no exercise; its reasons for strong adductors feed the adductor notes.
     adductor_notes = " ".join(shipped.exercise(i).notes.lower() for i in CHAIN_ORDERS["adductor"])
@@ -223,7 +250,8 @@ def test_cues_the_articles_give(shipped: Catalog, exercise_id: str, words: str) 
 
 def test_roles_progression_and_load_notes(shipped: Catalog) -> None:
     by_id = shipped.by_id
-    assert by_id["side-plank-top-foot-forward"].role == Role.primer  # 000: first, as a primer
+    plank = by_id["side-plank-top-foot-forward"]
+    assert plank.role == Role.primer and plank.primes == ["adductor"]  # 000: first, as a primer
     for exercise in shipped.exercises:
         assert exercise.load_note, exercise.id
         if exercise.heavy:
@@ -532,7 +560,7 @@ def test_catalog_to_json_contract(shipped: Catalog) -> None:
 def test_catalog_table_rows(shipped: Catalog) -> None:
     rows = catalog_table(shipped)
     assert len(rows) == len(shipped.exercises)
-    assert [r["id"] for r in rows[:4]] == CHAIN_ORDERS["adductor"]
+    assert [r["id"] for r in rows[:3]] == CHAIN_ORDERS["adductor"]
     by_id = {r["id"]: r for r in rows}
     assert by_id["kickstand-deadlift"]["dose"] == "4 x 8-10 /side"
     assert by_id["kickstand-deadlift"]["level"] == 2

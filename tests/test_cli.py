@@ -91,8 +91,10 @@ def test_plan_demo_json_contract(tmp_path: Path) -> None:
     ):
         assert key in data
     session = data["sessions"][0]
-    for key in ("date", "phase", "load", "minutes", "why", "exercises"):
+    for key in ("date", "phase", "load", "minutes", "why", "exercises", "warm_up", "notes"):
         assert key in session
+    assert session["warm_up"].startswith("5 min: ")
+    assert any(note.startswith("Stop on pain") for note in session["notes"])
     exercise = session["exercises"][0]
     for key in (
         "id",
@@ -105,9 +107,35 @@ def test_plan_demo_json_contract(tmp_path: Path) -> None:
         "reps",
         "hold_s",
         "per_side",
+        "role",
+        "rir",
+        "rpe",
+        "rest_s",
+        "load_note",
+        "cues",
     ):
         assert key in exercise
-    assert set(data["settings"]) >= {"rest-days", "taper", "progression-order"}
+    for planned in (e for s in data["sessions"] for e in s["exercises"]):
+        effort = planned["rir"] or planned["rpe"]  # one of the two, as {"min", "max"} integers
+        assert (planned["rir"] is None) != (planned["rpe"] is None)
+        assert set(effort) == {"min", "max"} and 0 <= effort["min"] <= effort["max"] <= 10
+        assert planned["role"] in ("primer", "main", "accessory", "mobility")
+        assert isinstance(planned["rest_s"], int) and planned["load_note"]
+    assert set(data["settings"]) >= {"rest-days", "taper", "progression-order", "articles-only"}
+
+
+def test_plan_with_exercises_beyond_the_articles(tmp_path: Path) -> None:
+    config = tmp_path / "rules.toml"
+    config.write_text("[rules.articles-only]\nenabled = false\n")
+    out = tmp_path / "plan.json"
+    args = ["plan", "--start", START, "--weeks", "6", "--config", str(config), "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    chains = {e["chain"] for s in data["sessions"] for e in s["exercises"]}
+    assert chains & {"squat", "calf", "trunk"}
+    assert any(n.startswith("Beyond the articles: ") for s in data["sessions"] for n in s["notes"])
+    assert data["settings"]["articles-only"] == {"enabled": False}
 
 
 def test_plan_imported_calendar_ics_export(tmp_path: Path) -> None:

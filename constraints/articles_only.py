@@ -1,0 +1,32 @@
+"""articles-only: only the five articles' exercises are used; off, the extras from the studies
+(half squat or leg press, step-up, calf and soleus raises, trunk drills) join the plan."""
+
+from __future__ import annotations
+
+from constraints.base import Penalty, Rule, RuleParams
+
+
+class ArticlesOnly(Rule):
+    """Applied where the instance is built: while the rule is on, the exercises marked
+    `beyond_articles` are left out of the athlete's chains, so the model never sees them.
+
+    On by default: with the extras the model has three more chains, and a 16-week season no
+    longer solves to proven optimal within the default 10 s (benchmarks/bench_solve.py).
+    """
+
+    id = "articles-only"
+    title = "Only the articles' exercises"
+    statement = (
+        "Only the exercises of the five articles are used; switch this off to add half squat or "
+        "leg press, step-ups, calf and soleus raises and trunk drills from the strength studies "
+        "when the equipment allows."
+    )
+    hard = True
+    has_hard_constraints = False  # nothing to enforce in the model: it shapes the instance
+    Params = RuleParams
+
+    def build(self, inst, v, params, enforce) -> list[Penalty]:
+        return []
+
+    def conflict_text(self, params) -> str:
+        return "only the articles' exercises (articles-only)"
