@@ -106,10 +106,12 @@ def catalog_table(catalog: Catalog) -> list[dict[str, Any]]:
                     "id": exercise.id,
                     "name": exercise.name,
                     "load": exercise.load.value,
+                    "role": exercise.role.value,
                     "dose": dose_summary(exercise),
                     "tempo": exercise.dose.tempo or "",
                     "rest_s": exercise.dose.rest_s,
                     "equipment": _equipment_text(exercise.equipment),
+                    "beyond_articles": "yes" if exercise.beyond_articles else "",
                 }
             )
     return rows

@@ -25,6 +25,7 @@ RIR_BY_GOAL: dict[str, tuple[int, int]] = {
     "transition": (3, 5),
 }
 MOBILITY_RPE = (3, 4)  # a gentle stretch, never a strain (article 000)
+PRIMER_RIR = RIR_BY_GOAL["anatomical adaptation"]  # activation, not a work set
 
 STOP_ON_PAIN = (
     "Stop on pain: stop any exercise that hurts (pain, not effort or discomfort) and leave it "
@@ -46,10 +47,13 @@ def effort(goal: str, exercise: Exercise, deload: bool) -> tuple[Range | None, R
     """(rir, rpe): reps in reserve for rep work, effort out of 10 for holds and mobility.
 
     RPE for holds follows the RIR-based scale (RPE = 10 - RIR); a deload adds one rep in reserve.
+    Primers wake muscles up for the main work, so they stay well short of failure in any phase.
     """
     if exercise.load == LoadClass.mobility or goal == "transition":
         return None, Range(min=MOBILITY_RPE[0], max=MOBILITY_RPE[1])
     low, high = RIR_BY_GOAL.get(goal, RIR_BY_GOAL["maintenance"])
+    if exercise.role == Role.primer:
+        low, high = max(low, PRIMER_RIR[0]), max(high, PRIMER_RIR[1])
     if deload:
         low, high = low + 1, high + 1
     if exercise.dose.hold_s is not None:
@@ -98,10 +102,15 @@ def load_note(
             f"Pick it so you could still do {_span(planned.rir)} more reps at the end of a set."
         )
     reps, before = planned.reps, previous.reps if previous else None
-    if deload:
-        parts.append("Deload: keep last week's weight or band, do fewer sets.")
+    loaded = exercise.progression != Progression.bodyweight
+    if previous is None and loaded:
+        parts.append("First session with it: start light and learn the movement.")
+    elif deload:
+        kept = "keep last week's weight or band, " if loaded else ""
+        parts.append(f"Deload: {kept}fewer sets.")
     elif goal == "taper":
-        parts.append("Taper: nothing heavier than before.")
+        if loaded:
+            parts.append("Taper: the weight or band you know, never heavier.")
     elif reps is not None and before is not None and reps < before:
         if exercise.progression == Progression.weight:
             # Roughly 2.5 % more weight for each rep fewer near the limit.
@@ -110,7 +119,8 @@ def load_note(
         elif exercise.progression == Progression.band:
             parts.append(f"Reps down from {before} to {reps}: use the next thicker band.")
     elif exercise.progression == Progression.weight and before is not None and reps == before:
-        parts.append("Same reps as last time: add a little weight if the last set felt easy.")
+        target = f"more than {planned.rir.max} reps" if planned.rir else "more reps than the target"
+        parts.append(f"Same reps as last time: add a little weight if the last set left {target}.")
     elif (
         exercise.progression == Progression.band
         and exercise.dose.reps is not None

@@ -319,7 +319,9 @@ def dress_sessions(inst: Instance, sessions: list[PlannedSession], first_new: in
                     exercise, planned, last.get(planned.id), session.goal, session.deload
                 )
             session.exercises = order_exercises(session.exercises)
-            session.warm_up = warm_up(session, _warm_up_primers(inst, session), inst.profile.sport)
+            # Transition weeks are mobility only: no primer sets in their warm-up either.
+            primers = [] if session.goal == "transition" else _warm_up_primers(inst, session)
+            session.warm_up = warm_up(session, primers, inst.profile.sport)
             session.notes = session_notes(session, catalog_exercises)
         if session.state != "missed":
             last.update({e.id: e for e in session.exercises})

@@ -114,6 +114,10 @@ def test_demo_loads_with_a_plan() -> None:
     assert at.selectbox(key=state.DAY).value == plan.sessions[0].date.isoformat()
     assert "Why this day" in texts(at)
     assert any("×" in e.label for e in at.expander)
+    # and its content: warm-up, effort and rest, load note, stop on pain
+    shown = texts(at)
+    for words in ("**Warm-up** 5 min", "Effort: ", "rest 45 s between sets", "Load: ", "Stop on"):
+        assert words in shown, words
 
 
 def test_day_selector_shows_that_days_session() -> None:

@@ -570,8 +570,10 @@ def test_catalog_table_rows(shipped: Catalog) -> None:
         "Deadlift (hip hinge)",
         "hinge",
     )
+    assert (by_id["deadlift"]["role"], by_id["half-squat"]["beyond_articles"]) == ("main", "yes")
+    assert by_id["deadlift"]["beyond_articles"] == ""
     for row in rows:
-        assert {"chain", "level", "id", "name", "load", "dose"} <= set(row)
+        assert {"chain", "level", "id", "name", "load", "dose", "role"} <= set(row)
 
 
 @pytest.mark.parametrize(

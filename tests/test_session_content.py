@@ -9,10 +9,11 @@ import pytest
 
 from planner.catalog import load_catalog
 from planner.config import PlannerConfig
-from planner.domain import AthleteProfile, Catalog, Progression, Role, Sport
+from planner.domain import AthleteProfile, Catalog, Progression, Range, Role, Sport
 from planner.importers import load_demo
 from planner.instance import build_instance
 from planner.plan import Plan, PlannedExercise
+from planner.session_content import effort, load_note
 from planner.solve import plan_season
 from planner.validate import validate
 
@@ -128,8 +129,9 @@ def test_adductor_drills_open_with_the_side_plank(plan: Plan) -> None:
     """Article 000: the side plank with top foot forward goes before the adductor drills."""
     in_warm_up = 0
     for session in plan.sessions:
-        if not any(e.chain == "adductor" for e in session.exercises):
-            continue
+        adductor = any(e.chain == "adductor" for e in session.exercises)
+        if session.goal == "transition" or not adductor:
+            continue  # transition weeks are mobility only (checked below)
         if session.exercises[0].id == "side-plank-top-foot-forward":
             assert "side plank" not in session.warm_up  # not twice
         else:
@@ -143,3 +145,59 @@ def test_adductor_drills_open_with_the_side_plank(plan: Plan) -> None:
 def test_warm_up_follows_the_sport() -> None:
     run = _solve(Sport.run)
     assert all("jogging" in s.warm_up for s in run.sessions)
+
+
+# ----------------------------------------------------------------------------- the pieces
+
+
+def _planned(catalog: Catalog, exercise_id: str, reps: int | None, goal: str) -> PlannedExercise:
+    exercise = catalog.exercise(exercise_id)
+    rir, rpe = effort(goal, exercise, deload=False)
+    return PlannedExercise(
+        id=exercise.id,
+        name=exercise.name,
+        chain=exercise.chain,
+        level=exercise.level,
+        heavy=exercise.heavy,
+        posterior_chain=exercise.posterior_chain,
+        load=exercise.load,
+        sets=3,
+        reps=reps,
+        hold_s=None if reps else 20,
+        per_side=exercise.per_side,
+        minutes=5,
+        role=exercise.role,
+        rir=rir,
+        rpe=rpe,
+    )
+
+
+def test_primers_stay_short_of_failure_in_max_strength(catalog: Catalog) -> None:
+    plank = catalog.exercise("side-plank-top-foot-forward")
+    assert effort("max strength", plank, deload=False) == (None, Range(min=6, max=7))
+    deadlift = catalog.exercise("deadlift")
+    assert effort("max strength", deadlift, deload=False) == (Range(min=1, max=2), None)
+    assert effort("max strength", deadlift, deload=True) == (Range(min=2, max=3), None)
+
+
+def test_load_note_by_progression(catalog: Catalog) -> None:
+    rdl = catalog.exercise("romanian-deadlift")
+    before = _planned(catalog, "romanian-deadlift", 10, "max strength")
+    now = _planned(catalog, "romanian-deadlift", 8, "max strength")
+    assert "First session with it" in load_note(rdl, before, None, "max strength", False)
+    note = load_note(rdl, now, before, "max strength", False)
+    assert "Reps down from 10 to 8: add about 5 % weight." in note
+    assert "could still do 1-2 more reps" in note
+    band = catalog.exercise("mini-band-squat")
+    top = _planned(catalog, "mini-band-squat", 8, "max strength")
+    assert "thicker band" in load_note(band, top, top, "max strength", False)
+    walkout = catalog.exercise("glute-bridge-walkout")
+    same = _planned(catalog, "glute-bridge-walkout", 10, "max strength")
+    deload = load_note(walkout, same, same, "max strength", True)
+    assert deload.endswith("Deload: fewer sets.")  # no weight or band to keep
+    assert "Taper" not in load_note(walkout, same, same, "taper", False)
+
+
+def test_transition_warm_up_holds_no_primer() -> None:
+    transition = [s for s in _solve(Sport.ride).sessions if s.goal == "transition"]
+    assert transition and all("side plank" not in s.warm_up for s in transition)

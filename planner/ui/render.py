@@ -17,6 +17,7 @@ from constraints import REGISTRY, rule_by_id
 from planner.config import PlannerConfig
 from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
+from planner.session_content import effort_text
 from planner.ui import replanning, state
 from planner.ui.charts import legend_chart, month_grid_spec, season_spec, week_frame
 from planner.ui.fields import field_key, label_for
@@ -164,8 +165,11 @@ def exercises_frame(session: PlannedSession) -> pd.DataFrame:
         [
             {
                 "Exercise": ex.name,
+                "Role": ex.role.value if ex.role else "—",
                 "Dose": dose_text(ex),
                 "Tempo": ex.tempo or "—",
+                "Effort": effort_text(ex) or "—",
+                "Rest": f"{ex.rest_s} s" if ex.rest_s is not None else "—",
                 "Load": ex.load.value,
                 "Level": ex.level,
             }
@@ -302,13 +306,24 @@ def day_detail(plan: Plan, day: dt.date) -> None:
     if session.deload:
         badges.append(":orange-badge[deload week]")
     st.markdown(" ".join(badges))
+    if session.warm_up:
+        st.markdown(f"**Warm-up** {md_escape(session.warm_up)}")
     for ex in session.exercises:
-        with st.expander(f"**{ex.name}** — {dose_text(ex)}"):
+        role = f" ({ex.role.value})" if ex.role else ""
+        with st.expander(f"**{ex.name}**{role} — {dose_text(ex)}"):
             details = [f":gray-badge[{ex.load.value}]", f":gray-badge[level {ex.level}]"]
             if ex.tempo:
                 details.append(f"Tempo: {md_escape(ex.tempo)}")
             st.markdown(" ".join(details))
+            pacing = [effort_text(ex)] if ex.rir or ex.rpe else []
+            pacing += [f"rest {ex.rest_s} s between sets"] if ex.rest_s is not None else []
+            if pacing:
+                st.markdown("Effort: " + md_escape(", ".join(pacing)))
+            if ex.load_note:
+                st.markdown(f"Load: {md_escape(ex.load_note)}")
             st.markdown("\n".join(f"- {md_escape(cue)}" for cue in ex.cues))
+    if session.notes:
+        st.markdown("\n".join(f"- {md_escape(note)}" for note in session.notes))
     if session.why:
         st.markdown("**Why this day**")
         st.markdown("\n".join(f"- {md_escape(reason)}" for reason in session.why))
