@@ -138,10 +138,15 @@ def test_formula_cells_are_neutralised(plan: Plan, cell: str) -> None:
     plan.sessions[0].exercises = [exercise(cell)]
     plan.sessions[0].exercises[0].tempo = cell
     plan.sessions[0].exercises[0].chain = cell
+    plan.sessions[0].exercises[0].load_note = cell  # catalog text: a user catalog may hold it
+    plan.sessions[0].exercises[0].cues = [cell]
+    plan.sessions[0].warm_up = cell
+    plan.sessions[0].notes = [cell]
     rows = read(export_csv(plan))
     assert len(rows) == 3
     row = rows[-1]
     assert row["exercise"] == row["tempo"] == row["chain"] == "'" + cell
+    assert row["load_note"] == row["cues"] == row["warm_up"] == row["session_notes"] == "'" + cell
     # Numbers stay numbers.
     assert (row["sets"], row["level"], row["session_minutes"]) == ("4", "3", "30")
 
