@@ -93,28 +93,34 @@ def dose_summary(exercise: Exercise) -> str:
 
 
 def catalog_table(catalog: Catalog) -> list[dict[str, Any]]:
-    """One row per exercise, in chain order then level, for a readable table."""
-    rows = []
-    for chain in catalog.chains:
-        for level, exercise_id in enumerate(chain.levels, start=1):
-            exercise = catalog.exercise(exercise_id)
-            rows.append(
-                {
-                    "chain": chain.name,
-                    "chain_id": chain.id,
-                    "level": level,
-                    "id": exercise.id,
-                    "name": exercise.name,
-                    "load": exercise.load.value,
-                    "role": exercise.role.value,
-                    "dose": dose_summary(exercise),
-                    "tempo": exercise.dose.tempo or "",
-                    "rest_s": exercise.dose.rest_s,
-                    "equipment": _equipment_text(exercise.equipment),
-                    "beyond_articles": "yes" if exercise.beyond_articles else "",
-                }
-            )
-    return rows
+    """One row per exercise, in chain order then level, warm-up primers last, for a table."""
+    places = [
+        (chain.name, chain.id, level, catalog.exercise(exercise_id))
+        for chain in catalog.chains
+        for level, exercise_id in enumerate(chain.levels, start=1)
+    ]
+    places += [
+        ("Warm-up primer before " + ", ".join(e.primes), "", "", e)
+        for e in catalog.exercises
+        if e.warm_up_primer
+    ]
+    return [
+        {
+            "chain": chain_name,
+            "chain_id": chain_id,
+            "level": level,
+            "id": exercise.id,
+            "name": exercise.name,
+            "load": exercise.load.value,
+            "role": exercise.role.value,
+            "dose": dose_summary(exercise),
+            "tempo": exercise.dose.tempo or "",
+            "rest_s": exercise.dose.rest_s,
+            "equipment": _equipment_text(exercise.equipment),
+            "beyond_articles": "yes" if exercise.beyond_articles else "",
+        }
+        for chain_name, chain_id, level, exercise in places
+    ]
 
 
 # ----------------------------------------------------------------------------- reading
@@ -277,6 +283,13 @@ def _build_chains(checked: _Checked, names: dict[str, str], problems: list[str])
     """Check chain membership and level numbering; build chains with levels ordered."""
     members: dict[str, list[Exercise]] = defaultdict(list)
     for exercise in checked.exercises:
+        problems.extend(
+            f"{checked.labels[exercise.id]}, field 'primes': chain {chain!r} is not declared"
+            for chain in exercise.primes
+            if chain not in names
+        )
+        if exercise.chain is None:
+            continue  # a warm-up primer, in no chain
         if exercise.chain not in names:
             declared = ", ".join(names) or "none"
             problems.append(
@@ -285,11 +298,6 @@ def _build_chains(checked: _Checked, names: dict[str, str], problems: list[str])
             )
             continue
         members[exercise.chain].append(exercise)
-        problems.extend(
-            f"{checked.labels[exercise.id]}, field 'primes': chain {chain!r} is not declared"
-            for chain in exercise.primes
-            if chain not in names
-        )
     chains = []
     for chain_id, name in names.items():
         levels = sorted(members[chain_id], key=lambda e: e.level)

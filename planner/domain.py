@@ -223,8 +223,14 @@ class Exercise(BaseModel):
     cues: list[str] = Field(min_length=2, max_length=4, description="2-4 short coaching cues.")
     notes: str = Field(default="", description="Why the exercise helps, in a sentence or two.")
     source: str = Field(description="Seed article file the exercise comes from.")
-    chain: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Progression chain id.")
-    level: int = Field(ge=1, le=10, description="Position in the chain, 1 = first.")
+    chain: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="Progression chain id; none for a warm-up primer (see `primes`).",
+    )
+    level: int | None = Field(
+        default=None, ge=1, le=10, description="Position in the chain, 1 = first."
+    )
     dwell_days: int | None = Field(
         default=None, ge=0, le=120, description="Days the article says to stay at this level."
     )
@@ -241,8 +247,8 @@ class Exercise(BaseModel):
     )
     primes: list[str] = Field(
         default_factory=list,
-        description="Chain ids this primer opens: a session training one of them without this "
-        "exercise does one short set of it in the warm-up (000: side plank before adductors).",
+        description="Chain ids this warm-up primer opens: every session training one of them "
+        "does one short set of it in its warm-up (000: side plank before the adductor drills).",
     )
     beyond_articles: bool = Field(
         default=False,
@@ -276,6 +282,23 @@ class Exercise(BaseModel):
         if self.load == LoadClass.heavy and self.role != Role.main:
             raise ValueError(f"a heavy exercise has role 'main', got {self.role.value!r}")
         return self
+
+    @model_validator(mode="after")
+    def _in_a_chain_or_a_primer(self) -> Exercise:
+        # A warm-up primer lives outside the chains: the solver never picks it, the warm-up of
+        # every session training a chain it `primes` holds it.
+        if (self.chain is None) != (self.level is None):
+            raise ValueError("give both 'chain' and 'level', or neither (a warm-up primer)")
+        if self.chain is None and not (self.primes and self.role == Role.primer):
+            raise ValueError(
+                "an exercise outside every chain is a warm-up primer: give it role 'primer' and "
+                "the chains it opens in 'primes', or give it a 'chain' and 'level'"
+            )
+        return self
+
+    @property
+    def warm_up_primer(self) -> bool:
+        return self.chain is None
 
     @property
     def heavy(self) -> bool:

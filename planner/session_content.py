@@ -133,17 +133,15 @@ def load_note(
 def warm_up(session: PlannedSession, primers: list[Exercise], sport: Sport) -> str:
     """The session's warm-up: what to do and how long (WARM_UP_MIN, counted in its minutes).
 
-    `primers` are the catalog's primers paired with a chain the session trains (the side plank
-    before the adductor drills, as article 000 pairs them): one short set each, unless the
-    session already holds them.
+    `primers` are the catalog's warm-up primers paired with a chain the session trains (the side
+    plank before the adductor drills, as article 000 pairs them): one short set each, with their
+    first two cues.
     """
     cardio = CARDIO.get(sport, "easy cardio (bike, jog or brisk walk)")
     steps = [f"2-3 min of {cardio} until warm", "10 leg swings each way and 10 hip circles a leg"]
-    in_session = {e.id for e in session.exercises}
     for primer in primers:
-        if primer.id not in in_session:
-            amount = _primer_amount(primer)
-            steps.append(f"one easy set of {primer.name.lower()} ({amount})")
+        how = "; ".join(cue[0].lower() + cue[1:] for cue in primer.cues[:2])
+        steps.append(f"one easy set of {primer.name.lower()} ({_primer_amount(primer)}: {how})")
     heavy = next((e for e in session.exercises if e.heavy), None)
     if heavy is not None:
         steps.append(f"1-2 light ramp-up sets of the {heavy.name.lower()} before its working sets")

@@ -328,11 +328,17 @@ def dress_sessions(inst: Instance, sessions: list[PlannedSession], first_new: in
 
 
 def _warm_up_primers(inst: Instance, session: PlannedSession) -> list[Exercise]:
-    """Primers the catalog pairs with a chain the session trains (`primes`; article 000: the
-    side plank goes before the adductor drills), when the athlete can do them."""
+    """Warm-up primers the catalog pairs with a chain the session trains (`primes`; article 000:
+    the side plank goes before the adductor drills), when the athlete's equipment allows."""
     trained = {e.chain for e in session.exercises}
-    usable = {e.id for chain in inst.chains for e in chain.levels}
-    return [e for e in inst.catalog.exercises if e.id in usable and trained.intersection(e.primes)]
+    have = set(inst.profile.equipment)
+    return [
+        e
+        for e in inst.catalog.exercises
+        if e.warm_up_primer
+        and trained.intersection(e.primes)
+        and (not have or e.available_with(have))
+    ]
 
 
 def greedy_fallback(inst: Instance) -> list[PlannedSession] | None:

@@ -48,9 +48,11 @@ REQUIRED_NAMES = [
     "Mini-band squat",
 ]
 
+# 000: the side plank is paired with the adductor drill, first, not a step before it: a warm-up
+# primer in no chain, done before every adductor drill.
+WARM_UP_PRIMERS = {"side-plank-top-foot-forward": ["adductor"]}
+
 CHAIN_ORDERS = {
-    # 000: the side plank is paired with the adductor drill, first, not a step before it.
-    "adductor-primer": ["side-plank-top-foot-forward"],
     "adductor": [
         "all-fours-adductor-hold",
         "all-fours-breathing",
@@ -129,8 +131,11 @@ def test_every_exercise_belongs_to_a_listed_chain(shipped: Catalog) -> None:
     chains = CHAIN_ORDERS | BEYOND_CHAINS
     assert {c.id for c in shipped.chains} == set(chains)
     assert sorted(e.id for e in shipped.exercises) == sorted(
-        i for order in chains.values() for i in order
+        [i for order in chains.values() for i in order] + list(WARM_UP_PRIMERS)
     )
+    for exercise_id, primes in WARM_UP_PRIMERS.items():
+        primer = shipped.exercise(exercise_id)
+        assert (primer.chain, primer.level, primer.primes) == (None, None, primes)
     for chain_id, order in BEYOND_CHAINS.items():
         assert shipped.chain_by_id[chain_id].levels == order
 
@@ -151,7 +156,8 @@ def test_each_seed_article_contributes(shipped: Catalog) -> None:
     sources = {e.source for e in shipped.exercises if not e.beyond_articles}
     assert sources == {SEED_000, SEED_002, SEED_003, SEED_004}
     # 001 describes no exercise; its reasons for strong adductors feed the adductor notes.
-    adductor_notes = " ".join(shipped.exercise(i).notes.lower() for i in CHAIN_ORDERS["adductor"])
+    adductor = [*CHAIN_ORDERS["adductor"], *WARM_UP_PRIMERS]
+    adductor_notes = " ".join(shipped.exercise(i).notes.lower() for i in adductor)
     for reason in ("balance", "knee", "ankle", "hip mechanics"):
         assert reason in adductor_notes, reason
     catalog_text = DEFAULT_CATALOG.read_text(encoding="utf-8")
@@ -252,6 +258,7 @@ def test_roles_progression_and_load_notes(shipped: Catalog) -> None:
     by_id = shipped.by_id
     plank = by_id["side-plank-top-foot-forward"]
     assert plank.role == Role.primer and plank.primes == ["adductor"]  # 000: first, as a primer
+    assert plank.warm_up_primer
     for exercise in shipped.exercises:
         assert exercise.load_note, exercise.id
         if exercise.heavy:
@@ -273,6 +280,20 @@ def test_role_and_progression_default_from_load_and_equipment(tmp_path: Path) ->
     assert catalog.exercise("a").role == Role.main
     assert catalog.exercise("a").progression == Progression.weight
     assert catalog.exercise("b").progression == Progression.band
+
+
+def test_warm_up_primer_in_a_user_catalog(tmp_path: Path) -> None:
+    primer = _exercise("p", 1, primes=["test"], role="primer")
+    primer = _without(_without(primer, "chain"), "level")
+    path = _write(tmp_path, [_exercise("a", 1), primer])
+    catalog = load_catalog(path)
+    assert catalog.exercise("p").warm_up_primer and catalog.chains[0].levels == ["a"]
+    for broken, message in [
+        (_without(_exercise("p", 1), "chain"), "give both 'chain' and 'level', or neither"),
+        (_without(_without(_exercise("p", 1), "chain"), "level"), "is a warm-up primer"),
+        ({**primer, "primes": ["nope"]}, "field 'primes': chain 'nope' is not declared"),
+    ]:
+        assert message in _error(_write(tmp_path, [_exercise("a", 1), broken]))
 
 
 def test_heavy_exercise_must_be_main(tmp_path: Path) -> None:
@@ -571,6 +592,9 @@ def test_catalog_table_rows(shipped: Catalog) -> None:
         "hinge",
     )
     assert (by_id["deadlift"]["role"], by_id["half-squat"]["beyond_articles"]) == ("main", "yes")
+    plank = rows[-1]  # warm-up primers come last, outside the chains
+    assert (plank["id"], plank["level"]) == ("side-plank-top-foot-forward", "")
+    assert plank["chain"] == "Warm-up primer before adductor"
     assert by_id["deadlift"]["beyond_articles"] == ""
     for row in rows:
         assert {"chain", "level", "id", "name", "load", "dose", "role"} <= set(row)
