@@ -62,13 +62,12 @@ def effort(goal: str, exercise: Exercise, deload: bool) -> tuple[Range | None, R
 
 
 def effort_text(exercise: PlannedExercise) -> str:
-    """Effort in words, e.g. 'stop 1-2 reps short of failure (RIR 1-2)'."""
+    """Effort in words, e.g. 'RIR 1-2 (stop 1-2 reps short of failure)'."""
     if exercise.rir is not None:
         span = _span(exercise.rir)
-        return f"stop {span} reps short of failure (RIR {span})"
+        return f"RIR {span} (stop {span} reps short of failure)"
     if exercise.rpe is not None:
-        span = _span(exercise.rpe)
-        return f"effort {span} out of 10 (RPE {span})"
+        return f"RPE {_span(exercise.rpe)} (effort out of 10)"
     return ""
 
 

@@ -102,7 +102,7 @@ def test_one_row_per_exercise_sorted_by_date(plan: Plan) -> None:
         "minutes": "7.2",
         "session_minutes": "40",
         "role": "main",
-        "effort": "stop 1-2 reps short of failure (RIR 1-2)",
+        "effort": "RIR 1-2 (stop 1-2 reps short of failure)",
         "rir": "1 to 2",
         "rpe": "",
         "rest_s": "120",
@@ -118,7 +118,7 @@ def test_one_row_per_exercise_sorted_by_date(plan: Plan) -> None:
         "",
     )
     assert (second["effort"], second["rir"], second["rpe"]) == (
-        "effort 6-7 out of 10 (RPE 6-7)",
+        "RPE 6-7 (effort out of 10)",
         "",
         "6 to 7",
     )

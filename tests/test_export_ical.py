@@ -191,9 +191,9 @@ def test_session_content(plan: Plan) -> None:
     description = str(event["DESCRIPTION"])
     assert "Romanian deadlift (main) - 4 x 8 per side" in description
     assert "Warm-up: 5 min: easy spinning; ramp-up sets." in description
-    rir = "   Effort: stop 1-2 reps short of failure (RIR 1-2), rest 120 s between sets"
+    rir = "   Effort: RIR 1-2 (stop 1-2 reps short of failure), rest 120 s between sets"
     assert rir in description
-    assert "   Effort: effort 6-7 out of 10 (RPE 6-7), rest 120 s between sets" in description
+    assert "   Effort: RPE 6-7 (effort out of 10), rest 120 s between sets" in description
     assert "   Load: Pick it so you could still do 1-2 more reps." in description
     assert "Notes:\n- Stop on pain: stop any exercise that hurts." in description
     assert "Single-leg bridge (main) - 3 x 15 s hold per side" in description
