@@ -6,6 +6,7 @@ from constraints.articles_only import ArticlesOnly
 from constraints.availability import Availability
 from constraints.balance import Balance
 from constraints.base import Penalty, Rule, RuleParams, SoftParams
+from constraints.effort import EffortTargets
 from constraints.hard_day_interference import HardDayInterference
 from constraints.no_new_before_a import NoNewExercises
 from constraints.phase_loads import PhaseLoads
@@ -31,6 +32,7 @@ REGISTRY: tuple[Rule, ...] = (
     PhaseLoads(),
     SessionSize(),
     ArticlesOnly(),
+    EffortTargets(),
     Pins(),
     WeeklyFrequency(),
     HardDayInterference(),

@@ -8,6 +8,9 @@ strain" from article 002, the side plank before the adductor drills from article
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from planner.constants import WARM_UP_MIN
 from planner.domain import Exercise, LoadClass, Progression, Range, Role, Sport
 from planner.plan import PlannedExercise, PlannedSession
@@ -16,7 +19,8 @@ ROLE_ORDER = (Role.primer, Role.main, Role.accessory, Role.mobility)
 LOAD_ORDER = (LoadClass.heavy, LoadClass.moderate, LoadClass.light, LoadClass.mobility)
 
 # Reps in reserve at the end of each set, by the phase's strength goal (COACHING.md, after
-# Zourdos et al. 2016). Taper "3+" is written 3-5: enough in reserve, still real work.
+# Zourdos et al. 2016): the effort rule's defaults. Taper "3+" is written 3-5: enough in reserve,
+# still real work.
 RIR_BY_GOAL: dict[str, tuple[int, int]] = {
     "anatomical adaptation": (3, 4),
     "max strength": (1, 2),
@@ -25,7 +29,34 @@ RIR_BY_GOAL: dict[str, tuple[int, int]] = {
     "transition": (3, 5),
 }
 MOBILITY_RPE = (3, 4)  # a gentle stretch, never a strain (article 000)
-PRIMER_RIR = RIR_BY_GOAL["anatomical adaptation"]  # activation, not a work set
+
+
+@dataclass(frozen=True)
+class EffortTargets:
+    """Reps-in-reserve windows by goal and a deload's extra: the effort rule's parameters."""
+
+    rir_by_goal: dict[str, tuple[int, int]] = field(default_factory=lambda: dict(RIR_BY_GOAL))
+    deload_extra: int = 1
+
+    @classmethod
+    def from_params(cls, params: Any) -> EffortTargets | None:
+        """From the effort rule's parameters; None when the rule is off (no targets given)."""
+        if not params.enabled:
+            return None
+        taper = (params.taper_rir, params.taper_rir + 2)
+        return cls(
+            {
+                "anatomical adaptation": (params.adaptation_rir, params.adaptation_rir + 1),
+                "max strength": (params.max_strength_rir, params.max_strength_rir + 1),
+                "maintenance": (params.maintenance_rir, params.maintenance_rir + 1),
+                "taper": taper,
+                "transition": taper,
+            },
+            params.deload_extra_rir,
+        )
+
+
+DEFAULT_TARGETS = EffortTargets()
 
 STOP_ON_PAIN = (
     "Stop on pain: stop any exercise that hurts (pain, not effort or discomfort) and leave it "
@@ -35,7 +66,7 @@ WEIGHT_RULE = (
     "Weights: a weight you can move without pain or strain (article 002); the effort target "
     "says how close to your limit each set ends."
 )
-DELOAD_NOTE = "Deload week: fewer sets, one more rep in reserve, the same weights and bands."
+DELOAD_NOTE = "Deload week: fewer sets, more reps in reserve, the same weights and bands."
 
 CARDIO = {
     Sport.ride: "easy spinning on the bike",
@@ -43,19 +74,29 @@ CARDIO = {
 }
 
 
-def effort(goal: str, exercise: Exercise, deload: bool) -> tuple[Range | None, Range | None]:
-    """(rir, rpe): reps in reserve for rep work, effort out of 10 for holds and mobility.
+def effort(
+    goal: str,
+    exercise: Exercise,
+    deload: bool,
+    targets: EffortTargets | None = DEFAULT_TARGETS,
+) -> tuple[Range | None, Range | None]:
+    """(rir, rpe): reps in reserve for rep work, effort out of 10 for holds and mobility; both
+    None when the effort rule is off (`targets` None).
 
-    RPE for holds follows the RIR-based scale (RPE = 10 - RIR); a deload adds one rep in reserve.
-    Primers wake muscles up for the main work, so they stay well short of failure in any phase.
+    RPE for holds follows the RIR-based scale (RPE = 10 - RIR); a deload adds reps in reserve.
+    Primers wake muscles up for the main work, so they stay as far from failure as in adaptation.
     """
+    if targets is None:
+        return None, None
     if exercise.load == LoadClass.mobility or goal == "transition":
         return None, Range(min=MOBILITY_RPE[0], max=MOBILITY_RPE[1])
-    low, high = RIR_BY_GOAL.get(goal, RIR_BY_GOAL["maintenance"])
+    rir = targets.rir_by_goal
+    low, high = rir.get(goal, rir["maintenance"])
     if exercise.role == Role.primer:
-        low, high = max(low, PRIMER_RIR[0]), max(high, PRIMER_RIR[1])
+        primer = rir["anatomical adaptation"]
+        low, high = max(low, primer[0]), max(high, primer[1])
     if deload:
-        low, high = low + 1, high + 1
+        low, high = low + targets.deload_extra, high + targets.deload_extra
     if exercise.dose.hold_s is not None:
         return None, Range(min=10 - high, max=10 - low)
     return Range(min=low, max=high), None

@@ -27,6 +27,7 @@ from planner.plan import (
     Status,
 )
 from planner.session_content import (
+    EffortTargets,
     effort,
     load_note,
     order_exercises,
@@ -222,7 +223,8 @@ def planned_exercise(inst: Instance, day: int, ex: Exercise) -> PlannedExercise:
     """An exercise as the plan shows it on `day`, with that day's dose."""
     dose = inst.dose(day, ex)
     goal = inst.days[day].goal
-    rir, rpe = effort(goal.value, ex, inst.days[day].deload)
+    targets = EffortTargets.from_params(inst.config.params("effort"))
+    rir, rpe = effort(goal.value, ex, inst.days[day].deload, targets)
     return PlannedExercise(
         id=ex.id,
         name=ex.name,

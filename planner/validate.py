@@ -22,6 +22,7 @@ from planner.domain import Exercise, Kind, Priority
 from planner.instance import ChainPlan, Instance
 from planner.periodisation import Goal
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
+from planner.session_content import EffortTargets, effort
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SOLVED = (Status.optimal, Status.feasible)
@@ -431,6 +432,31 @@ def check_weekly_frequency(plan: Plan, inst: Instance, params: Any) -> list[str]
     return out
 
 
+def check_effort(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """Every exercise carries the effort target its day's goal asks for (RIR, or RPE for holds
+    and mobility)."""
+    targets = EffortTargets.from_params(params)
+    out = []
+    for item in _resolve(plan, inst):
+        if item.exercise is None or item.day is None:
+            continue
+        day = inst.days[item.day]
+        want = effort(day.goal.value, item.exercise, day.deload, targets)
+        got = (item.planned.rir, item.planned.rpe)
+        if got != want:
+            out.append(
+                f"effort: {item.exercise.name} on {_fmt(day.date)} targets "
+                f"{_effort_words(*got)}, {day.goal.value} asks for {_effort_words(*want)}"
+            )
+    return out
+
+
+def _effort_words(rir: Any, rpe: Any) -> str:
+    if rir is not None:
+        return f"RIR {rir.min}-{rir.max}"
+    return f"RPE {rpe.min}-{rpe.max}" if rpe is not None else "no target"
+
+
 def check_articles_only(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """No exercise marked beyond the articles while the rule is on."""
     return [
@@ -452,6 +478,7 @@ HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
     "phase-loads": check_phase_loads,
     "session-size": check_session_size,
     "articles-only": check_articles_only,
+    "effort": check_effort,
     "weekly-frequency": check_weekly_frequency,
 }
 

@@ -864,3 +864,46 @@ def test_articles_only_validator_flags_an_extra() -> None:
     assert any(v.startswith("articles-only: Step-up on ") for v in violations)
     left_out = {e.id: why for c in on.chains for e, why in c.left_out}
     assert not left_out  # chains made only of extras are left out whole
+
+
+# ------------------------------------------------------------------------------ effort
+
+
+def _efforts(plan) -> set[tuple[str, bool, str, int | None, int | None]]:
+    return {
+        (s.goal, s.deload, e.id, e.rir and e.rir.min, e.rir and e.rir.max)
+        for s in plan.sessions
+        for e in s.exercises
+        if e.role != "primer"
+    }
+
+
+def test_effort_targets_follow_the_parameters() -> None:
+    default = solve(make_instance(weeks=5, adaptation_weeks=2))
+    assert {(g, lo, hi) for g, d, _, lo, hi in _efforts(default) if lo is not None and not d} == {
+        ("anatomical adaptation", 3, 4),
+        ("max strength", 1, 2),
+    }
+    harder = {"effort": {"max_strength_rir": 0, "adaptation_rir": 4}}
+    plan = solve(make_instance(rules=harder, weeks=5, adaptation_weeks=2))
+    assert {(g, lo, hi) for g, d, _, lo, hi in _efforts(plan) if lo is not None and not d} == {
+        ("anatomical adaptation", 4, 5),
+        ("max strength", 0, 1),
+    }
+
+
+def test_effort_switched_off_gives_no_targets() -> None:
+    plan = solve(make_instance(rules={"effort": OFF}))
+    exercises = [e for s in plan.sessions for e in s.exercises]
+    assert exercises and all(e.rir is None and e.rpe is None for e in exercises)
+
+
+def test_effort_validator_flags_a_wrong_target() -> None:
+    inst = make_instance(weeks=1)
+    plan = solve(inst)
+    planned = next(e for e in plan.sessions[0].exercises if e.rir is not None)
+    planned.rir = planned.rir.model_copy(update={"min": 0, "max": 1})
+    violations = validate(plan, inst)
+    assert len(violations) == 1
+    assert violations[0].startswith(f"effort: {planned.name} on ")
+    assert violations[0].endswith("targets RIR 0-1, anatomical adaptation asks for RIR 3-4")
