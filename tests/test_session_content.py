@@ -198,6 +198,6 @@ def test_load_note_by_progression(catalog: Catalog) -> None:
     assert "Taper" not in load_note(walkout, same, same, "taper", False)
 
 
-def test_transition_warm_up_holds_no_primer() -> None:
-    transition = [s for s in _solve(Sport.ride).sessions if s.goal == "transition"]
+def test_transition_warm_up_holds_no_primer(plan: Plan) -> None:
+    transition = [s for s in plan.sessions if s.goal == "transition"]
     assert transition and all("side plank" not in s.warm_up for s in transition)
