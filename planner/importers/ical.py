@@ -44,7 +44,8 @@ import x_wr_timezone
 
 from planner.domain import Calendar, Event, Kind, Skipped, Source
 from planner.errors import CalendarError
-from planner.importers import classify
+from planner.importers import classify, ical_parse
+from planner.importers.ical_zones import iana_zone, is_utc, zone_name
 from planner.importers.limits import (
     DEFAULT_WINDOW_DAYS,
     MAX_ALL_DAY_SPAN_DAYS,
@@ -83,25 +84,6 @@ _SINGLE_VALUED = (
 )
 
 
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name.strip())
-    except (ValueError, KeyError, OSError):
-        return None
-
-
-def _tz_name(value: Any) -> str | None:
-    tzinfo = getattr(value, "tzinfo", None)
-    if tzinfo is None:
-        return None
-    key = getattr(tzinfo, "key", None) or getattr(tzinfo, "zone", None)
-    if key and key.upper() not in ("UTC", "ETC/UTC", "Z"):
-        return str(key)
-    return None
-
-
 def _text(component: icalendar.Component, name: str) -> str:
     value = component.get(name)
     if value is None:
@@ -124,38 +106,6 @@ def _categories(component: icalendar.Component) -> list[str]:
         else:
             result.extend(part.strip() for part in str(item).split(","))
     return [c for c in result if c]
-
-
-def _vevent_lines(text: str) -> list[int]:
-    """1-based line numbers of every BEGIN:VEVENT, in document order."""
-    return [
-        number
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip().upper() == "BEGIN:VEVENT"
-    ]
-
-
-def _parse(text: str, where: str) -> icalendar.Calendar:
-    try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError...
-        raise CalendarError(
-            f"the iCalendar data cannot be read ({str(exc)[:200]})",
-            where=where,
-            hint="export the calendar again, or check that the file is a complete .ics file "
-            "from BEGIN:VCALENDAR to END:VCALENDAR",
-        ) from exc
-    calendars = [c for c in calendars if c.name == "VCALENDAR"]
-    if not calendars:
-        raise CalendarError(
-            "the file has no VCALENDAR",
-            where=where,
-            hint="the file must start with BEGIN:VCALENDAR",
-        )
-    first = calendars[0]
-    for extra in calendars[1:]:  # several calendars glued together: merge them
-        first.subcomponents.extend(extra.subcomponents)
-    return first
 
 
 def _estimate(rule: Any, start: dt.datetime, span: tuple[dt.datetime, dt.datetime]) -> float:
@@ -207,30 +157,41 @@ class _Importer:
 
     # ------------------------------------------------------------------------------ run
     def run(self, start: dt.date | None, end: dt.date | None) -> Calendar:
-        cal = _parse(self.text, self.where)
+        parsed = ical_parse.parse(self.text)
+        if parsed is None:
+            raise CalendarError(
+                "the file has no BEGIN:VCALENDAR, so it holds no calendar",
+                where=self.where,
+                hint="the file must start with BEGIN:VCALENDAR; export the calendar again",
+            )
+        cal = parsed.calendar
+        if parsed.cut_off and not any(c.name == "VEVENT" for c in cal.subcomponents):
+            raise CalendarError(
+                "the file is cut off before the end of its first event, so it holds no event",
+                where=self.where,
+                hint="export the calendar again and upload the whole file",
+            )
+        self.skipped.extend(parsed.skipped)
         name = _text(cal, "X-WR-CALNAME") or None
-        declared = _text(cal, "X-WR-TIMEZONE")
+        declared = self._declared_zone(cal)
         try:
             cal = x_wr_timezone.to_standard(cal)
         except Exception as exc:  # an unknown X-WR-TIMEZONE: keep the times as written
             log.info("X-WR-TIMEZONE %r not applied: %s", declared, exc)
-        lines = _vevent_lines(self.text)
         events = [c for c in cal.subcomponents if c.name == "VEVENT"]
         self.where_of: dict[int, str] = {}
         for i, component in enumerate(events):
             uid = _text(component, "UID")
-            line = lines[i] if i < len(lines) else None
+            line = parsed.vevent_lines.get(id(component))
             self.where_of[id(component)] = (
                 f"UID {uid}" if uid else (f"line {line}" if line else f"VEVENT {i + 1}")
             )
         valid = self._validate(events)
         valid = self._deduplicate(valid)
-        cal_zone = _zone(declared)
-        common = Counter(
-            n for c in valid if (n := _tz_name(c.get("DTSTART").dt)) and _zone(n)
-        ).most_common(1)
+        cal_zone = iana_zone(declared)
+        common = Counter(n for c in valid if (n := zone_name(c.get("DTSTART").dt))).most_common(1)
         timezone = cal_zone.key if cal_zone else (common[0][0] if common else None)
-        self.zone = self.user_tz or _zone(timezone)
+        self.zone = self.user_tz or iana_zone(timezone)
         window = self._window(valid, start, end)
         keep = {id(c) for c in valid}
         cal.subcomponents = [c for c in cal.subcomponents if c.name != "VEVENT" or id(c) in keep]
@@ -259,6 +220,27 @@ class _Importer:
         return Calendar(
             format=FORMAT, events=result, skipped=self.skipped, timezone=timezone, name=name
         )
+
+    def _declared_zone(self, cal: icalendar.Calendar) -> str:
+        """X-WR-TIMEZONE as an IANA name, written back so that x-wr-timezone and
+        recurring-ical-events can use it; an empty or unknown one is removed with a note."""
+        if "X-WR-TIMEZONE" not in cal:
+            return ""
+        raw = _text(cal, "X-WR-TIMEZONE")
+        zone = iana_zone(raw)
+        if zone is None:
+            del cal["X-WR-TIMEZONE"]
+            shown = f"'{raw[:60]}'" if raw else "empty"
+            self.skip(
+                "calendar",
+                f"X-WR-TIMEZONE is {shown}, not a time zone this planner knows; it was ignored "
+                "and each time was read in the zone written with it (UTC or floating times: "
+                "the time zone you give, if any)",
+            )
+            return ""
+        if str(cal.get("X-WR-TIMEZONE")) != zone.key:
+            cal["X-WR-TIMEZONE"] = icalendar.vText(zone.key)
+        return zone.key
 
     # ------------------------------------------------------------------------- checks
     def _validate(self, events: list[icalendar.Component]) -> list[icalendar.Component]:
@@ -669,13 +651,11 @@ class _Importer:
         return found
 
     def _localise(self, moment: dt.datetime) -> dt.datetime:
+        """A floating time gets the zone; a UTC time is converted to it; a time in a zone of
+        its own (even one at +0000 that day, like London in winter) keeps it."""
         if moment.tzinfo is None:
             return moment.replace(tzinfo=self.zone) if self.zone else moment
-        if (
-            self.zone is not None
-            and moment.utcoffset() == dt.timedelta(0)
-            and (_tz_name(moment) is None)
-        ):
+        if self.zone is not None and is_utc(moment):
             return moment.astimezone(self.zone)
         return moment
 
