@@ -70,6 +70,7 @@ _FREQ_SECONDS = {
     "YEARLY": 365 * 86400,
 }
 _SYNTHETIC_UID = "@planner-import"
+_LAST_DAY = dt.date(MAX_YEAR, 12, 31)
 # Properties RFC 5545 allows once per VEVENT; a repeated one keeps its first value.
 _SINGLE_VALUED = (
     "UID",
@@ -196,7 +197,8 @@ class _Importer:
         keep = {id(c) for c in valid}
         cal.subcomponents = [c for c in cal.subcomponents if c.name != "VEVENT" or id(c) in keep]
         result = self._expand(cal, valid, window)
-        result = [e for e in result if window[0] <= e.date <= window[1]]
+        first, last = max(window[0], dt.date(MIN_YEAR, 1, 1)), min(window[1], _LAST_DAY)
+        result = [e for e in result if first <= e.date <= last]
         if len(result) > MAX_EVENTS:
             raise CalendarError(
                 f"the calendar has {len(result):,} events between {window[0]} and "
@@ -260,19 +262,16 @@ class _Importer:
             if "DTSTART" not in component:
                 self.skip(where, "the event has no DTSTART (start date); add one")
                 continue
+            _strip_uid(component)
             try:
+                _dates_as_written(component)
                 start = component.get("DTSTART").dt
                 end_prop = component.get("DTEND")
                 end = end_prop.dt if end_prop is not None else None
             except Exception as exc:
                 self.skip(where, f"the dates cannot be read ({exc}); fix DTSTART/DTEND")
                 continue
-            if not isinstance(start, dt.date) or not MIN_YEAR <= start.year <= MAX_YEAR:
-                year = getattr(start, "year", "?")
-                self.skip(
-                    where,
-                    f"DTSTART is in the year {year}, outside {MIN_YEAR}-{MAX_YEAR}; fix the date",
-                )
+            if not self._start_ok(component, start, where):
                 continue
             if end is not None and isinstance(end, dt.date) and _before(end, start):
                 del component["DTEND"]
@@ -290,14 +289,9 @@ class _Importer:
             if "DURATION" in component and not self._duration_ok(component, start, where):
                 continue
             if "RRULE" in component:
-                rules = component.get("RRULE")
-                rules = rules if isinstance(rules, list) else [rules]
-                if len(rules) > 1:
-                    self.skip(where, "the event has several RRULEs; only the first is used")
-                    component["RRULE"] = rules[0]
-                interval = _interval(component.get("RRULE"))
-                if interval is None or interval < 1:
-                    text = component.get("RRULE").to_ical().decode()
+                bad = [r for r in _rules(component) if (_interval(r) or 0) < 1]
+                if bad:
+                    text = bad[0].to_ical().decode()
                     self.skip(
                         where,
                         f"RRULE {text} is invalid: INTERVAL must be 1 or more; the series was "
@@ -308,29 +302,55 @@ class _Importer:
             valid.append(component)
         return valid
 
+    def _start_ok(self, component: icalendar.Component, start: Any, where: str) -> bool:
+        """DTSTART within MIN_YEAR-MAX_YEAR; a series may start earlier (yearly holidays from
+        1753, birthdays without a year written as 1604) when reaching today is cheap."""
+        if not isinstance(start, dt.date) or start.year > MAX_YEAR:
+            year = getattr(start, "year", "?")
+        elif start.year >= MIN_YEAR:
+            return True
+        elif _recurring(component) and start.year >= _MIN_SERIES_YEAR:
+            periods = sum(
+                _periods_until(rule, start, dt.date(MIN_YEAR, 1, 1)) for rule in _rules(component)
+            )
+            if periods <= _MAX_PERIODS_BEFORE_MIN_YEAR:
+                return True
+            year = start.year
+        else:
+            year = start.year
+        self.skip(
+            where, f"DTSTART is in the year {year}, outside {MIN_YEAR}-{MAX_YEAR}; fix the date"
+        )
+        return False
+
     def _check_rule_end(self, component: icalendar.Component, start: dt.date, where: str) -> None:
         """Report an RRULE that repeats nothing: COUNT=0 (dropped, keeping DTSTART, which RFC
         5545 always counts) or an UNTIL before DTSTART (the rule yields no date at all)."""
-        rule = component.get("RRULE")
-        text = rule.to_ical().decode()
+        rules = _rules(component)
+        kept = []
         rdates = " and RDATE dates" if "RDATE" in component else ""
-        if (rule.get("COUNT") or [None])[0] == 0:
-            del component["RRULE"]
-            self.skip(
-                where,
-                f"RRULE {text} has COUNT=0, so it repeats nothing: only its DTSTART{rdates} "
-                "were kept; fix COUNT",
-            )
-            return
-        until = (rule.get("UNTIL") or [None])[0]
-        if isinstance(until, dt.date) and _before(until, start):
-            rest = "only its RDATE dates were imported" if rdates else "the event was left out"
-            self.skip(
-                where,
-                f"RRULE {text} ends on {_when(until)} (UNTIL), before the event starts on "
-                f"{_when(start)} (DTSTART), so the rule has no occurrences and {rest}: "
-                "check the UNTIL date",
-            )
+        for rule in rules:
+            text = rule.to_ical().decode()
+            if (rule.get("COUNT") or [None])[0] == 0:
+                self.skip(
+                    where,
+                    f"RRULE {text} has COUNT=0, so it repeats nothing: only its DTSTART{rdates} "
+                    "were kept; fix COUNT",
+                )
+                continue
+            kept.append(rule)
+            until = (rule.get("UNTIL") or [None])[0]
+            if isinstance(until, dt.date) and _before(until, start):
+                rest = "only its RDATE dates were imported" if rdates else "the event was left out"
+                if len(rules) > 1:
+                    rest = "only the event's other RRULEs were imported"
+                self.skip(
+                    where,
+                    f"RRULE {text} ends on {_when(until)} (UNTIL), before the event starts on "
+                    f"{_when(start)} (DTSTART), so the rule has no occurrences and {rest}: "
+                    "check the UNTIL date",
+                )
+        _set_rules(component, kept)
 
     def _duration_ok(self, component: icalendar.Component, start: dt.date, where: str) -> bool:
         """Check DURATION: a negative one is dropped (reported), one ending after MAX_YEAR
@@ -369,7 +389,7 @@ class _Importer:
                 uid = f"line-{index}{_SYNTHETIC_UID}"
                 component["UID"] = uid
             rid = component.get("RECURRENCE-ID")
-            key = (uid, rid.to_ical().decode() if rid is not None else "")
+            key = (uid, _ical_text(rid) if rid is not None else "")
             groups.setdefault(key, []).append(component)
         drop: set[int] = set()
         for (uid, _rid), group in groups.items():
@@ -391,8 +411,13 @@ class _Importer:
             # versions of one event: all of a group with a series, else those with one start
             versions: dict[bytes, list[icalendar.Component]] = {}
             recurring = any(_recurring(c) for c in distinct)
+            # each with its own SEQUENCE/DTSTAMP: edits of one event, even when it moved (RFC
+            # 5545); two sharing one (the same stamp on different days) are an exporter reusing
+            # a UID for different events, which are kept apart by their start
+            stamps = Counter((_sequence(c), _dtstamp(c)) for c in distinct)
+            versioned = all(n == 1 for n in stamps.values())
             for component in distinct:
-                key = b"" if recurring else component.get("DTSTART").to_ical()
+                key = b"" if recurring or versioned else component.get("DTSTART").to_ical()
                 versions.setdefault(key, []).append(component)
             kept = [self._keep_one_version(same) for same in versions.values()]
             kept_ids = {id(c) for c in kept}
@@ -402,10 +427,10 @@ class _Importer:
         return [c for c in events if id(c) not in drop]
 
     def _keep_one_version(self, versions: list[icalendar.Component]) -> icalendar.Component:
-        """The version to import (RFC 5545: the highest SEQUENCE; on a tie a series, which holds
-        more, then the first); the others are reported. Chosen here, not by
-        recurring-ical-events, so that we know which ones are dropped."""
-        kept = max(versions, key=lambda c: (_sequence(c), _recurring(c)))
+        """The version to import (RFC 5545: the highest SEQUENCE, then the latest DTSTAMP; on a
+        tie a series, which holds more, then the first); the others are reported. Chosen here,
+        not by recurring-ical-events, so that we know which ones are dropped."""
+        kept = max(versions, key=lambda c: (_sequence(c), _dtstamp(c), _recurring(c)))
         for component in versions:
             if component is not kept:
                 self.skip(self.where_of[id(component)], _version_note(component, kept))
@@ -418,7 +443,8 @@ class _Importer:
         if start is None and end is not None:
             start = end - span
         if start is None:
-            days = [_day(c, "DTSTART") for c in events]
+            # a series from before MIN_YEAR (a birthday in 1604) does not pull the window back
+            days = [d for c in events if (d := _day(c, "DTSTART")).year >= MIN_YEAR]
             start = min(days) if days else dt.date.today()
         if end is None:
             end = start + span
@@ -442,14 +468,14 @@ class _Importer:
                 by_uid[uid] = component
         runaway: set[str] = set()
         for uid, component in by_uid.items():
-            rule = component.get("RRULE")
-            if rule is None:
+            rules = _rules(component)
+            if not rules:
                 continue
             start = component.get("DTSTART").dt
             start_dt = (
                 start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
             ).replace(tzinfo=None)
-            estimate = _estimate(rule, start_dt, span)
+            estimate = sum(_estimate(rule, start_dt, span) for rule in rules)
             if estimate > MAX_OCCURRENCES_PER_SERIES:
                 runaway.add(uid)
                 self._skip_runaway(component, f"about {int(estimate):,}")
@@ -458,15 +484,22 @@ class _Importer:
             # window (or, for a series starting after it, eight years) day by day first
             first = max(start_dt.date(), span[0].date())
             last = span[1].date() if first <= span[1].date() else first + dt.timedelta(days=2922)
-            if not _matches_some_day(rule, first, last):
+            matching = []
+            for rule in rules:
+                if _matches_some_day(rule, first, last):
+                    matching.append(rule)
+                    continue
                 text = rule.to_ical().decode()
-                del component["RRULE"]
+                rest = "the event's other RRULEs were kept" if len(rules) > 1 else (
+                    "only its DTSTART was kept"
+                )
                 self.skip(
                     self.where_of[id(component)],
                     f"RRULE {text} matches no date between {first} and {last}: the series has "
-                    "no occurrence there and only its DTSTART was kept; check BYMONTH, "
-                    "BYMONTHDAY, BYYEARDAY and BYDAY",
+                    f"no occurrence there and {rest}; check BYMONTH, BYMONTHDAY, BYYEARDAY and "
+                    "BYDAY",
                 )
+            _set_rules(component, matching)
         if runaway:
             cal.subcomponents = [
                 c for c in cal.subcomponents if c.name != "VEVENT" or _text(c, "UID") not in runaway
@@ -561,8 +594,7 @@ class _Importer:
         return self.where_of.get(id(component), f"UID {uid}")
 
     def _skip_runaway(self, component: icalendar.Component, how_many: str) -> None:
-        rule = component.get("RRULE")
-        text = rule.to_ical().decode() if rule is not None else "?"
+        text = " and ".join(r.to_ical().decode() for r in _rules(component)) or "?"
         self.skip(
             self.where_of[id(component)],
             f"RRULE {text} repeats {how_many} times in the window, over the limit of "
@@ -669,6 +701,84 @@ def _source_component(occurrence: Any) -> icalendar.Component:
     return occurrence.as_component(False)
 
 
+# A series may start before MIN_YEAR (yearly holidays since 1753, Apple's year-less birthdays
+# in 1604) but not before the Gregorian calendar, and only when dateutil, which walks every
+# period from DTSTART, reaches MIN_YEAR in a bounded number of steps.
+_MIN_SERIES_YEAR = 1583
+_MAX_PERIODS_BEFORE_MIN_YEAR = 5_000
+
+
+def _rules(component: icalendar.Component) -> list[Any]:
+    """The event's RRULEs (RFC 5545 allows several; their union is the series)."""
+    rules = component.get("RRULE")
+    if rules is None:
+        return []
+    return list(rules) if isinstance(rules, list) else [rules]
+
+
+def _set_rules(component: icalendar.Component, rules: list[Any]) -> None:
+    if "RRULE" in component:
+        del component["RRULE"]
+    for rule in rules:
+        component.add("RRULE", rule)
+
+
+def _periods_until(rule: Any, start: dt.date, until: dt.date) -> float:
+    """How many FREQ periods lie between start and until (what dateutil walks through)."""
+    freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+    interval = max(1, _interval(rule) or 1)
+    first = start if not isinstance(start, dt.datetime) else start.date()
+    seconds = max(0, (until - first).days) * 86400
+    return seconds / (_FREQ_SECONDS.get(freq, 1) * interval)
+
+
+def _strip_uid(component: icalendar.Component) -> None:
+    """A UID with blanks around it ("abc ") is the UID "abc" everywhere, as we report it."""
+    uid = component.get("UID")
+    if uid is not None and not isinstance(uid, list) and str(uid) != str(uid).strip():
+        component["UID"] = icalendar.vText(str(uid).strip())
+
+
+def _dates_as_written(component: icalendar.Component) -> None:
+    """All-day stays all-day: a VALUE=DATE written with a TZID (Nextcloud, holiday feeds) is
+    the date as written, and a DATE start with a DATE-TIME end (which RFC 5545 forbids) ends on
+    the end's date: icalendar would make both midnight date-times, one long timed event."""
+    for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+        prop = component.get(name)
+        if _declared_date(prop) and isinstance(prop.dt, dt.datetime):
+            component[name] = icalendar.vDDDTypes(prop.dt.date())
+    for name in ("EXDATE", "RDATE"):
+        props = component.get(name)
+        if props is None:
+            continue
+        fixed = []
+        for prop in props if isinstance(props, list) else [props]:
+            dts = [getattr(d, "dt", None) for d in getattr(prop, "dts", [])]
+            if _declared_date(prop) and all(isinstance(d, dt.datetime) for d in dts):
+                prop = icalendar.prop.vDDDLists([d.date() for d in dts])
+            fixed.append(prop)
+        del component[name]
+        for prop in fixed:
+            component.add(name, prop)
+    start = component.get("DTSTART")
+    end = component.get("DTEND")
+    if (
+        start is not None
+        and end is not None
+        and not isinstance(start.dt, dt.datetime)
+        and isinstance(end.dt, dt.datetime)
+    ):
+        day = end.dt.date()
+        if end.dt.time() != dt.time() and day >= start.dt:
+            day += dt.timedelta(days=1)  # an end during a day includes that day
+        component["DTEND"] = icalendar.vDDDTypes(day)
+
+
+def _declared_date(prop: Any) -> bool:
+    params = getattr(prop, "params", None) or {}
+    return str(params.get("VALUE", "")).upper() == "DATE"
+
+
 def _interval(rule: Any) -> int | None:
     """The RRULE's INTERVAL (1 if absent), None if unreadable."""
     try:
@@ -733,6 +843,25 @@ def _sequence(component: icalendar.Component) -> int:
         return -1
 
 
+def _ical_text(prop: Any) -> str:
+    """A property as written (icalendar gives bytes, or str for a broken property)."""
+    raw = prop.to_ical()
+    return raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+
+
+def _dtstamp(component: icalendar.Component) -> str:
+    """DTSTAMP as UTC text that sorts in time order ('' when absent or unreadable)."""
+    try:
+        value = getattr(component.get("DTSTAMP"), "dt", None)
+    except Exception:  # icalendar raises on reading a broken property's value
+        return ""
+    if not isinstance(value, dt.datetime):
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime("%Y%m%dT%H%M%S")
+
+
 def _when(value: dt.date) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M %Z").strip()
@@ -756,11 +885,14 @@ def _version_note(dropped: icalendar.Component, kept: icalendar.Component) -> st
     """Why `dropped` lost to `kept`, another version of the same UID (and RECURRENCE-ID)."""
     if _sequence(kept) > _sequence(dropped):
         why = "it has a higher SEQUENCE"
+    elif _dtstamp(kept) > _dtstamp(dropped):
+        why = "same SEQUENCE, later DTSTAMP"
     elif _recurring(kept) and not _recurring(dropped):
         why = "same SEQUENCE: the series wins"
     else:
         why = "same SEQUENCE: the first in the file wins"
-    same = "UID" if _recurring(kept) or _recurring(dropped) else "UID and start"
+    same_start = kept.get("DTSTART").to_ical() == dropped.get("DTSTART").to_ical()
+    same = "UID and start" if same_start and not _recurring(kept) else "UID"
     return (
         f"{_describe(dropped)} has the same {same} as {_describe(kept)} but different content, "
         f"so RFC 5545 reads them as versions of one event; the other was kept ({why}) and this "

@@ -268,11 +268,47 @@ def _vevent_line_numbers(text: str) -> list[int]:
     ]
 
 
+def _prune_nested(parsed: Parsed) -> None:
+    """Drop what RFC 5545 does not allow inside a component (a VEVENT inside a VEVENT, left by
+    a missing END:VEVENT): recurring-ical-events walks nested events too, unchecked."""
+    for component in parsed.calendar.subcomponents:
+        if component.name == "VTIMEZONE" or not component.subcomponents:
+            continue
+        inner = [c for c in component.subcomponents if c.name not in _NESTABLE]
+        if not inner:
+            continue
+        component.subcomponents = [c for c in component.subcomponents if c.name in _NESTABLE]
+        line = parsed.vevent_lines.get(id(component))
+        uid = str(component.get("UID", "")).strip()
+        where = f"UID {uid}" if uid and component.name == "VEVENT" else (
+            f"line {line}" if line else "calendar"
+        )
+        names = " and ".join(sorted({c.name for c in inner}))
+        parsed.skipped.append(
+            Skipped(
+                where=where,
+                reason=f"the {component.name} contains a {names}, which RFC 5545 does not "
+                f"allow (an END:{component.name} missing before it?); the inner part was "
+                "ignored: check the file around that line",
+            )
+        )
+
+
+_NESTABLE = {"VALARM"}
+
+
 def parse(text: str) -> Parsed | None:
     """Parse LF-separated iCalendar text; None when it holds no VCALENDAR at all."""
     cal = _fast(text)
     if cal is not None:
         events = [c for c in cal.subcomponents if c.name == "VEVENT"]
-        lines = _vevent_line_numbers(text)
-        return Parsed(cal, {id(c): n for c, n in zip(events, lines, strict=False)})
-    return _Tolerant(text).run()
+        _props, blocks, _seen = _scan(text.split("\n"))
+        lines = [b.first for b in blocks if b.name == "VEVENT"]
+        if len(lines) != len(events):  # glued calendars or odd nesting: count every BEGIN
+            lines = _vevent_line_numbers(text)
+        parsed = Parsed(cal, {id(c): n for c, n in zip(events, lines, strict=False)})
+    else:
+        parsed = _Tolerant(text).run()
+    if parsed is not None:
+        _prune_nested(parsed)
+    return parsed
