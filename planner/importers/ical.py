@@ -175,10 +175,12 @@ class _Importer:
         self.skipped.extend(parsed.skipped)
         name = _text(cal, "X-WR-CALNAME") or None
         declared = self._declared_zone(cal)
-        try:
-            cal = x_wr_timezone.to_standard(cal)
-        except Exception as exc:  # an unknown X-WR-TIMEZONE: keep the times as written
-            log.info("X-WR-TIMEZONE %r not applied: %s", declared, exc)
+        if declared:
+            # Google's convention: UTC and floating times are in X-WR-TIMEZONE. Applied by us,
+            # not by x-wr-timezone (which recurring-ical-events would call again): it takes a
+            # VTIMEZONE without TZNAME lines for floating and one named "UTC" for UTC
+            cal = _XWrTimezone(ZoneInfo(declared)).walk(cal)
+            del cal["X-WR-TIMEZONE"]
         events = [c for c in cal.subcomponents if c.name == "VEVENT"]
         self.where_of: dict[int, str] = {}
         for i, component in enumerate(events):
@@ -690,6 +692,17 @@ class _Importer:
         if self.zone is not None and is_utc(moment):
             return moment.astimezone(self.zone)
         return moment
+
+
+class _XWrTimezone(x_wr_timezone.UTCChangingWalker):
+    """Moves UTC times into X-WR-TIMEZONE and gives it to floating times; a time in any other
+    zone, even one at +0000 or without a TZNAME, keeps its zone."""
+
+    def is_UTC(self, dt: Any) -> bool:  # noqa: N802 (the library's name)
+        return is_utc(dt)
+
+    def is_Floating(self, dt: Any) -> bool:  # noqa: N802
+        return getattr(dt, "tzinfo", None) is None
 
 
 def _source_component(occurrence: Any) -> icalendar.Component:
