@@ -157,10 +157,14 @@ def test_birthday_from_1604_and_holiday_from_1753_recur_in_the_window() -> None:
 
 
 def test_old_series_does_not_pull_the_default_window_back() -> None:
-    data = (REAL / "nextcloud_birthday_1604.ics").read_bytes().replace(
-        b"END:VCALENDAR",
-        b"BEGIN:VEVENT\r\nUID:ride\r\nDTSTART;VALUE=DATE:20270301\r\nSUMMARY:Ride\r\n"
-        b"END:VEVENT\r\nEND:VCALENDAR",
+    data = (
+        (REAL / "nextcloud_birthday_1604.ics")
+        .read_bytes()
+        .replace(
+            b"END:VCALENDAR",
+            b"BEGIN:VEVENT\r\nUID:ride\r\nDTSTART;VALUE=DATE:20270301\r\nSUMMARY:Ride\r\n"
+            b"END:VEVENT\r\nEND:VCALENDAR",
+        )
     )
     cal = read_calendar(data, "x.ics")
     assert cal.events[0].date == dt.date(2027, 3, 1)
@@ -233,3 +237,25 @@ def test_odd_x_wr_timezone_is_mapped_or_ignored_with_a_note(
     else:
         assert cal.skipped == []
         assert cal.timezone == "America/New_York"
+
+
+# ---------------------------------------------- found by the fuzz tests of these shapes
+
+
+def _with_x_wr(*event: str) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "X-WR-TIMEZONE:W. Europe Standard Time"]
+    lines += ["BEGIN:VEVENT", *event, "END:VEVENT", "END:VCALENDAR"]
+    return "\r\n".join(lines).encode()
+
+
+def test_x_wr_timezone_on_the_last_second_of_9999_is_reported_not_a_crash() -> None:
+    cal = read_calendar(_with_x_wr("UID:far", "DTSTART:99991231T235959Z"), "x.ics")
+    assert cal.events == [] and [s.where for s in cal.skipped] == ["UID far"]
+
+
+def test_x_wr_timezone_keeps_line_numbers_and_parse_errors() -> None:
+    cal = read_calendar(
+        _with_x_wr("DTSTART;VALUE=DATE:16040222", "RRULE:FREQ=WEEKLY;BYDAY=XX"), "x.ics"
+    )
+    [note] = cal.skipped
+    assert note.where == "line 4" and "RRULE cannot be read" in note.reason

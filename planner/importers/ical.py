@@ -492,8 +492,10 @@ class _Importer:
                     matching.append(rule)
                     continue
                 text = rule.to_ical().decode()
-                rest = "the event's other RRULEs were kept" if len(rules) > 1 else (
-                    "only its DTSTART was kept"
+                rest = (
+                    "the event's other RRULEs were kept"
+                    if len(rules) > 1
+                    else ("only its DTSTART was kept")
                 )
                 self.skip(
                     self.where_of[id(component)],
@@ -703,6 +705,21 @@ class _XWrTimezone(x_wr_timezone.UTCChangingWalker):
 
     def is_Floating(self, dt: Any) -> bool:  # noqa: N802
         return getattr(dt, "tzinfo", None) is None
+
+    def copy_component(
+        self, component: icalendar.Component, attributes: dict, subcomponents: list
+    ) -> icalendar.Component:
+        """Changed in place: a copy would lose the parse errors and the line of each VEVENT."""
+        for key, value in attributes.items():
+            component[key] = value
+        component.subcomponents = list(subcomponents)
+        return component
+
+    def walk_value_datetime(self, dt: Any) -> Any:
+        try:
+            return super().walk_value_datetime(dt)
+        except (OverflowError, ValueError):  # 9999-12-31 23:59 UTC is the year 10000 in Berlin
+            return dt  # an out-of-range date: skipped later with its reason
 
 
 def _source_component(occurrence: Any) -> icalendar.Component:

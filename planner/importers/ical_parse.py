@@ -280,8 +280,10 @@ def _prune_nested(parsed: Parsed) -> None:
         component.subcomponents = [c for c in component.subcomponents if c.name in _NESTABLE]
         line = parsed.vevent_lines.get(id(component))
         uid = str(component.get("UID", "")).strip()
-        where = f"UID {uid}" if uid and component.name == "VEVENT" else (
-            f"line {line}" if line else "calendar"
+        where = (
+            f"UID {uid}"
+            if uid and component.name == "VEVENT"
+            else (f"line {line}" if line else "calendar")
         )
         names = " and ".join(sorted({c.name for c in inner}))
         parsed.skipped.append(
