@@ -747,6 +747,8 @@ def _rules(component: icalendar.Component) -> list[Any]:
 
 
 def _set_rules(component: icalendar.Component, rules: list[Any]) -> None:
+    if len(rules) == len(_rules(component)):
+        return  # unchanged (rules are only ever removed)
     if "RRULE" in component:
         del component["RRULE"]
     for rule in rules:
@@ -781,8 +783,11 @@ def _dates_as_written(component: icalendar.Component) -> None:
         props = component.get(name)
         if props is None:
             continue
+        props = props if isinstance(props, list) else [props]
+        if not any(_declared_date(prop) for prop in props):
+            continue
         fixed = []
-        for prop in props if isinstance(props, list) else [props]:
+        for prop in props:
             dts = [getattr(d, "dt", None) for d in getattr(prop, "dts", [])]
             if _declared_date(prop) and all(isinstance(d, dt.datetime) for d in dts):
                 prop = icalendar.prop.vDDDLists([d.date() for d in dts])
