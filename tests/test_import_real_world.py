@@ -259,3 +259,13 @@ def test_x_wr_timezone_keeps_line_numbers_and_parse_errors() -> None:
     )
     [note] = cal.skipped
     assert note.where == "line 4" and "RRULE cannot be read" in note.reason
+
+
+def test_athletes_zone_wins_over_x_wr_timezone_for_utc_times() -> None:
+    # Google's X-WR-TIMEZONE is New York; the athlete lives in Sydney
+    cal = load("google_xwr_windows.ics", timezone="Australia/Sydney")
+    # 17:00 UTC on 22 December is 04:00 on the 23rd in Sydney (AEDT, +11)
+    first = cal.events[0]
+    assert first.date == dt.date(2021, 12, 23)
+    assert first.start.utcoffset() == dt.timedelta(hours=11)
+    assert cal.timezone == "America/New_York"  # the calendar's own zone is still reported

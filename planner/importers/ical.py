@@ -4,12 +4,18 @@ Decisions, so the planner can rely on them:
 
 - Recurrences (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded over the window
   only; an RRULE without an end is therefore bounded by the window.
-- Time zones: a TZID time keeps its zone; a UTC time ("Z") is converted to the athlete's timezone
-  if given, else to the calendar's (X-WR-TIMEZONE, or the most common TZID); a floating time (no
-  zone) gets that same timezone attached, and stays naive only when no timezone is known at all.
-  `Event.date` is the local date of the start in that zone.
+- Parsing: see `ical_parse` (one broken component costs only itself; a cut-off file keeps
+  its complete events) and `ical_zones` (zones by their VTIMEZONE and Windows names).
+- Time zones: a TZID time keeps its zone (even one at +0000 that day); a UTC time ("Z") is
+  converted to the athlete's timezone if given, else to the calendar's (X-WR-TIMEZONE, or the
+  most common TZID); a floating time (no zone) gets that same timezone attached, and stays
+  naive only when no timezone is known at all. `Event.date` is the local date of the start in
+  that zone. An empty or unknown X-WR-TIMEZONE is ignored with a note.
 - All-day events have `start`/`end` None; one spanning several days becomes one event per day
-  (up to `MAX_ALL_DAY_SPAN_DAYS`). A timed event belongs to the day it starts.
+  (up to `MAX_ALL_DAY_SPAN_DAYS`). A VALUE=DATE written with a TZID, or a DATE start with a
+  DATE-TIME end, is all-day too. A timed event belongs to the day it starts.
+- A series (RRULE/RDATE) may start before MIN_YEAR (birthdays in 1604, holidays from 1753);
+  several RRULEs in one event expand as their union.
 - `Calendar.timezone` is X-WR-TIMEZONE when present and valid, else the most common TZID of the
   events (UTC and floating times declare nothing).
 - Problems with one VEVENT are reported in `skipped` with `where="UID x"` (or `"line N"` when
@@ -23,10 +29,11 @@ Decisions, so the planner can rely on them:
 - An RRULE whose UNTIL is before DTSTART is reported; it yields nothing, not even DTSTART.
 - Line ends: CRLF, LF, bare CR or any mix are read alike.
 - Two VEVENTs with the same UID and RECURRENCE-ID: identical ones are reported as duplicates;
-  versions of the same event (same start, or recurring) keep the highest SEQUENCE, as RFC 5545
-  says; different one-off events that merely share a UID (a buggy exporter) are both kept.
-- Of versions with the same SEQUENCE a series wins over a one-off, else the first in the file;
-  every version not kept (a one-off sharing a series' UID, say) is reported.
+  versions of the same event (same start, recurring, or each with its own SEQUENCE/DTSTAMP,
+  even if it moved) keep the highest SEQUENCE, then the latest DTSTAMP, as RFC 5545 says;
+  different one-off events that merely share a UID and stamp (a buggy exporter) are all kept.
+- Of versions with the same SEQUENCE and DTSTAMP a series wins over a one-off, else the first
+  in the file; every version not kept (a one-off sharing a series' UID, say) is reported.
 """
 
 from __future__ import annotations
@@ -176,10 +183,11 @@ class _Importer:
         name = _text(cal, "X-WR-CALNAME") or None
         declared = self._declared_zone(cal)
         if declared:
-            # Google's convention: UTC and floating times are in X-WR-TIMEZONE. Applied by us,
-            # not by x-wr-timezone (which recurring-ical-events would call again): it takes a
+            # Google's convention: UTC and floating times are in X-WR-TIMEZONE, or in the
+            # athlete's zone when given (one zone for dating and export). Applied by us, not by
+            # x-wr-timezone (which recurring-ical-events would call again): it takes a
             # VTIMEZONE without TZNAME lines for floating and one named "UTC" for UTC
-            cal = _XWrTimezone(ZoneInfo(declared)).walk(cal)
+            cal = _XWrTimezone(self.user_tz or ZoneInfo(declared)).walk(cal)
             del cal["X-WR-TIMEZONE"]
         events = [c for c in cal.subcomponents if c.name == "VEVENT"]
         self.where_of: dict[int, str] = {}
