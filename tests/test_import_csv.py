@@ -203,4 +203,5 @@ def test_garmin_export_in_another_language(path: Path) -> None:
     assert [e.date for e in cal.events] == [dt.date(2026, 3, 1), dt.date(2026, 3, 3)]
     assert [e.duration_min for e in cal.events] == [204, 52]
     assert cal.events[0].start == dt.datetime(2026, 3, 1, 9, 5, 12)
+    assert [e.sport for e in cal.events] == [Sport.ride, Sport.run]  # localised type names
     assert cal.skipped == []

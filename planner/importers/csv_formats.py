@@ -210,6 +210,34 @@ GARMIN_LOCALISED: dict[str, str] = {
 }
 
 
+# Activity types of a localised export, by word stem, as the English type the classifier knows
+# (German Radfahren/Laufen/Laufband/Schwimmen/Krafttraining, Norwegian Løping/Styrketrening/
+# Bassengsvømming, Spanish Carrera/Ciclismo, French Course à pied/Cyclisme, ...).
+_GARMIN_TYPES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"kraft|styrke|styrka|fuerza|musculation|forza|kracht", re.I),
+        "Strength Training",
+    ),
+    (re.compile(r"schwimm|svøm|sim(ning)?\b|natación|natation|nuoto|zwem", re.I), "Swimming"),
+    (
+        re.compile(r"lauf|løp|löp|løb|carrera|correr|course|corsa|hardlo|trail", re.I),
+        "Running",
+    ),
+    (
+        re.compile(r"rad|sykl|sykkel|cykl|cykel|ciclismo|cyclisme|vélo|fiets|wielren|bici", re.I),
+        "Cycling",
+    ),
+]
+
+
+def garmin_type(text: str) -> str:
+    """The English Garmin activity type for a localised one ('Radfahren' -> 'Cycling')."""
+    for pattern, english in _GARMIN_TYPES:
+        if pattern.search(text):
+            return f"{text} ({english})"
+    return text
+
+
 def garmin_header(cell: str) -> str:
     """The English Garmin column for a (normalised) localised header cell."""
     return GARMIN_LOCALISED.get(cell, cell)
@@ -620,6 +648,8 @@ def _row_event(
         raise RowError(f"the year {day.year} is outside {MIN_YEAR}-{MAX_YEAR} (fix the date)")
     title = cols.get(row, fmt.title).strip()
     type_text = cols.get(row, fmt.type).strip()
+    if fmt is GARMIN and type_text and classify.sport_of(type_text) is None:
+        type_text = garmin_type(type_text)  # an export in another language
     description = cols.get(row, fmt.description).strip()
     raw_duration, unit = cols.pick(row, fmt.durations)
     minutes = parse_duration(raw_duration, unit, decimal_comma) if raw_duration else None
