@@ -269,3 +269,10 @@ def test_athletes_zone_wins_over_x_wr_timezone_for_utc_times() -> None:
     assert first.date == dt.date(2021, 12, 23)
     assert first.start.utcoffset() == dt.timedelta(hours=11)
     assert cal.timezone == "America/New_York"  # the calendar's own zone is still reported
+
+
+def test_uid_with_colons_names_the_event_whose_alarm_was_dropped() -> None:
+    data = (REAL / "thunderbird_alarm_bad_trigger.ics").read_bytes()
+    data = data.replace(b"UID:a6b8cf4d-b7fa-4939-a039-003db08bf7a7", b"UID:urn:uuid:a6b8cf4d")
+    [note] = read_calendar(data, "x.ics").skipped
+    assert note.where == "UID urn:uuid:a6b8cf4d"

@@ -23,7 +23,7 @@ import icalendar
 
 from planner.domain import Skipped
 
-_UID = re.compile(r"^UID[;:](?:[^:\n]*:)?(.*)$", re.IGNORECASE | re.MULTILINE)
+_UID = re.compile(r"^UID(?:;[^:\n]*)?:(.*)$", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass
