@@ -276,3 +276,9 @@ def test_uid_with_colons_names_the_event_whose_alarm_was_dropped() -> None:
     data = data.replace(b"UID:a6b8cf4d-b7fa-4939-a039-003db08bf7a7", b"UID:urn:uuid:a6b8cf4d")
     [note] = read_calendar(data, "x.ics").skipped
     assert note.where == "UID urn:uuid:a6b8cf4d"
+
+
+def test_fold_inside_a_utf8_character_after_a_byte_order_mark() -> None:
+    data = b"\xef\xbb\xbf" + (REAL / "owncloud_fold_inside_utf8.ics").read_bytes()
+    cal = read_calendar(data, "x.ics", end=dt.date(2012, 12, 31))
+    assert titles(cal) == ["Fête Nationale - Férié"]

@@ -75,6 +75,9 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
             try:
                 text, encoding = data.decode(name), name
             except UnicodeDecodeError as exc:
+                if name == "utf-8-sig" and (mended := _mend_split_folds(data[3:])) is not None:
+                    text, encoding = mended, name
+                    break
                 raise _not_text(
                     where, f"it starts like {name} text but is not ({exc.reason})"
                 ) from None
