@@ -282,3 +282,13 @@ def test_fold_inside_a_utf8_character_after_a_byte_order_mark() -> None:
     data = b"\xef\xbb\xbf" + (REAL / "owncloud_fold_inside_utf8.ics").read_bytes()
     cal = read_calendar(data, "x.ics", end=dt.date(2012, 12, 31))
     assert titles(cal) == ["Fête Nationale - Férié"]
+
+
+def test_gmt_standard_time_with_tzname_lines_under_x_wr_timezone_stays_in_london() -> None:
+    data = (REAL / "office365_gmt_standard_time_xwr.ics").read_bytes()
+    data = data.replace(b"TZOFFSETTO:+0000\r\n", b"TZOFFSETTO:+0000\r\nTZNAME:GMT\r\n")
+    data = data.replace(b"TZOFFSETTO:+0100\r\n", b"TZOFFSETTO:+0100\r\nTZNAME:BST\r\n")
+    [run] = read_calendar(data, "x.ics").events
+    # X-WR-TIMEZONE is Berlin, but the run is at 23:30 London time: still the 15th
+    assert run.date == dt.date(2026, 1, 15)
+    assert run.start.astimezone(dt.UTC) == dt.datetime(2026, 1, 15, 23, 30, tzinfo=dt.UTC)
