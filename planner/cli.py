@@ -56,6 +56,21 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
         raise _fail(f"{option} '{value}' is not a date; use YYYY-MM-DD") from None
 
 
+def _parse_timezone(value: str | None) -> str | None:
+    """The --timezone value as an IANA name (trimmed), or exit 2 naming the option."""
+    if value is None:
+        return None
+    from planner.importers.ical_zones import iana_zone
+
+    zone = iana_zone(value)
+    if zone is None:
+        raise _fail(
+            f"--timezone '{value}' is not a time zone; use an IANA name Area/City, "
+            "such as Europe/London or Australia/Sydney"
+        )
+    return zone.key
+
+
 def _read_calendar(
     path: Path | None,
     start: dt.date | None,
@@ -98,6 +113,7 @@ def events(
 ) -> None:
     """Read a calendar and show the events it holds and the rows it skipped."""
     first, last = _parse_date(start, "--start"), _parse_date(end, "--end")
+    timezone = _parse_timezone(timezone)
     try:
         cal = _read_calendar(calendar, first, last, first or next_monday(), timezone)
     except InputError as exc:
@@ -217,6 +233,7 @@ def plan(
     else:
         request = None
     first = _parse_date(start, "--start") or next_monday()
+    timezone = _parse_timezone(timezone)
     try:
         cfg = load_config(config) if config else PlannerConfig()
         if time_limit is not None:

@@ -189,12 +189,15 @@ def test_events_timezone_dates_utc_times_in_the_athletes_zone(tmp_path: Path) ->
     assert sydney[1]["start"].endswith("+11:00")
 
 
-def test_events_bad_timezone_exit_2() -> None:
-    result = runner.invoke(
-        app, ["events", str(REAL / "node_ical_uid_sequence.ics"), "--timezone", "Mars/Olympus"]
-    )
+@pytest.mark.parametrize(
+    "args",
+    [["events", str(REAL / "node_ical_uid_sequence.ics")], ["plan", "--weeks", "1"]],
+    ids=["events", "plan-demo"],
+)
+def test_bad_timezone_exit_2_naming_the_option(args: list[str]) -> None:
+    result = runner.invoke(app, [*args, "--timezone", "Mars/Olympus"])
     assert result.exit_code == 2
-    assert "Mars/Olympus" in result.output and "IANA" in result.output
+    assert "--timezone 'Mars/Olympus'" in result.output and "Area/City" in result.output
 
 
 def test_plan_timezone_dates_the_strava_calendar_and_the_export(tmp_path: Path) -> None:
