@@ -53,8 +53,8 @@ def is_utc(moment: Any) -> bool:
     tzinfo = getattr(moment, "tzinfo", None)
     if tzinfo is None:
         return False
-    if tzinfo is dt.UTC:
-        return True
+    if isinstance(tzinfo, dt.timezone):  # a fixed offset: UTC when it is zero
+        return tzinfo.utcoffset(None) == dt.timedelta(0)
     name = _raw_name(tzinfo)
     if name is not None:
         return name.strip().upper() in _UTC_NAMES
