@@ -292,3 +292,21 @@ def test_gmt_standard_time_with_tzname_lines_under_x_wr_timezone_stays_in_london
     # X-WR-TIMEZONE is Berlin, but the run is at 23:30 London time: still the 15th
     assert run.date == dt.date(2026, 1, 15)
     assert run.start.astimezone(dt.UTC) == dt.datetime(2026, 1, 15, 23, 30, tzinfo=dt.UTC)
+
+
+def test_event_missing_its_end_drops_the_event_inside_it_with_a_note() -> None:
+    data = (REAL / "node_ical_uid_sequence.ics").read_bytes()
+    data = data.replace(b"DTSTAMP:20240115T080000Z\nEND:VEVENT\n", b"DTSTAMP:20240115T080000Z\n", 1)
+    cal = read_calendar(data, "x.ics")
+    assert "Team Meeting (SEQUENCE 2)" in titles(cal)
+    assert any(
+        s.where == "UID duplicate-sequence-test@node-ical.test" and "contains a VEVENT" in s.reason
+        for s in cal.skipped
+    )
+
+
+def test_rfc_9073_location_inside_an_event_is_not_reported() -> None:
+    data = (REAL / "node_ical_uid_sequence.ics").read_bytes()
+    location = b"BEGIN:VLOCATION\nUID:loc-1\nNAME:Track\nEND:VLOCATION\nEND:VEVENT\n"
+    data = data.replace(b"END:VEVENT\n", location, 1)
+    assert not any("VLOCATION" in s.reason for s in read_calendar(data, "x.ics").skipped)

@@ -274,10 +274,12 @@ def _prune_nested(parsed: Parsed) -> None:
     for component in parsed.calendar.subcomponents:
         if component.name == "VTIMEZONE" or not component.subcomponents:
             continue
-        inner = [c for c in component.subcomponents if c.name not in _NESTABLE]
+        inner = [c for c in component.subcomponents if c.name in _TOP_LEVEL_ONLY]
         if not inner:
             continue
-        component.subcomponents = [c for c in component.subcomponents if c.name in _NESTABLE]
+        component.subcomponents = [
+            c for c in component.subcomponents if c.name not in _TOP_LEVEL_ONLY
+        ]
         line = parsed.vevent_lines.get(id(component))
         uid = str(component.get("UID", "")).strip()
         where = (
@@ -296,7 +298,9 @@ def _prune_nested(parsed: Parsed) -> None:
         )
 
 
-_NESTABLE = {"VALARM"}
+# Components RFC 5545 allows only at the top of a VCALENDAR (a VALARM, or RFC 9073's
+# VLOCATION and PARTICIPANT, may sit inside an event).
+_TOP_LEVEL_ONLY = {"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VCALENDAR"}
 
 
 def parse(text: str) -> Parsed | None:
