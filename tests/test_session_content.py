@@ -13,7 +13,7 @@ from planner.domain import AthleteProfile, Catalog, Progression, Range, Role, Sp
 from planner.importers import load_demo
 from planner.instance import build_instance
 from planner.plan import Plan, PlannedExercise
-from planner.session_content import effort, load_note
+from planner.session_content import effort, load_note, order_exercises
 from planner.solve import plan_season
 from planner.validate import validate
 
@@ -201,3 +201,17 @@ def test_load_note_by_progression(catalog: Catalog) -> None:
 def test_transition_warm_up_holds_no_primer(plan: Plan) -> None:
     transition = [s for s in plan.sessions if s.goal == "transition"]
     assert transition and all("side plank" not in s.warm_up for s in transition)
+
+
+def test_plans_written_before_the_content_keys_still_load(plan: Plan) -> None:
+    """Keys are only added: a plan JSON without them (an older `--previous`) still reads."""
+    data = plan.model_dump(mode="json")
+    for session in data["sessions"]:
+        del session["warm_up"], session["notes"]
+        for exercise in session["exercises"]:
+            for key in ("role", "rir", "rpe", "rest_s", "load_note"):
+                del exercise[key]
+    old = Plan.model_validate(data)
+    assert old.sessions[0].warm_up == "" and old.sessions[0].exercises[0].rir is None
+    given = old.sessions[0].exercises
+    assert order_exercises(given) == given  # no role: kept in the order given
