@@ -154,6 +154,13 @@ class Instance:
     def week_goal(self, week: int) -> Goal:
         return self.days[week * 7].goal
 
+    def week_deload(self, week: int) -> bool:
+        return self.days[week * 7].deload
+
+    def week_loaded(self, week: int) -> bool:
+        """Whether the week is a normal training week of max strength or maintenance."""
+        return self.week_goal(week) in (Goal.max_strength, Goal.maintenance)
+
     def week_target(self, week: int) -> int:
         """Sessions the phase asks for in this week (scaled down for a partial last week)."""
         target = GOALS[self.week_goal(week)].sessions_per_week

@@ -404,6 +404,14 @@ def check_session_size(plan: Plan, inst: Instance, params: Any) -> list[str]:
     return out
 
 
+def week_volumes(plan: Plan, inst: Instance) -> list[int]:
+    """Each week's planned volume: the sets of its sessions' exercises, summed."""
+    volumes = [0] * inst.n_weeks
+    for day, session in _session_days(plan, inst).items():
+        volumes[day // 7] += sum(e.sets for e in session.exercises)
+    return volumes
+
+
 def _week_counts(plan: Plan, inst: Instance) -> list[int]:
     counts = [0] * inst.n_weeks
     for day in _session_days(plan, inst):
