@@ -64,6 +64,7 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
         eve = d + 1 < inst.n_days and inst.days[d + 1].key_session is not None
         return cost, eve, d
 
+    volume = _VolumeBudget(inst)
     states = [ChainState(level=chain.start) for chain in inst.chains]
     week_levels = [[chain.start] * inst.n_weeks for chain in inst.chains]
     sessions: dict[int, dict[int, int]] = {}
@@ -91,17 +92,24 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
         # Fill the best days first; a day whose session would be too small (every exercise
         # ruled out there) gives way to the next best instead of leaving the week short.
         chosen: list[int] = []
+        budget = volume.budget(w)
         for d in candidates:
             if len(chosen) >= target:
                 break
             if d - last_session <= rest or any(abs(d - o) <= rest for o in chosen):
                 continue
             blocked = {c for c, first in from_day.items() if d < first}
+            # A capped week shares its sets among the sessions it still needs.
+            share = None if budget is None else budget // max(1, target - len(chosen))
             picked = _fill_session(
-                inst, d, states, forbidden, no_new_days, max_minutes, max_ex, blocked
+                inst, d, states, forbidden, no_new_days, max_minutes, max_ex, blocked, share
             )
-            if len(picked) < min_ex:
+            # Transition weeks allow one-drill sessions (session-size).
+            fewest = 1 if inst.days[d].goal == "transition" else min_ex
+            if len(picked) < fewest:
                 continue
+            if budget is not None:
+                budget -= _sets(inst, d, picked)
             chosen.append(d)
             sessions[d] = picked
             for c, k in picked.items():
@@ -111,6 +119,7 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 st.seen.add(k)
                 st.first_day = d if st.first_day is None else min(st.first_day, d)
         last_session = max([last_session, *chosen])
+        volume.record(w, sum(_sets(inst, d, sessions[d]) for d in chosen))
         # A level starts in a week that trains it; otherwise the move waits.
         for c, before in moved.items():
             if states[c].first_day is None:
@@ -129,6 +138,7 @@ def _fill_session(
     max_minutes: int,
     max_ex: int,
     blocked: set[int],
+    budget: int | None = None,
 ) -> dict[int, int]:
     next_key = inst.days[day + 1].key_session if day + 1 < inst.n_days else None
 
@@ -155,6 +165,59 @@ def _fill_session(
         cost = inst.dose(day, exercise).minutes
         if minutes + cost > max_minutes:
             continue
+        sets = inst.dose(day, exercise).sets
+        if budget is not None and sets > budget:
+            continue
         picked[c] = k
         minutes += cost
+        if budget is not None:
+            budget -= sets
     return picked
+
+
+def _sets(inst: Instance, day: int, picked: dict[int, int]) -> int:
+    return sum(inst.dose(day, inst.chains[c].levels[k]).sets for c, k in picked.items())
+
+
+class _VolumeBudget:
+    """The most sets a week may hold under weekly-volume, given the weeks before it: a deload
+    week (100 - deload %) of the last normal week, maintenance weeks the max-strength average's
+    share, taper weeks the maintenance (or max-strength) average's share."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        params = inst.config.params("weekly-volume")
+        self.on = params.enabled
+        self.maintenance_pct = getattr(params, "maintenance_pct", 100)
+        self.taper_pct = getattr(params, "taper_pct", 100)
+        self.keep = 100 - inst.config.season.deload_volume_pct
+        self.done: dict[str, list[int]] = {}
+        self.last_normal: int | None = None
+
+    def budget(self, w: int) -> int | None:
+        if not self.on:
+            return None
+        inst = self.inst
+        goal = inst.week_goal(w).value
+        if inst.week_deload(w):
+            return None if self.last_normal is None else self.keep * self.last_normal // 100
+        ms, maint = self.done.get("max strength"), self.done.get("maintenance")
+        if goal == "maintenance" and ms:
+            return self.maintenance_pct * sum(ms) // (100 * len(ms))
+        if goal == "taper" and maint:
+            return self.taper_pct * sum(maint) // (100 * len(maint))
+        if goal == "taper" and ms:
+            return self.taper_pct * self.maintenance_pct * sum(ms) // (10_000 * len(ms))
+        return None
+
+    def record(self, w: int, sets: int) -> None:
+        inst = self.inst
+        goal = inst.week_goal(w).value
+        if goal == "transition":
+            self.done, self.last_normal = {}, None
+            return
+        if inst.week_deload(w):
+            return
+        if inst.week_loaded(w):
+            self.last_normal = sets
+        self.done.setdefault(goal, []).append(sets)
