@@ -2,7 +2,8 @@
 
 Whatever phase the plan starts in, heavy work waits for weeks and sessions of lighter work that
 depend on the athlete's strength-training experience (novice 4 weeks and 6 sessions,
-intermediate 3 and 4, advanced 1 and 2), and the first heavy work never falls in a deload week.
+intermediate 3 and 4, advanced 1 and 2), and no heavy exercise is done for the first time in a
+deload week.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ class AdaptationFirst(Rule):
     title = "Adaptation before heavy work"
     statement = (
         "No heavy exercise before 3 weeks and 4 sessions of lighter work for an intermediate "
-        "(novice 4 weeks and 6 sessions, advanced 1 and 2), and never for the first time in a "
-        "deload week."
+        "(novice 4 weeks and 6 sessions, advanced 1 and 2); no heavy exercise done for the "
+        "first time in a deload week."
     )
     hard = True
     Params = Params
@@ -78,7 +79,6 @@ class AdaptationFirst(Rule):
             for d in range(inst.n_days)
         }
         before = 0  # sessions in the weeks before week w (a linear expression, then a variable)
-        started = v.false  # some heavy work in the weeks before week w
         for w in range(inst.n_weeks):
             days = inst.week_days(w)
             for d in inst.free_days(days):
@@ -92,18 +92,31 @@ class AdaptationFirst(Rule):
                     elif needed:
                         ct = m.add(earlier >= needed)
                         ct.only_enforce_if([x, enforce] if enforce is not None else [x])
-                    if inst.week_deload(w):
-                        enforce_if(m.add_implication(x, started), enforce)
-            week_heavy = [x for d in days for x in heavy[d]]
             if w + 1 < inst.n_weeks:
                 count = m.new_int_var(0, 7 * (w + 1), f"sessions before w{w + 1}")
                 m.add(count == before + sum(v.sessions_in(days)))
                 before = count
-                if week_heavy or started is not v.false:
-                    nxt = m.new_bool_var(f"heavy work before w{w + 1}")
-                    m.add_bool_or([nxt.Not(), started, *week_heavy])
-                    started = nxt
+        for c, k in pairs:
+            self._not_new_in_deload(inst, v, c, k, enforce)
         return []
+
+    @staticmethod
+    def _not_new_in_deload(inst, v, c: int, k: int, enforce) -> None:
+        """A heavy exercise done in a deload week was done in some week before it."""
+        m = v.model
+        done_before = v.false  # the exercise in some week before week w
+        for w in range(inst.n_weeks):
+            week = [v.does(d, c, k) for d in inst.week_days(w)]
+            week = [x for x in week if x is not v.false]
+            if inst.week_deload(w):
+                for d in inst.free_days(inst.week_days(w)):
+                    x = v.does(d, c, k)
+                    if x is not v.false:
+                        enforce_if(m.add_implication(x, done_before), enforce)
+            if week and w + 1 < inst.n_weeks:
+                nxt = m.new_bool_var(f"{inst.chains[c].levels[k].id} done before w{w + 1}")
+                m.add_bool_or([nxt.Not(), done_before, *week])
+                done_before = nxt
 
     def conflict_text(self, params) -> str:
         return (

@@ -195,6 +195,7 @@ def _base_plan(inst: Instance, status: Status) -> Plan:
             for e in day.events
         ],
         phases=phase_bands(inst),
+        notes=list(inst.notes),  # what the season's shape had to give up, and why
         timezone=inst.profile.timezone or inst.calendar.timezone,
     )
 

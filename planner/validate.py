@@ -461,34 +461,35 @@ def check_weekly_frequency(plan: Plan, inst: Instance, params: Any) -> list[str]
 
 def check_adaptation_first(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """No heavy exercise before the experience's adaptation weeks (from the plan start) and
-    sessions (any sessions before its day); the first heavy work not in a deload week."""
+    sessions (any sessions before its day); no heavy exercise first done in a deload week."""
     out = []
     weeks = params.weeks_for(inst.profile.experience)
     needed = params.sessions_for(inst.profile.experience)
     sessions = _session_days(plan, inst)
-    first_heavy = None
+    seen: set[str] = set()
     for n, d in enumerate(sorted(sessions)):
-        heavy = [e.name for e in sessions[d].exercises if e.heavy]
+        heavy = [e for e in sessions[d].exercises if e.heavy]
         if not heavy:
             continue
+        names = ", ".join(e.name for e in heavy)
         label = _fmt(inst.days[d].date)
         if d < 7 * weeks:
             out.append(
-                f"adaptation-first: heavy {', '.join(heavy)} on {label}, in the first {weeks} "
-                f"week(s) of the plan; adaptation comes first ({inst.profile.experience.value})"
+                f"adaptation-first: heavy {names} on {label}, in the first {weeks} week(s) of "
+                f"the plan; adaptation comes first ({inst.profile.experience.value})"
             )
         if n < needed:
             out.append(
-                f"adaptation-first: heavy {', '.join(heavy)} on {label} after {n} session(s); "
-                f"{needed} sessions of adaptation required ({inst.profile.experience.value})"
+                f"adaptation-first: heavy {names} on {label} after {n} session(s); {needed} "
+                f"sessions of adaptation required ({inst.profile.experience.value})"
             )
-        if first_heavy is None:
-            first_heavy = d
-            if inst.week_deload(d // 7):
+        for e in heavy:
+            if e.id not in seen and inst.week_deload(d // 7):
                 out.append(
-                    f"adaptation-first: the first heavy work ({', '.join(heavy)}) comes on "
-                    f"{label}, in a deload week"
+                    f"adaptation-first: {e.name} is done for the first time on {label}, in a "
+                    "deload week"
                 )
+            seen.add(e.id)
     return out
 
 

@@ -443,3 +443,61 @@ def test_validator_names_volume_violations() -> None:
     violations = [v for v in validate(bad, inst) if v.startswith("weekly-volume")]
     assert len(violations) == 1 and "deload week from" in violations[0]
     assert sets_in(inst, 49, big) > 0
+
+
+def test_a_season_too_short_for_max_strength_says_why_in_the_plan() -> None:
+    from planner.solve import plan_season
+
+    cal = Calendar(
+        format="manual",
+        events=[
+            Event(
+                date=START + dt.timedelta(days=41),
+                title="Goal race",
+                sport=Sport.ride,
+                kind=Kind.race,
+                priority=Priority.A,
+            )
+        ],
+    )
+    plan = plan_season(cal, catalog(), AthleteProfile(), PlannerConfig(), start=START, weeks=7)
+    assert any("max-strength block" in n and "too short" in n for n in plan.notes), plan.notes
+
+
+def test_no_heavy_exercise_is_new_in_a_deload_week() -> None:
+    # Deadlift from week 3, the kickstand deadlift (next hinge level) first in deload week 7.
+    inst = make_instance(weeks=9, rules={"progression-order": {"min_days": 7}})
+    c, k = inst.chain_index["hinge"], 1
+    assert inst.chains[c].levels[k].id == "kickstand-deadlift"
+
+    def kickstand_first_in_deload(v) -> None:
+        doing(
+            inst, (22, "deadlift"), (29, "deadlift"), (36, "deadlift"), (50, "kickstand-deadlift")
+        )(v)
+        for d in range(50):
+            v.model.add(v.does(d, c, k) == 0)
+
+    assert solve_forced(inst, kickstand_first_in_deload)[0] == INFEASIBLE
+
+    def kickstand_before(v) -> None:
+        doing(
+            inst, (22, "deadlift"), (29, "deadlift"), (36, "deadlift"), (43, "kickstand-deadlift")
+        )(v)
+        doing(inst, (50, "kickstand-deadlift"))(v)
+
+    assert solved(solve_forced(inst, kickstand_before)[0])
+    bad = hand_plan(
+        inst,
+        {
+            **{d: ["side-plank-top-foot-forward", "glute-bridge"] for d in (0, 3, 7, 10)},
+            22: ["glute-bridge", "deadlift"],
+            29: ["glute-bridge", "deadlift"],
+            36: ["glute-bridge", "deadlift"],
+            50: ["glute-bridge", "kickstand-deadlift"],
+        },
+    )
+    violations = [v for v in validate(bad, inst) if v.startswith("adaptation-first")]
+    assert violations == [
+        f"adaptation-first: Kickstand deadlift is done for the first time on "
+        f"{inst.days[50].date:%a %d %b}, in a deload week"
+    ]
