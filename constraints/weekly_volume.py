@@ -4,7 +4,8 @@ A deload week holds at most (100 - deload %) of the last normal week's sets; wit
 block, maintenance weeks average at most 70 % of the max-strength weeks and taper weeks at most
 70 % of the maintenance weeks (of the max-strength weeks' share when there is no maintenance).
 The doses stay inside the articles' ranges: the volume comes down through fewer exercises and
-sessions, the deload also through fewer sets.
+sessions, the deload also through fewer sets. In a re-plan the lighter weeks are held to it only
+when the solver decides them whole.
 """
 
 from __future__ import annotations
@@ -43,15 +44,22 @@ def blocks(inst) -> list[list[int]]:
     return [b for b in out if b]
 
 
+def decided(inst, w: int) -> bool:
+    """Whether the solver decides the whole week (in a re-plan, weeks that begin in history
+    are not held to this rule: their sets are partly or wholly fixed already)."""
+    return inst.week_days(w).start >= inst.first_free
+
+
 def deload_pairs(inst) -> list[tuple[int, int]]:
-    """(deload week, the last normal loaded week before it) pairs."""
+    """(deload week, the last normal loaded week before it) pairs, for deload weeks the solver
+    decides."""
     pairs = []
     last_normal = None
     for w in range(inst.n_weeks):
         if inst.week_goal(w) == TRANSITION:
             last_normal = None
         elif inst.week_deload(w):
-            if last_normal is not None:
+            if last_normal is not None and decided(inst, w):
                 pairs.append((w, last_normal))
         elif inst.week_loaded(w):
             last_normal = w
@@ -105,13 +113,17 @@ class WeeklyVolume(Rule):
         for block in blocks(inst):
             groups = block_groups(inst, block)
             ms, maint, taper = (groups[g] for g in (MAX_STRENGTH, MAINTENANCE, TAPER))
+            # The lighter side averages the weeks the solver decides; the reference all weeks.
+            maint_ref = maint
+            maint = [w for w in maint if decided(inst, w)]
+            taper = [w for w in taper if decided(inst, w)]
             if ms and maint:
                 lhs = 100 * len(ms) * sum(volume(w) for w in maint)
                 rhs = params.maintenance_pct * len(maint) * sum(volume(w) for w in ms)
                 enforce_if(m.add(lhs <= rhs), enforce)
-            if taper and maint:
-                lhs = 100 * len(maint) * sum(volume(w) for w in taper)
-                rhs = params.taper_pct * len(taper) * sum(volume(w) for w in maint)
+            if taper and maint_ref:
+                lhs = 100 * len(maint_ref) * sum(volume(w) for w in taper)
+                rhs = params.taper_pct * len(taper) * sum(volume(w) for w in maint_ref)
                 enforce_if(m.add(lhs <= rhs), enforce)
             elif taper and ms:
                 lhs = 10_000 * len(ms) * sum(volume(w) for w in taper)

@@ -65,6 +65,11 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
         return cost, eve, d
 
     volume = _VolumeBudget(inst)
+    adaptation = inst.config.params("adaptation-first")
+    heavy_from_day, heavy_after = 0, 0  # adaptation-first: first day and sessions before heavy
+    if adaptation.enabled:
+        heavy_from_day = 7 * adaptation.weeks_for(inst.profile.experience)
+        heavy_after = adaptation.sessions_for(inst.profile.experience)
     states = [ChainState(level=chain.start) for chain in inst.chains]
     week_levels = [[chain.start] * inst.n_weeks for chain in inst.chains]
     sessions: dict[int, dict[int, int]] = {}
@@ -82,6 +87,10 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 dwell = max(min_days, chain.levels[st.level].dwell_days or 0)
                 earliest = max(days[0], st.first_day + dwell)
                 ready = st.count >= min_sessions and earliest <= days[-1]
+                # adaptation-first: no heavy exercise new in a deload week.
+                new_heavy = chain.levels[st.level + 1].heavy and adaptation.enabled
+                if new_heavy and inst.week_deload(w):
+                    ready = False
                 if ready and not any(d in no_new_days for d in days):
                     moved[c] = replace(st, seen=set(st.seen))
                     st.level, st.count, st.first_day = st.level + 1, 0, None
@@ -101,8 +110,19 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
             blocked = {c for c, first in from_day.items() if d < first}
             # A capped week shares its sets among the sessions it still needs.
             share = None if budget is None else budget // max(1, target - len(chosen))
+            heavy_ok = d >= heavy_from_day and sum(1 for s in sessions if s < d) >= heavy_after
             picked = _fill_session(
-                inst, d, states, forbidden, no_new_days, max_minutes, max_ex, blocked, share
+                inst,
+                d,
+                states,
+                forbidden,
+                no_new_days,
+                max_minutes,
+                max_ex,
+                blocked,
+                share,
+                heavy_ok and not (adaptation.enabled and inst.week_deload(w)),
+                heavy_ok,
             )
             # Transition weeks allow one-drill sessions (session-size).
             fewest = 1 if inst.days[d].goal == "transition" else min_ex
@@ -139,7 +159,12 @@ def _fill_session(
     max_ex: int,
     blocked: set[int],
     budget: int | None = None,
+    new_heavy_ok: bool = True,
+    heavy_ok: bool = True,
 ) -> dict[int, int]:
+    """The session on `day`: chains by urgency, each at its current level, within the minutes,
+    the sets `budget`, and adaptation-first (heavy work at all, heavy work done for the first
+    time)."""
     next_key = inst.days[day + 1].key_session if day + 1 < inst.n_days else None
 
     def urgency(c: int) -> tuple[int, int, int]:
@@ -159,6 +184,8 @@ def _fill_session(
         if (day, c, k) in forbidden.choices:
             continue
         if day in no_new_days and k not in states[c].seen:
+            continue
+        if exercise.heavy and not (heavy_ok and (new_heavy_ok or k in states[c].seen)):
             continue
         if next_key is not None and exercise.heavy and exercise.lower_body:
             continue

@@ -497,7 +497,8 @@ def check_weekly_volume(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """Weekly sets: deload week <= (100 - deload %) of the last normal loaded week; per block
     (split at transition weeks), maintenance weeks average <= `maintenance_pct` % of the
     max-strength weeks, taper weeks <= `taper_pct` % of the maintenance weeks (or of the
-    max-strength share when there is no maintenance). Deload weeks are left out of averages."""
+    max-strength share when there is no maintenance). Deload weeks are left out of averages; in
+    re-plans, deload, maintenance and taper weeks that begin in history are not held to it."""
     out = []
     volumes = week_volumes(plan, inst)
     keep = 100 - inst.config.season.deload_volume_pct
@@ -514,9 +515,16 @@ def check_weekly_volume(plan: Plan, inst: Instance, params: Any) -> list[str]:
     def total(weeks: list[int]) -> int:
         return sum(volumes[w] for w in weeks)
 
+    def decided(w: int) -> bool:  # re-plans: weeks that begin in history are not held to it
+        return 7 * w >= inst.first_free
+
     def close_block() -> None:
         # Averages compared cross-multiplied, in integers, as the model states them.
-        ms, maint, taper = groups[Goal.max_strength], groups[Goal.maintenance], groups[Goal.taper]
+        ms, maint_all, taper = (
+            groups[g] for g in (Goal.max_strength, Goal.maintenance, Goal.taper)
+        )
+        maint = [w for w in maint_all if decided(w)]
+        taper = [w for w in taper if decided(w)]
         pct_m, pct_t = params.maintenance_pct, params.taper_pct
         if ms and maint and 100 * len(ms) * total(maint) > pct_m * len(maint) * total(ms):
             out.append(
@@ -524,12 +532,12 @@ def check_weekly_volume(plan: Plan, inst: Instance, params: Any) -> list[str]:
                 f"{average(maint):.1f} sets, above {pct_m} % of the max-strength weeks' "
                 f"{average(ms):.1f}"
             )
-        if taper and maint:
-            if 100 * len(maint) * total(taper) > pct_t * len(taper) * total(maint):
+        if taper and maint_all:
+            if 100 * len(maint_all) * total(taper) > pct_t * len(taper) * total(maint_all):
                 out.append(
                     f"weekly-volume: taper weeks from {label(taper[0])} average "
                     f"{average(taper):.1f} sets, above {pct_t} % of the maintenance weeks' "
-                    f"{average(maint):.1f}"
+                    f"{average(maint_all):.1f}"
                 )
         elif (
             taper
@@ -551,7 +559,11 @@ def check_weekly_volume(plan: Plan, inst: Instance, params: Any) -> list[str]:
             close_block()
             continue
         if inst.week_deload(w):
-            if last_normal is not None and volumes[w] * 100 > keep * volumes[last_normal]:
+            if (
+                last_normal is not None
+                and decided(w)
+                and volumes[w] * 100 > keep * volumes[last_normal]
+            ):
                 out.append(
                     f"weekly-volume: deload week from {label(w)} holds {volumes[w]} sets, more "
                     f"than {keep} % of the {volumes[last_normal]} of the week from "
