@@ -20,8 +20,6 @@ from planner.domain import Event, LoadClass, Priority, Sport
 _MARATHON = re.compile(r"marat[hó]?on", re.IGNORECASE)
 _HALF = re.compile(r"half|halb|semi|medio|media|demi|1/2|21[.,]1", re.IGNORECASE)
 LIGHT_LOADS = frozenset({LoadClass.light, LoadClass.mobility})
-# How far after a long race's recovery the "first session is light" rule looks for that session.
-LIGHT_WINDOW_DAYS = 28
 
 
 class Params(RuleParams):
@@ -60,6 +58,12 @@ class Params(RuleParams):
         description="After a long race's recovery the first session holds only light or "
         "mobility work.",
     )
+    light_window_days: int = Field(
+        default=28,
+        ge=7,
+        le=56,
+        description="How far after the recovery the light first session is looked for.",
+    )
 
     def days_after(self, priority: Priority) -> int:
         return {
@@ -90,7 +94,7 @@ class Params(RuleParams):
 
 def light_windows(inst, params: Params) -> list[tuple[object, range]]:
     """For each long race: the days after its recovery in which the first session must be
-    light (the race, and days from the first day after recovery, up to 4 weeks on)."""
+    light (the race, and days from the first day after recovery, `light_window_days` on)."""
     if not params.light_first_session:
         return []
     out = []
@@ -98,7 +102,7 @@ def light_windows(inst, params: Params) -> list[tuple[object, range]]:
         if params.long_race_days(race.event) == 0:
             continue
         first = race.offset + params.recovery_days(race.priority, race.event) + 1
-        days = range(max(first, 0), min(inst.n_days, first + LIGHT_WINDOW_DAYS))
+        days = range(max(first, 0), min(inst.n_days, first + params.light_window_days))
         if days:
             out.append((race, range(first, days.stop)))
     return out

@@ -261,10 +261,10 @@ def build_instance(
     ]
     # A races shortly after the horizon still shape its last phases (build, peak, taper).
     a_races = [start + dt.timedelta(days=r.offset) for r in races if r.priority == Priority.A]
+    # The plan opens with the adaptation the athlete's experience asks for (adaptation-first).
     adaptation = config.params("adaptation-first")
-    first_adaptation = (
-        adaptation.weeks_for(profile.experience) if adaptation.enabled else None  # type: ignore[attr-defined]
-    )
+    weeks_for = getattr(adaptation, "weeks_for", None)
+    first_adaptation = weeks_for(profile.experience) if adaptation.enabled and weeks_for else None
     shape = phase_days(start, n_days, a_races, config.season, first_adaptation)
     phases = shape.days
     by_day: dict[dt.date, list[Event]] = {}

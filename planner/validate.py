@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from constraints import rule_by_id
-from constraints.post_race import LIGHT_LOADS, LIGHT_WINDOW_DAYS
+from constraints.post_race import LIGHT_LOADS
 from constraints.steady_progress import earliest_days
 from planner.constants import WARM_UP_MIN
 from planner.domain import Exercise, Kind, Priority
@@ -238,7 +238,7 @@ def check_taper(plan: Plan, inst: Instance, params: Any) -> list[str]:
 def check_post_race_recovery(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """No session in the strength-free days after a race: its priority's `days_after_<p>`, or
     more for a long race (marathon, half marathon, long ride). After a long race's recovery the
-    first session within 4 weeks holds light and mobility work only."""
+    first session within `light_window_days` holds light and mobility work only."""
     out = []
     days = _session_days(plan, inst)
     for race in inst.races:
@@ -253,7 +253,9 @@ def check_post_race_recovery(plan: Plan, inst: Instance, params: Any) -> list[st
         if not params.light_first_session or params.long_race_days(race.event) == 0:
             continue
         first = race.offset + after + 1
-        window = [d for d in sorted(days) if first <= d < first + LIGHT_WINDOW_DAYS and d >= 0]
+        window = [
+            d for d in sorted(days) if first <= d < first + params.light_window_days and d >= 0
+        ]
         if window:
             session = days[window[0]]
             heavier = [e.name for e in session.exercises if e.load not in LIGHT_LOADS]

@@ -501,3 +501,20 @@ def test_no_heavy_exercise_is_new_in_a_deload_week() -> None:
         f"adaptation-first: Kickstand deadlift is done for the first time on "
         f"{inst.days[50].date:%a %d %b}, in a deload week"
     ]
+
+
+def test_light_first_session_window_parameter() -> None:
+    # Half marathon on day 3: recovery days 4-6, light first session looked for from day 7.
+    def first_moderate_on_14(inst):
+        def force(v) -> None:
+            _only(v, {14})
+            doing(inst, (14, "kettlebell-hip-flexion"))(v)
+
+        return force
+
+    default = race_instance(3, "Half Marathon", Sport.run, 100)
+    assert solve_forced(default, first_moderate_on_14(default))[0] == INFEASIBLE
+    week = race_instance(
+        3, "Half Marathon", Sport.run, 100, rules={"post-race-recovery": {"light_window_days": 7}}
+    )
+    assert solved(solve_forced(week, first_moderate_on_14(week))[0])
