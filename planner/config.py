@@ -42,9 +42,9 @@ class SeasonSettings(BaseModel):
         default=3,
         ge=0,
         le=8,
-        description="Weeks of anatomical adaptation (light, higher reps) opening each block; "
-        "the plan's first block takes at least the athlete's experience asks for "
-        "(adaptation-first).",
+        description="Weeks of anatomical adaptation (light, higher reps) opening each block after "
+        "a transition; the plan's first block takes what the athlete's experience asks for "
+        "(adaptation-first), or this when that rule is off.",
     )
     max_strength_weeks: int = Field(
         default=4,

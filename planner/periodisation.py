@@ -155,7 +155,7 @@ def _goals(
             end += 1
         weeks = season.adaptation_weeks
         if i == 0 and first_adaptation_weeks is not None:
-            weeks = max(weeks, first_adaptation_weeks)
+            weeks = first_adaptation_weeks
         adapt_end = min(end, i + 7 * weeks)
         base_end = next(
             (d for d in range(i, end) if phases[d] not in (PhaseName.base, PhaseName.general)),

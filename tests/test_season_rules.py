@@ -136,8 +136,7 @@ def test_experience_sets_the_opening_adaptation() -> None:
             8,
         )
         adaptation = [d.index for d in inst.days if d.goal == Goal.adaptation]
-        # At least the season's 3 weeks; a novice gets 4.
-        assert len(adaptation) == 7 * max(3, weeks)
+        assert adaptation == list(range(7 * weeks))
 
 
 # ---------------------------------------------------------------------------------- race-day
