@@ -118,6 +118,9 @@ def test_finding_3_deload_weeks_lighter_than_the_week_before() -> None:
     plan = solve_checked(cal, 16, profile)
     inst = build_instance(cal, catalog(), profile, PlannerConfig(), MONDAY, 16)
     volumes = week_volumes(plan, inst)
+    # The plan states each week's planned volume and deload flag.
+    assert [w.sets for w in plan.weeks] == volumes
+    assert [w.deload for w in plan.weeks] == [inst.week_deload(w) for w in range(inst.n_weeks)]
     deload_weeks = [w for w in range(inst.n_weeks) if inst.week_deload(w)]
     assert deload_weeks
     for w in deload_weeks:
