@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from constraints.adaptation_first import AdaptationFirst
 from constraints.articles_only import ArticlesOnly
 from constraints.availability import Availability
 from constraints.balance import Balance
@@ -20,6 +21,7 @@ from constraints.stability import Stability
 from constraints.steady_progress import SteadyProgress
 from constraints.taper import Taper
 from constraints.weekly_frequency import WeeklyFrequency
+from constraints.weekly_volume import WeeklyVolume
 
 REGISTRY: tuple[Rule, ...] = (
     RestDays(),
@@ -30,6 +32,8 @@ REGISTRY: tuple[Rule, ...] = (
     NoNewExercises(),
     Availability(),
     PhaseLoads(),
+    AdaptationFirst(),
+    WeeklyVolume(),
     SessionSize(),
     ArticlesOnly(),
     EffortTargets(),
