@@ -5,6 +5,7 @@ from __future__ import annotations
 from constraints.availability import Availability
 from constraints.balance import Balance
 from constraints.base import Penalty, Rule, RuleParams, SoftParams
+from constraints.calendar_strength import CalendarStrength
 from constraints.hard_day_interference import HardDayInterference
 from constraints.no_new_before_a import NoNewExercises
 from constraints.phase_loads import PhaseLoads
@@ -17,6 +18,7 @@ from constraints.session_size import SessionSize
 from constraints.stability import Stability
 from constraints.steady_progress import SteadyProgress
 from constraints.taper import Taper
+from constraints.unavailable_days import UnavailableDays
 from constraints.weekly_frequency import WeeklyFrequency
 
 REGISTRY: tuple[Rule, ...] = (
@@ -27,6 +29,8 @@ REGISTRY: tuple[Rule, ...] = (
     ProgressionOrder(),
     NoNewExercises(),
     Availability(),
+    UnavailableDays(),
+    CalendarStrength(),
     PhaseLoads(),
     SessionSize(),
     Pins(),

@@ -18,7 +18,7 @@ from typing import Any
 from constraints import rule_by_id
 from constraints.steady_progress import earliest_days
 from planner.constants import WARM_UP_MIN
-from planner.domain import Exercise, Kind, Priority
+from planner.domain import Exercise, Kind, Priority, Sport
 from planner.instance import ChainPlan, Instance
 from planner.periodisation import Goal
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
@@ -431,6 +431,44 @@ def check_weekly_frequency(plan: Plan, inst: Instance, params: Any) -> list[str]
     return out
 
 
+def check_unavailable_days(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No session on a day an unavailable event covers, from its date to its last day."""
+    out = []
+    for session in _sessions(plan):
+        for event in inst.calendar.events:
+            if event.kind == Kind.unavailable and event.date <= session.date <= event.last_day:
+                out.append(
+                    f"unavailable-days: session on {_fmt(session.date)}, a day of "
+                    f"'{event.title}' ({_fmt(event.date)} to {_fmt(event.last_day)})"
+                )
+                break
+    return out
+
+
+def check_calendar_strength(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No session on the day of a strength event in the calendar; with counts_for_rest_days
+    (and rest-days on), at least min_rest_days strength-free days between the two."""
+    rest = inst.config.params("rest-days")
+    gap = rest.min_rest_days if params.counts_for_rest_days and rest.enabled else 0
+    strength_dates = sorted({e.date for e in inst.calendar.events if e.sport == Sport.strength})
+    out = []
+    for session in _sessions(plan):
+        for day in strength_dates:
+            apart = abs((session.date - day).days)
+            if apart == 0:
+                out.append(
+                    f"calendar-strength: session on {_fmt(session.date)}, a day with strength "
+                    "work in the calendar"
+                )
+            elif apart - 1 < gap:
+                out.append(
+                    f"calendar-strength: session on {_fmt(session.date)} and strength work in "
+                    f"the calendar on {_fmt(day)} are {apart - 1} days apart; at least {gap} "
+                    "strength-free days required"
+                )
+    return out
+
+
 HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
     "rest-days": check_rest_days,
     "race-day": check_race_day,
@@ -439,6 +477,8 @@ HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
     "progression-order": check_progression_order,
     "no-new-exercises": check_no_new_exercises,
     "availability": check_availability,
+    "unavailable-days": check_unavailable_days,
+    "calendar-strength": check_calendar_strength,
     "phase-loads": check_phase_loads,
     "session-size": check_session_size,
     "weekly-frequency": check_weekly_frequency,
