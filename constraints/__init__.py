@@ -15,6 +15,7 @@ from constraints.progression import ProgressionOrder
 from constraints.race_day import RaceDay
 from constraints.rest_days import RestDays
 from constraints.session_size import SessionSize
+from constraints.sport_emphasis import SportEmphasis
 from constraints.stability import Stability
 from constraints.steady_progress import SteadyProgress
 from constraints.taper import Taper
@@ -37,6 +38,7 @@ REGISTRY: tuple[Rule, ...] = (
     WeeklyFrequency(),
     HardDayInterference(),
     Balance(),
+    SportEmphasis(),
     SteadyProgress(),
     Stability(),
 )

@@ -16,6 +16,7 @@ from constraints.hard_day_interference import day_cost
 from planner.constants import WARM_UP_MIN
 from planner.domain import Priority
 from planner.instance import Instance
+from planner.sport import emphasis, minor_chains
 
 
 @dataclass
@@ -131,14 +132,25 @@ def _fill_session(
     blocked: set[int],
 ) -> dict[int, int]:
     next_key = inst.days[day + 1].key_session if day + 1 < inst.n_days else None
+    params = inst.config.params("sport-emphasis")
+    core = emphasis(inst.profile.sport, params)[0] if params.enabled else set()
+    minor = minor_chains(inst)
+    window = params.minor_window_days
 
-    def urgency(c: int) -> tuple[int, int, int]:
-        # Chains with a level still to unlock come first, then the one trained longest ago.
+    def urgency(c: int) -> tuple[int, int, int, int]:
+        # The sport's core chains first; then chains with a level still to unlock, then the
+        # one trained longest ago.
         st = states[c]
         climbing = st.level + 1 < len(inst.chains[c])
-        return (0 if climbing else 1, st.last_day, c)
+        return (0 if inst.chains[c].id in core else 1, 0 if climbing else 1, st.last_day, c)
 
-    order = sorted((c for c in range(len(inst.chains)) if c not in blocked), key=urgency)
+    def spent(c: int) -> bool:
+        """Another sport's chain already trained in this day's window (once is enough)."""
+        return inst.chains[c].id in minor and states[c].last_day // window == day // window
+
+    order = sorted(
+        (c for c in range(len(inst.chains)) if c not in blocked and not spent(c)), key=urgency
+    )
     picked: dict[int, int] = {}
     minutes = 0
     for c in order:

@@ -650,10 +650,51 @@ def cost_stability(plan: Plan, inst: Instance, params: Any) -> int:
     )
 
 
+def cost_sport_emphasis(plan: Plan, inst: Instance, params: Any) -> int:
+    """weight for each week (7 days from the plan start, decided days only) and core chain of
+    the main sport the week does not train while its phase allows one of the chain's levels;
+    and minor_weight per session beyond one that trains a minor chain in each window of
+    minor_window_days days from the plan start.
+    Triathlon: both sports' core chains are core, chains minor for both are minor; swimming and
+    other sports have none."""
+    sport = inst.profile.sport
+    core = {Sport.ride: set(params.ride_core), Sport.run: set(params.run_core)}.get(sport)
+    minor = {Sport.ride: set(params.ride_minor), Sport.run: set(params.run_minor)}.get(sport)
+    if sport == Sport.triathlon:
+        core = set(params.ride_core) | set(params.run_core)
+        minor = set(params.ride_minor) & set(params.run_minor)
+    core, minor = core or set(), (minor or set()) - (core or set())
+    cost = 0
+    sessions = _session_days(plan, inst)
+    trained = {d: {e.chain for e in s.exercises} for d, s in sessions.items()}
+    for week in range(inst.n_weeks):
+        days = [d for d in inst.week_days(week) if d >= inst.first_free]
+        for chain in inst.chains:
+            if chain.id not in core:
+                continue
+            allowed = any(inst.allowed(d, ex) for d in days for ex in chain.levels[chain.start :])
+            if allowed and not any(chain.id in trained.get(d, set()) for d in days):
+                cost += params.weight
+    step = params.minor_window_days
+    for first in range(0, inst.n_days, step):
+        days = range(first, min(inst.n_days, first + step))
+        if days[-1] < inst.first_free:
+            continue
+        for chain_id in minor:
+            count = sum(
+                1
+                for d in days
+                if d in sessions and chain_id in {e.chain for e in sessions[d].exercises}
+            )
+            cost += params.minor_weight * max(0, count - 1)
+    return cost
+
+
 SOFT_COSTS: dict[str, Callable[[Plan, Instance, Any], int]] = {
     "weekly-frequency": cost_weekly_frequency,
     "hard-day-interference": cost_hard_day_interference,
     "balance": cost_balance,
+    "sport-emphasis": cost_sport_emphasis,
     "steady-progress": cost_steady_progress,
     "stability": cost_stability,
 }

@@ -791,21 +791,26 @@ def test_steady_progress_free_before_a_level_can_be_reached() -> None:
     assert plan is not None and cost(plan, "steady-progress") == 0
 
 
+# The sport's least-needed chains move up at their own slower pace (tests/test_rules_sport.py);
+# here every chain moves at the progression rule's pace.
+ANY_SPORT = {"sport-emphasis": OFF}
+
+
 def test_steady_progress_costs_each_week_below_a_reachable_level() -> None:
-    inst = make_instance(weeks=3)
+    inst = make_instance(weeks=3, rules=ANY_SPORT)
     # A heavy first level (the deadlift) is not allowed in these adaptation weeks, so its chain
     # could not have moved up: no cost for it.
     multi = [c for c in inst.chains if len(c) - c.start > 1 and not c.levels[c.start].heavy]
     _, plan = solve_forced(inst, no_sessions)
     # Week 3 ends on day 20 >= 14: every other chain with a next level is one level short.
     assert plan is not None and cost(plan, "steady-progress") == len(multi)
-    heavier = make_instance(weeks=3, rules={"steady-progress": {"weight": 3}})
+    heavier = make_instance(weeks=3, rules={**ANY_SPORT, "steady-progress": {"weight": 3}})
     _, plan = solve_forced(heavier, no_sessions)
     assert plan is not None and cost(plan, "steady-progress") == 3 * len(multi)
 
 
 def test_steady_progress_follows_progression_min_days() -> None:
-    inst = make_instance(weeks=3, rules={"progression-order": {"min_days": 7}})
+    inst = make_instance(weeks=3, rules={**ANY_SPORT, "progression-order": {"min_days": 7}})
     _, plan = solve_forced(inst, no_sessions)
     expected = 0
     for chain in inst.chains:
