@@ -7,6 +7,7 @@ from constraints.balance import Balance
 from constraints.base import Penalty, Rule, RuleParams, SoftParams
 from constraints.calendar_strength import CalendarStrength
 from constraints.hard_day_interference import HardDayInterference
+from constraints.key_session_spacing import KeySessionSpacing
 from constraints.no_new_before_a import NoNewExercises
 from constraints.phase_loads import PhaseLoads
 from constraints.pins import Pins
@@ -37,6 +38,7 @@ REGISTRY: tuple[Rule, ...] = (
     Pins(),
     WeeklyFrequency(),
     HardDayInterference(),
+    KeySessionSpacing(),
     Balance(),
     SportEmphasis(),
     SteadyProgress(),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from constraints.base import Forbidden
 from constraints.hard_day_interference import day_cost
+from constraints.key_session_spacing import key_events, spaced
 from planner.constants import WARM_UP_MIN
 from planner.domain import Priority
 from planner.instance import Instance
@@ -132,6 +133,9 @@ def _fill_session(
     blocked: set[int],
 ) -> dict[int, int]:
     next_key = inst.days[day + 1].key_session if day + 1 < inst.n_days else None
+    spacing = inst.config.params("key-session-spacing")
+    keys = key_events(inst, spacing) if spacing.enabled and spacing.weight else {}
+    key_soon = any(day + j in keys for j in range(1, spacing.days_before + 1))
     params = inst.config.params("sport-emphasis")
     core = emphasis(inst.profile.sport, params)[0] if params.enabled else set()
     minor = minor_chains(inst)
@@ -163,6 +167,8 @@ def _fill_session(
         if day in no_new_days and k not in states[c].seen:
             continue
         if next_key is not None and exercise.heavy and exercise.lower_body:
+            continue
+        if key_soon and spaced(exercise, spacing):
             continue
         cost = inst.dose(day, exercise).minutes
         if minutes + cost > max_minutes:

@@ -690,9 +690,30 @@ def cost_sport_emphasis(plan: Plan, inst: Instance, params: Any) -> int:
     return cost
 
 
+def cost_key_session_spacing(plan: Plan, inst: Instance, params: Any) -> int:
+    """weight for each posterior-chain exercise that is heavy or listed as eccentric, in a
+    decided session 1 to days_before days before a long session (also a hard one with
+    hard_sessions) in the horizon, or a race (also just after it)."""
+    kinds = {Kind.long, Kind.hard} if params.hard_sessions else {Kind.long}
+    key_days = {day.index for day in inst.days if any(e.kind in kinds for e in day.events)}
+    key_days |= {race.offset for race in inst.races}
+    cost = 0
+    for day, session in _session_days(plan, inst).items():
+        if day < inst.first_free:
+            continue
+        if not any(day + j in key_days for j in range(1, params.days_before + 1)):
+            continue
+        for planned in session.exercises:
+            ex = inst.catalog.by_id.get(planned.id)
+            if ex is not None and ex.posterior_chain and (ex.heavy or ex.id in params.eccentric):
+                cost += params.weight
+    return cost
+
+
 SOFT_COSTS: dict[str, Callable[[Plan, Instance, Any], int]] = {
     "weekly-frequency": cost_weekly_frequency,
     "hard-day-interference": cost_hard_day_interference,
+    "key-session-spacing": cost_key_session_spacing,
     "balance": cost_balance,
     "sport-emphasis": cost_sport_emphasis,
     "steady-progress": cost_steady_progress,
