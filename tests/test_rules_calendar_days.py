@@ -226,3 +226,39 @@ def test_garmin_strength_activity_is_strength_load(tmp_path) -> None:
     assert plan.status == Status.optimal and plan.sessions
     for session in plan.sessions:
         assert all(abs((session.date - g.date).days) > 2 for g in gym), session.date
+
+
+def test_the_review_table_can_mark_a_day_unavailable() -> None:
+    """The app's review table offers the new kind; a session day marked unavailable re-plans
+    without a session there."""
+    from planner.ui import state
+    from planner.ui.calendar_input import events_frame
+    from tests.test_app import current_plan, loaded
+
+    at = loaded()
+    before = current_plan(at)
+    frame = events_frame(load_demo_calendar(before.start))
+    session_days = {s.date for s in before.sessions}
+    row = next(i for i, day in enumerate(frame["date"]) if _as_date(day) in session_days)
+    day = _as_date(frame["date"][row])
+    at.session_state[state.EDITOR] = {
+        "edited_rows": {row: {"kind": "unavailable"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception, at.exception
+    after = current_plan(at)
+    assert any(e.date == day and e.kind == Kind.unavailable for e in after.events)
+    assert day not in {s.date for s in after.sessions}
+    assert after.sessions
+
+
+def load_demo_calendar(start: dt.date) -> Calendar:
+    from planner.importers import load_demo
+
+    return load_demo(start)
+
+
+def _as_date(value: object) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value  # pandas gives Timestamps
