@@ -4,7 +4,9 @@ The articles are written for a sport each: early-range hip flexion (002) for run
 work of 004 and the adductor work of 000 for cyclists; the hip extensors of 003 for both. A
 core chain of the sport is trained every week its phase allows it (the balance rule asks only
 for once a fortnight); a chain written for the other sport comes at most once a fortnight, which
-keeps it alive without taking the core's time. Chains the lists do not name, such as chains a
+keeps it alive without taking the core's time, and only in a session that holds the core chains
+too (a hard part of this soft rule: it can only narrow where the chain goes, or conflict with a
+pinned session). Chains the lists do not name, such as chains a
 custom catalog adds, are neutral. A triathlete's core is both sports' core; swimming has no
 article of its own, so a swimmer's plan is not shaped by the sport.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from constraints.base import Penalty, Rule, SoftParams
+from constraints.base import Penalty, Rule, SoftParams, enforce_if
 from planner.sport import SPORT_NAMES, emphasis
 
 
@@ -32,6 +34,10 @@ class Params(SoftParams):
         ge=7,
         le=28,
         description="Another sport's chain comes at most once in this many days.",
+    )
+    minor_with_core: bool = Field(
+        default=True,
+        description="Another sport's chain only in a session that holds the core chains too.",
     )
     ride_core: list[str] = Field(
         default_factory=lambda: ["adductor", "bridge", "abduction"],
@@ -81,6 +87,7 @@ class SportEmphasis(Rule):
         "cyclists: adductors and glutes), another sport's chains at most once a fortnight."
     )
     hard = False
+    has_hard_constraints = True  # minor_with_core
     Params = Params
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:
@@ -93,6 +100,8 @@ class SportEmphasis(Rule):
             penalties += self._core(inst, v, params, core, name)
         if params.minor_weight:
             penalties += self._minor(inst, v, params, minor, name)
+        if params.minor_with_core:
+            self._minor_with_core(inst, v, core, minor, enforce)
         return penalties
 
     def _core(self, inst, v, params, core: set[str], name: str) -> list[Penalty]:
@@ -119,6 +128,20 @@ class SportEmphasis(Rule):
                     )
                 )
         return penalties
+
+    def _minor_with_core(self, inst, v, core: set[str], minor: set[str], enforce) -> None:
+        """A session with another sport's chain also holds each core chain its phase allows:
+        the minor chain is an addition, never the bulk of a session."""
+        for d in inst.free_days():
+            for c, chain in enumerate(inst.chains):
+                if chain.id not in minor or v.trains(d, c) is v.false:
+                    continue
+                for k, other in enumerate(inst.chains):
+                    if other.id in core and core_applies(inst, d, other):
+                        enforce_if(v.model.add_implication(v.trains(d, c), v.trains(d, k)), enforce)
+
+    def conflict_text(self, params) -> str:
+        return "another sport's chain only in a session with the core chains (sport-emphasis)"
 
     def _minor(self, inst, v, params, minor: set[str], name: str) -> list[Penalty]:
         """Each session beyond the first in a window that trains another sport's chain costs

@@ -4,21 +4,12 @@ illness). An event over several days blocks every day from its start to its end.
 from __future__ import annotations
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
-from planner.domain import Kind
 
 
 def unavailable_days(inst) -> dict[int, str]:
-    """Day index -> the title of the unavailable event covering it, for days from the first day
-    the solver decides. Events that start before the horizon still block the days they cover."""
-    days: dict[int, str] = {}
-    for event in inst.calendar.events:
-        if event.kind != Kind.unavailable:
-            continue
-        first = max(inst.first_free, (event.date - inst.start).days)
-        last = min(inst.n_days - 1, (event.last_day - inst.start).days)
-        for day in range(first, last + 1):
-            days.setdefault(day, event.title)
-    return days
+    """Day index -> the title of the unavailable event covering it, from the first day the
+    solver decides."""
+    return {d: e.title for d, e in inst.away_days.items() if d >= inst.first_free}
 
 
 class UnavailableDays(Rule):

@@ -485,6 +485,40 @@ HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
 }
 
 
+def check_sport_emphasis(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """The hard part of sport-emphasis: with minor_with_core, a session that trains a chain the
+    main sport needs least also trains every core chain of that sport whose levels (from the
+    athlete's start) the day's phase allows."""
+    if not params.minor_with_core:
+        return []
+    sport = inst.profile.sport
+    lists = {
+        Sport.ride: (params.ride_core, params.ride_minor),
+        Sport.run: (params.run_core, params.run_minor),
+        Sport.triathlon: (
+            [*params.ride_core, *params.run_core],
+            [c for c in params.ride_minor if c in params.run_minor],
+        ),
+    }
+    core, minor = lists.get(sport, ([], []))
+    out = []
+    for day, session in sorted(_session_days(plan, inst).items()):
+        trained = {e.chain for e in session.exercises}
+        if not trained & (set(minor) - set(core)):
+            continue
+        for chain in inst.chains:
+            allowed = any(inst.allowed(day, ex) for ex in chain.levels[chain.start :])
+            if chain.id in core and allowed and chain.id not in trained:
+                out.append(
+                    f"sport-emphasis: session on {_fmt(session.date)} trains another sport's "
+                    f"chain but not {chain.name}, a core chain"
+                )
+    return out
+
+
+HARD_CHECKS["sport-emphasis"] = check_sport_emphasis
+
+
 def check_pins(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """Pinned days hold a session (with the pinned exercises); blocked days hold none."""
     history = inst.history

@@ -96,11 +96,14 @@ def test_pin_puts_a_session_on_that_day() -> None:
     history = [s.date for s in old.sessions if s.date < TODAY]
     planned = {s.date for s in old.sessions}
     races = [e.date for e in old.events if e.kind == "race"]
-    # A free future day that the rest days after history and the race rules leave open.
+    away = {e.date for e in old.events if e.kind == "unavailable"}
+    # A free future day that the rest days after history, the race rules and the days away
+    # (Christmas with family) leave open.
     day = next(
         d
         for d in (TODAY + dt.timedelta(days=i) for i in range(14))
         if d not in planned
+        and d not in away
         and all(abs((d - h).days) >= 3 for h in history)
         and all(not -1 <= (r - d).days <= 2 for r in races)
     )

@@ -262,3 +262,25 @@ def load_demo_calendar(start: dt.date) -> Calendar:
 
 def _as_date(value: object) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value  # pandas gives Timestamps
+
+
+def test_a_week_with_days_away_asks_for_fewer_sessions() -> None:
+    """Four days away leave three: the phase's two sessions a week become one, so a strict
+    weekly minimum still holds and a short week is not charged as a missed session."""
+    away = [(d, "unavailable", None, "Holiday") for d in range(3, 7)]
+    inst = make_instance(
+        away, rules={"weekly-frequency": {"strict": True}, "rest-days": {"min_rest_days": 3}}
+    )
+    assert inst.week_target(0) == 1 and inst.week_target(1) == 2
+    status, plan = solve_forced(inst)
+    assert solved(status) and plan is not None
+    assert len([s for s in plan.sessions if (s.date - START).days < 7]) == 1
+    off = make_instance(
+        away,
+        rules={
+            "weekly-frequency": {"strict": True},
+            "rest-days": {"min_rest_days": 3},
+            "unavailable-days": OFF,
+        },
+    )
+    assert off.week_target(0) == 2

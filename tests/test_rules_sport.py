@@ -97,7 +97,8 @@ def test_a_runners_band_squat_twice_a_fortnight_costs_the_minor_weight() -> None
     ],
 )
 def test_sport_emphasis_parameters(rules: dict, expected: int) -> None:
-    inst = for_sport(Sport.ride, rules={RULE: rules})
+    # Hip flexion without the adductors on day 0: allowed here to price both parts at once.
+    inst = for_sport(Sport.ride, rules={RULE: {"minor_with_core": False, **rules}})
     force = doing(inst, (0, "kettlebell-hip-flexion"), (7, "kettlebell-hip-flexion"))
 
     def both(v) -> None:
@@ -201,3 +202,41 @@ def test_cli_sport_accepts_only_endurance_sports(sport: str) -> None:
     result = runner.invoke(app, ["plan", "--start", CLI_START, "--weeks", "2", "--sport", sport])
     assert result.exit_code == 2
     assert "--sport" in result.output and "triathlon" in result.output
+
+
+# ------------------------------------------------------------- minor chain only with the core
+
+
+def test_another_sports_chain_comes_only_with_the_core_chains() -> None:
+    inst = for_sport(Sport.ride)
+    hip = doing(inst, (0, "kettlebell-hip-flexion"))
+
+    def without_adductor(v) -> None:
+        hip(v)
+        never(inst, "adductor", range(1))(v)
+
+    assert solve_forced(inst, without_adductor)[0] == Status.infeasible
+    status, plan = solve_forced(inst, hip)
+    assert status in SOLVED and plan is not None
+    first = {e.chain for e in plan.sessions[0].exercises}
+    assert {"adductor", "bridge", "abduction", "hip-flexor"} <= first
+    off = for_sport(Sport.ride, rules={RULE: {"minor_with_core": False}})
+    assert solve_forced(off, without_adductor)[0] in SOLVED
+    assert solve_forced(for_sport(Sport.ride, rules={RULE: OFF}), without_adductor)[0] in SOLVED
+
+
+def test_validator_names_a_minor_chain_without_the_core() -> None:
+    from planner.validate import check_sport_emphasis
+    from tests.helpers import hand_plan
+
+    inst = for_sport(Sport.ride)
+    params = inst.config.params(RULE)
+    plan = hand_plan(
+        inst, {0: ["kettlebell-hip-flexion", "glute-bridge", "seated-banded-abduction"]}
+    )
+    assert check_sport_emphasis(plan, inst, params) == [
+        "sport-emphasis: session on Mon 05 Jan trains another sport's chain but not Adductor "
+        "length and strength, a core chain"
+    ]
+    runner = for_sport(Sport.run)
+    assert check_sport_emphasis(plan, runner, runner.config.params(RULE)) == []
