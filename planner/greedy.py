@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from constraints.base import Forbidden
 from constraints.hard_day_interference import day_cost
 from constraints.key_session_spacing import key_events, spaced
+from constraints.sport_emphasis import core_applies
 from planner.constants import WARM_UP_MIN
 from planner.domain import Priority
 from planner.instance import Instance
@@ -175,4 +176,12 @@ def _fill_session(
             continue
         picked[c] = k
         minutes += cost
+    if params.enabled and params.minor_with_core:
+        # Another sport's chain only alongside every core chain the phase allows.
+        missing_core = any(
+            chain.id in core and c not in picked and core_applies(inst, day, chain)
+            for c, chain in enumerate(inst.chains)
+        )
+        if missing_core:
+            picked = {c: k for c, k in picked.items() if inst.chains[c].id not in minor}
     return picked
