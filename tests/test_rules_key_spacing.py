@@ -22,7 +22,17 @@ def week(key_kind: str = "long", priority: str | None = None):
 
 
 def instance(rules: dict | None = None, key_kind: str = "long", priority: str | None = None):
+    """The week, with the rule switched on (it is off by default: see the rule's module)."""
+    rules = dict(rules or {})
+    rules[RULE] = {"enabled": True, **rules.get(RULE, {})}
     return make_instance(week(key_kind, priority), rules=rules, weeks=1, **MAX_STRENGTH)
+
+
+def test_key_session_spacing_is_off_by_default() -> None:
+    inst = make_instance(week(), weeks=1, **MAX_STRENGTH)
+    assert not inst.config.params(RULE).enabled
+    _, plan = solve_forced(inst, doing(inst, (3, "deadlift")))
+    assert plan is not None and cost(plan, RULE) == 0
 
 
 def test_key_session_spacing_trivially_free() -> None:
