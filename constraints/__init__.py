@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from constraints.adaptation_first import AdaptationFirst
 from constraints.availability import Availability
 from constraints.balance import Balance
 from constraints.base import Penalty, Rule, RuleParams, SoftParams
@@ -22,6 +23,7 @@ from constraints.steady_progress import SteadyProgress
 from constraints.taper import Taper
 from constraints.unavailable_days import UnavailableDays
 from constraints.weekly_frequency import WeeklyFrequency
+from constraints.weekly_volume import WeeklyVolume
 
 REGISTRY: tuple[Rule, ...] = (
     RestDays(),
@@ -34,6 +36,8 @@ REGISTRY: tuple[Rule, ...] = (
     UnavailableDays(),
     CalendarStrength(),
     PhaseLoads(),
+    AdaptationFirst(),
+    WeeklyVolume(),
     SessionSize(),
     Pins(),
     WeeklyFrequency(),

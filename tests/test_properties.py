@@ -18,7 +18,16 @@ from pydantic import BaseModel
 from constraints import REGISTRY
 from constraints.availability import WEEKDAYS
 from planner.config import PlannerConfig, SeasonSettings
-from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Event, Kind, Priority
+from planner.domain import (
+    ENDURANCE_SPORTS,
+    AthleteProfile,
+    Calendar,
+    Event,
+    Experience,
+    Kind,
+    Priority,
+    Sport,
+)
 from planner.instance import build_instance
 from planner.plan import Plan, Status
 from planner.solve import plan_season
@@ -86,6 +95,21 @@ def scenarios(draw) -> dict[str, Any]:
     gym = st.integers(-7, n_days + 7).map(lambda d: (d, Kind.easy, None, f"gym {d}", "strength"))
     events = draw(st.lists(event, max_size=12)) + draw(st.lists(races, max_size=3))
     events += draw(st.lists(gym, max_size=3))
+    # Long races of each kind, so race-scaled recovery and its light first session are drawn.
+    long_race = st.tuples(
+        st.integers(-10, n_days + 7),
+        st.sampled_from(
+            [
+                ("City Marathon", Sport.run),
+                ("Half Marathon", Sport.run),
+                ("Trail", Sport.run),
+                ("Gran fondo", Sport.ride),
+            ]
+        ),
+        st.sampled_from([None, 45, 100, 200, 330]),
+        st.sampled_from(["A", "B", "C"]),
+    )
+    long_races = draw(st.lists(long_race, max_size=2))
     rules = {
         rule.id: draw(model_params(rule.Params, start, n_days))
         for rule in REGISTRY
@@ -117,12 +141,32 @@ def scenarios(draw) -> dict[str, Any]:
     return {
         "weeks": weeks,
         "start": start,
-        "calendar": calendar,
-        "profile": AthleteProfile(sport=sport, start_levels=levels),
+        "calendar": _with_long_races(calendar, start, long_races),
+        "profile": AthleteProfile(
+            sport=sport,
+            start_levels=levels,
+            experience=draw(st.sampled_from(list(Experience))),
+        ),
         "config": PlannerConfig.model_validate(
             {"season": season, "rules": rules, "solver": {"time_limit_s": TIME_LIMIT_S}}
         ),
     }
+
+
+def _with_long_races(calendar: Calendar, start: dt.date, races: list[tuple]) -> Calendar:
+    extra = [
+        Event(
+            date=start + dt.timedelta(days=offset),
+            title=title,
+            sport=sport,
+            kind=Kind.race,
+            priority=Priority(priority),
+            duration_min=minutes,
+        )
+        for offset, (title, sport), minutes, priority in races
+    ]
+    events = sorted([*calendar.events, *extra], key=lambda e: e.date)
+    return calendar.model_copy(update={"events": events})
 
 
 def run(scenario: dict[str, Any]) -> Plan:

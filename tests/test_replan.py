@@ -126,14 +126,17 @@ def test_pin_on_a_race_day_is_infeasible_and_explained() -> None:
 
 def test_pinned_exercises_are_kept() -> None:
     old = first_plan()
-    target = future(old, TODAY)[1]
+    # Two weeks later than TODAY: blocking the first session before Christmas with family (days
+    # away) leaves no day for the sessions the pinned one's progression needs.
+    today = TODAY + dt.timedelta(days=14)
+    target = future(old, today)[1]
     new = run(
         ReplanRequest(
             previous=old,
-            today=TODAY,
+            today=today,
             pins=[target.date],
             pin_exercises=True,
-            blocks=[future(old, TODAY)[0].date],
+            blocks=[future(old, today)[0].date],
         )
     )
     kept = new.session_on(target.date)

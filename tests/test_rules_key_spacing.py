@@ -10,8 +10,10 @@ from tests.helpers import cost, doing, make_instance, solve, solve_forced
 
 RULE = "key-session-spacing"
 OFF = {"enabled": False}
-# Max strength from day 0 so deadlifts are allowed; an easy week with a long ride on day 5.
+# Max strength from day 0 and heavy work from the first session, so deadlifts are allowed
+# (adaptation-first is tested on its own); an easy week with a long ride on day 5.
 MAX_STRENGTH = {"adaptation_weeks": 0}
+NO_ADAPT = {"adaptation-first": {"enabled": False}}
 
 
 def week(key_kind: str = "long", priority: str | None = None):
@@ -23,13 +25,13 @@ def week(key_kind: str = "long", priority: str | None = None):
 
 def instance(rules: dict | None = None, key_kind: str = "long", priority: str | None = None):
     """The week, with the rule switched on (it is off by default: see the rule's module)."""
-    rules = dict(rules or {})
+    rules = {**NO_ADAPT, **(rules or {})}
     rules[RULE] = {"enabled": True, **rules.get(RULE, {})}
     return make_instance(week(key_kind, priority), rules=rules, weeks=1, **MAX_STRENGTH)
 
 
 def test_key_session_spacing_is_off_by_default() -> None:
-    inst = make_instance(week(), weeks=1, **MAX_STRENGTH)
+    inst = make_instance(week(), rules=NO_ADAPT, weeks=1, **MAX_STRENGTH)
     assert not inst.config.params(RULE).enabled
     _, plan = solve_forced(inst, doing(inst, (3, "deadlift")))
     assert plan is not None and cost(plan, RULE) == 0
