@@ -40,8 +40,8 @@ class Params(SoftParams):
         description="Another sport's chain only in a session that holds the core chains too.",
     )
     ride_core: list[str] = Field(
-        default_factory=lambda: ["adductor", "bridge", "abduction"],
-        description="Chains every cycling week: adductors (000), glutes (004).",
+        default_factory=lambda: ["adductor", "bridge"],
+        description="Chains every cycling week: adductors (000), glute bridges (004).",
     )
     ride_minor: list[str] = Field(
         default_factory=lambda: ["hip-flexor"],
