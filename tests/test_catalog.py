@@ -606,7 +606,7 @@ def test_catalog_table_rows(shipped: Catalog) -> None:
         ("deadlift", "4 x 8-10"),
         ("single-leg-glute-bridge", "4 x 8-10 /side"),
         ("all-fours-adductor-hold", "3-4 x 15 s /side"),
-        ("half-kneeling-adductor-walkout", "2-3 x 4-6 /side"),
+        ("half-kneeling-adductor-walkout", "3-4 x 5 /side"),
         ("seated-banded-abduction", "1 x 20-30"),
         ("side-plank-top-foot-forward", "1 x 15-20 s /side"),
         ("kettlebell-hip-flexion", "2-5 x 5-10 /side"),
