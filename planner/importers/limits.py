@@ -6,6 +6,10 @@ row or series is left out), and both quote the limit so the athlete knows what t
 
 from __future__ import annotations
 
+import re
+
+from planner.errors import CalendarError
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest file read at all (10 MB); checked before any parsing."""
 
@@ -36,3 +40,54 @@ MAX_ALL_DAY_SPAN_DAYS = 31
 
 MAX_DURATION_MIN = 48 * 60
 """Longest plausible single session or race (48 h); longer rows are skipped as a unit mistake."""
+
+MAX_ICAL_COMPONENTS = 10_000
+"""Most BEGIN: lines (VEVENT, VALARM, VTIMEZONE... of any kind) one .ics file may hold. Counted
+before parsing: icalendar builds every component before the event limit could stop it."""
+
+MAX_ICAL_LINES = 80_000
+"""Most content lines (after unfolding) one .ics file may hold: about 5,700 events as Google
+exports them (14 lines each). Parsing and expanding cost about 40 microseconds a line, so
+this keeps any accepted file within a few seconds (benchmarks/bench_import.py measures it)."""
+
+MAX_ICAL_LINE_CHARS = 100_000
+"""Longest content line (after unfolding) accepted: a description of a few pages, or an RDATE
+of several thousand dates; longer is a broken or hostile file."""
+
+_BEGIN_LINE = re.compile(r"^[ \t]*BEGIN[ \t]*:", re.IGNORECASE | re.MULTILINE)
+
+
+def check_ical_cost(text: str, where: str) -> None:
+    """Refuse, before it is parsed, an iCalendar text too big to parse in bounded time and memory.
+
+    `text` has LF line ends. Only C-level counting runs over the whole text; the one split into
+    lines happens after the line count is known to be under the limit.
+    """
+    folds = text.count("\n ") + text.count("\n\t")
+    lines = text.count("\n") + 1 - folds
+    hint = "export a shorter date range, or only the calendar that holds your training"
+    if lines > MAX_ICAL_LINES:
+        raise CalendarError(
+            f"the file has {lines:,} lines, more than the limit of {MAX_ICAL_LINES:,} "
+            "for an iCalendar file",
+            where=where,
+            hint=hint,
+        )
+    components = sum(1 for _ in _BEGIN_LINE.finditer(text))
+    if components > MAX_ICAL_COMPONENTS:
+        raise CalendarError(
+            f"the file has {components:,} components (BEGIN: lines), more than the limit of "
+            f"{MAX_ICAL_COMPONENTS:,}",
+            where=where,
+            hint=hint,
+        )
+    unfolded = text.replace("\n ", "").replace("\n\t", "") if folds else text
+    for number, line in enumerate(unfolded.split("\n"), start=1):
+        if len(line) > MAX_ICAL_LINE_CHARS:
+            name = line.split(":", 1)[0].split(";", 1)[0][:40]
+            raise CalendarError(
+                f"a {name or 'content'} line is {len(line):,} characters long, more than the "
+                f"limit of {MAX_ICAL_LINE_CHARS:,} (content line {number:,})",
+                where=where,
+                hint="shorten that entry or remove it, then export again",
+            )

@@ -1,0 +1,144 @@
+"""Bounded cost of importing a calendar under the size limit, and of a refused upload in the app.
+
+A 10 MB .ics file can hold 189,000 tiny VEVENTs or one VEVENT with 1.4 million X- lines; parsed
+whole, either took 35-80 s and up to 1.3 GB before any limit stopped it. `check_ical_cost` counts
+lines, components and line lengths before icalendar sees the text. Work is measured in function
+calls (`work_budget`, as in test_hardening_import.py), so the tests do not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from planner.errors import CalendarError
+from planner.importers import read_calendar
+from planner.importers.limits import (
+    MAX_FILE_BYTES,
+    MAX_ICAL_COMPONENTS,
+    MAX_ICAL_LINE_CHARS,
+    MAX_ICAL_LINES,
+    check_ical_cost,
+)
+
+# Refusing a file must not parse it: a few thousand calls at most, whatever its size.
+REFUSAL_BUDGET = 20_000
+
+
+class WorkBudgetExceeded(BaseException):
+    """More calls than the budget (a BaseException, so read_calendar's safety net lets it out)."""
+
+
+@contextmanager
+def work_budget(calls: int) -> Iterator[None]:
+    count = 0
+
+    def hook(frame: object, event: str, arg: object) -> None:
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+            if count > calls:
+                sys.setprofile(None)
+                raise WorkBudgetExceeded(f"more than {calls:,} calls")
+
+    previous = sys.getprofile()
+    sys.setprofile(hook)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
+
+
+def ics(body: list[str]) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cost//EN", *body, "END:VCALENDAR"]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def tiny_events(count: int) -> bytes:
+    body = []
+    for n in range(count):
+        body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART:20270101", "END:VEVENT"]
+    return ics(body)
+
+
+def one_event_with_x_lines(count: int) -> bytes:
+    return ics(["BEGIN:VEVENT", "UID:1", "DTSTART:20270101", *(["X-A:1"] * count), "END:VEVENT"])
+
+
+def refused(data: bytes, name: str = "big.ics") -> str:
+    with work_budget(REFUSAL_BUDGET), pytest.raises(CalendarError) as err:
+        read_calendar(data, name)
+    text = str(err.value)
+    assert name in text
+    return text
+
+
+def test_189000_tiny_events_under_10_mb_are_refused_without_parsing() -> None:
+    data = tiny_events(189_000)
+    assert len(data) <= MAX_FILE_BYTES
+    text = refused(data)
+    assert f"{MAX_ICAL_LINES:,}" in text and "lines" in text
+
+
+def test_one_event_with_1_4_million_x_lines_is_refused_without_parsing() -> None:
+    data = one_event_with_x_lines(1_400_000)
+    assert len(data) <= MAX_FILE_BYTES
+    text = refused(data)
+    assert "1,400,00" in text and f"{MAX_ICAL_LINES:,}" in text
+
+
+def test_too_many_components_within_the_line_limit_are_refused() -> None:
+    # one line per component: BEGIN/END pairs of empty VALARMs inside a single event
+    body = ["BEGIN:VEVENT", "UID:1", "DTSTART:20270101"]
+    body += ["BEGIN:VALARM", "END:VALARM"] * (MAX_ICAL_COMPONENTS // 2 + 10)
+    body += ["begin:x-thing", "end:x-thing"] * (MAX_ICAL_COMPONENTS // 2)  # any case counts
+    body.append("END:VEVENT")
+    text = refused(ics(body))
+    assert "components" in text and f"{MAX_ICAL_COMPONENTS:,}" in text
+
+
+def test_one_overlong_line_is_refused_naming_the_property_and_line() -> None:
+    dates = ",".join(f"2027{m:02d}{d:02d}" for m in range(1, 13) for d in range(1, 29))
+    rdate = "RDATE;VALUE=DATE:" + ",".join([dates] * 40)
+    assert len(rdate) > MAX_ICAL_LINE_CHARS
+    folded = [rdate[i : i + 74] for i in range(0, len(rdate), 74)]
+    body = ["BEGIN:VEVENT", "UID:1", "DTSTART;VALUE=DATE:20270101", folded[0]]
+    body += [" " + part for part in folded[1:]] + ["END:VEVENT"]
+    text = refused(ics(body))
+    assert "RDATE" in text and f"{MAX_ICAL_LINE_CHARS:,}" in text and "content line 7" in text
+
+
+def test_folded_continuations_do_not_count_as_lines() -> None:
+    # MAX_ICAL_LINES logical lines, each folded over two physical lines
+    text = "\n".join(["X-A:" + "a" * 70 + "\n b"] * (MAX_ICAL_LINES - 2))
+    check_ical_cost(f"BEGIN:VCALENDAR\n{text}\nEND:VCALENDAR", "cal.ics")
+    with pytest.raises(CalendarError):
+        check_ical_cost(f"BEGIN:VCALENDAR\n{text}\nX-B:1\nEND:VCALENDAR", "cal.ics")
+
+
+def test_a_file_at_the_component_limit_is_still_imported() -> None:
+    count = MAX_ICAL_COMPONENTS - 1  # and the VCALENDAR itself
+    cal = read_calendar(tiny_events(count), "full.ics", end=dt.date(2027, 1, 31))
+    assert len(cal.events) == count
+
+
+def test_a_refused_upload_is_parsed_once_in_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.ui import calendar_input
+
+    calls: list[str] = []
+
+    def counting(data: bytes, filename: str) -> object:
+        calls.append(filename)
+        return read_calendar(data, filename)
+
+    monkeypatch.setattr(calendar_input, "read_calendar", counting)
+    data = tiny_events(30_000) + f"X-NONCE:{id(calls)}\r\n".encode()  # a fresh cache key
+    for _ in range(3):
+        with pytest.raises(CalendarError) as err:
+            calendar_input.calendar_from_upload(data, "huge.ics")
+        assert "huge.ics" in str(err.value) and "limit" in str(err.value)
+    assert calls == ["huge.ics"]
