@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -153,6 +154,7 @@ def replan_with_stats(
     config: PlannerConfig | None,
     request: ReplanRequest,
 ) -> tuple[Plan, SolveStats]:
+    started = time.perf_counter()  # the time limit bounds the whole re-plan
     previous = request.previous
     weeks = ((previous.end - previous.start).days + 1 + 6) // 7
     inst = build_instance(
@@ -165,7 +167,7 @@ def replan_with_stats(
     )
     history_sessions = _history_sessions(previous, request)
     inst.history = _history(inst, previous, request, history_sessions)
-    plan, stats = solve_instance(inst, history_sessions)
+    plan, stats = solve_instance(inst, history_sessions, started=started)
     plan.today = request.today
     if plan.status in (Status.optimal, Status.feasible):
         plan.diff = match_and_diff(previous, plan, request)
