@@ -1,20 +1,31 @@
-"""Benchmark: import a generated 5-year iCal calendar (~3000 events) and print the time.
+"""Benchmark: import a generated 5-year iCal calendar (~3000 events) and print the time; then
+the worst cases of the cost limits, each in its own process, with time and peak memory.
 
 Run: python benchmarks/bench_import.py
-Target: under 1 s (median of 5) on a 2-core machine.
+Targets: under 1 s (median of 5) on a 2-core machine; every worst case accepted or refused
+within 5 s and 500 MB (peak resident memory of the whole process, interpreter included).
+
+Worst cases (files under the 10 MB upload limit):
+- refused: 189,000 tiny VEVENTs (10 MB); one VEVENT with 1.4 million X- lines (9.3 MB);
+- accepted at the limits: 9,999 tiny VEVENTs (the component limit), 5,700 Google-style
+  events of 14 lines (the line limit), 9,990 events of 8 lines (both limits at once).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
+from planner.errors import CalendarError  # noqa: E402
 from planner.importers import read_calendar  # noqa: E402
 
 START = dt.date(2026, 1, 5)  # a Monday
@@ -77,7 +88,113 @@ def build_calendar() -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+def _ics(body: list[str]) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//bench//EN", *body, "END:VCALENDAR"]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _tiny(count: int) -> bytes:
+    body: list[str] = []
+    for n in range(count):
+        body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART:20270101", "END:VEVENT"]
+    return _ics(body)
+
+
+def _x_lines(count: int) -> bytes:
+    return _ics(["BEGIN:VEVENT", "UID:1", "DTSTART:20270101", *(["X-A:1"] * count), "END:VEVENT"])
+
+
+def _google(count: int) -> bytes:
+    """Events as Google Calendar exports them: 14 lines each."""
+    body = ["X-WR-TIMEZONE:Europe/London"]
+    for n in range(count):
+        day = dt.date(2027, 1, 1) + dt.timedelta(days=n % 700)
+        body += [
+            "BEGIN:VEVENT",
+            f"DTSTART:{day:%Y%m%d}T070000Z",
+            f"DTEND:{day:%Y%m%d}T083000Z",
+            "DTSTAMP:20260101T000000Z",
+            f"UID:{n:08d}abcdefghijkl@google.com",
+            "CREATED:20260101T000000Z",
+            "DESCRIPTION:Zone 2",
+            "LAST-MODIFIED:20260101T000000Z",
+            "LOCATION:",
+            "SEQUENCE:0",
+            "STATUS:CONFIRMED",
+            f"SUMMARY:Endurance ride {n}",
+            "TRANSP:OPAQUE",
+            "END:VEVENT",
+        ]
+    return _ics(body)
+
+
+def _mixed(count: int) -> bytes:
+    """Events of 8 lines each: at the component and the line limit at once."""
+    body = ["X-WR-TIMEZONE:Europe/London"]
+    for n in range(count):
+        day = dt.date(2027, 1, 1) + dt.timedelta(days=n % 700)
+        body += [
+            "BEGIN:VEVENT",
+            f"UID:m{n}",
+            f"DTSTART:{day:%Y%m%d}T070000Z",
+            f"DTEND:{day:%Y%m%d}T080000Z",
+            "SUMMARY:Threshold ride 3x15 (B)",
+            "DESCRIPTION:Sweet spot",
+            "END:VEVENT",
+        ]
+    return _ics(body)
+
+
+WORST_CASES = {
+    "189,000 tiny VEVENTs": lambda: _tiny(189_000),
+    "1 VEVENT, 1.4 million X- lines": lambda: _x_lines(1_400_000),
+    "9,999 tiny VEVENTs": lambda: _tiny(9_999),
+    "5,700 Google-style events": lambda: _google(5_700),
+    "9,990 events of 8 lines": lambda: _mixed(9_990),
+}
+
+
+def run_case(name: str) -> None:
+    """Import one worst case in this process; print its figures as JSON."""
+    data = WORST_CASES[name]()
+    began, cpu = time.perf_counter(), time.process_time()
+    try:
+        outcome = f"{len(read_calendar(data, 'worst.ics').events):,} events"
+    except CalendarError as exc:
+        outcome = f"refused: {exc.message[:70]}"
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    size_mb = len(data) / 1024 / 1024
+    print(json.dumps({"s": seconds, "cpu": cpu, "mb": peak_mb, "size": size_mb, "out": outcome}))
+
+
+def worst_cases() -> None:
+    """Each worst case in a fresh process, so its peak memory is its own."""
+    worst_s = worst_cpu = worst_mb = 0.0
+    for name in WORST_CASES:
+        done = subprocess.run(
+            [sys.executable, __file__, "--case", name],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        worst_s, worst_mb = max(worst_s, r["s"]), max(worst_mb, r["mb"])
+        worst_cpu = max(worst_cpu, r["cpu"])
+        print(
+            f"  {name:32} {r['size']:5.1f} MB file  {r['s']:5.2f} s ({r['cpu']:.2f} s CPU)  "
+            f"peak {r['mb']:4.0f} MB  {r['out']}"
+        )
+    print(
+        f"bench_import worst case: {worst_s:.2f} s ({worst_cpu:.2f} s CPU; wall time grows with "
+        f"the machine's load), peak {worst_mb:.0f} MB (limits: 5 s, 500 MB)"
+    )
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--case":
+        run_case(sys.argv[2])
+        return
     logging.basicConfig(level=logging.WARNING)
     data = build_calendar()
     times = []
@@ -92,6 +209,8 @@ def main() -> None:
         f"median {statistics.median(times):.3f} s of 5 runs "
         f"(min {min(times):.3f} s, max {max(times):.3f} s)"
     )
+    print("worst cases of the cost limits (each in its own process):")
+    worst_cases()
 
 
 if __name__ == "__main__":
