@@ -142,3 +142,15 @@ def test_a_refused_upload_is_parsed_once_in_the_app(monkeypatch: pytest.MonkeyPa
             calendar_input.calendar_from_upload(data, "huge.ics")
         assert "huge.ics" in str(err.value) and "limit" in str(err.value)
     assert calls == ["huge.ics"]
+
+
+@pytest.mark.parametrize("day", [dt.date(9999, 12, 1), dt.date(1, 1, 1), dt.date(2201, 1, 1)])
+@pytest.mark.parametrize("side", ["start", "end"])
+def test_a_window_outside_1900_to_2200_is_refused_without_logging_a_traceback(
+    caplog: pytest.LogCaptureFixture, day: dt.date, side: str
+) -> None:
+    with pytest.raises(CalendarError) as err:
+        read_calendar(tiny_events(3), "cal.ics", **{side: day})
+    assert f"window {side} {day}" in str(err.value) and "1900-2200" in str(err.value)
+    assert "please report it" not in str(err.value)
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
