@@ -108,17 +108,23 @@ def check_out(out: Path) -> None:
         raise InputError(
             f"the folder {parent} does not exist", where=where, hint="create it or write elsewhere"
         )
-    existed, regular = out.exists(), out.is_file()
+    existed, regular = out.exists() or out.is_symlink(), out.is_file()
     size = out.stat().st_size if regular else 0
     try:
         if shutil.disk_usage(parent).free < MIN_FREE_BYTES:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        with out.open("ab") as handle:  # append, so an existing file keeps its content
-            handle.write(b"\0" * 4096)
-            handle.flush()
-            os.fsync(handle.fileno())
-            if regular:
-                handle.truncate(size)
+        # append and non-blocking: an existing file keeps its content, a FIFO without a reader
+        # fails instead of hanging
+        fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o644)
+        try:
+            if regular or not existed:
+                os.write(fd, b"\0" * 4096)
+                os.fsync(fd)
+                os.ftruncate(fd, size)
+            else:  # a device or a pipe: an empty write still fails on a full device
+                os.write(fd, b"")
+        finally:
+            os.close(fd)
         if not existed:
             out.unlink()
     except OSError as exc:

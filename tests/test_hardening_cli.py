@@ -332,3 +332,13 @@ def test_plan_week_table_prints_no_control_characters(tmp_path: Path) -> None:
     assert "race" in result.stdout and "Ride" in result.stdout
     assert_no_controls(result.stdout)
     assert_no_controls(result.stderr)
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_out_onto_a_pipe_without_a_reader_is_refused_not_a_hang(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    os.mkfifo(out)
+    with pytest.raises(cli.InputError) as err:
+        cli.check_out(out)
+    assert str(out) in str(err.value)
