@@ -10,6 +10,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from time import perf_counter
 from typing import Annotated
 
 import typer
@@ -281,6 +282,7 @@ def plan(
     With --previous, re-plan: history before --today is kept, pins and blocks are honoured,
     and the fewest future sessions move; the JSON gains a "diff".
     """
+    started = perf_counter()  # the time limit bounds the whole run, reading included
     if out is not None:
         try:
             check_out(out)
@@ -309,9 +311,9 @@ def plan(
     if request is not None:
         from planner.replan import replan
 
-        result = replan(cal, cat, profile, cfg, request)
+        result = replan(cal, cat, profile, cfg, request, started)
     else:
-        result = _solve(cal, cat, profile, cfg, first, horizon)
+        result = _solve(cal, cat, profile, cfg, first, horizon, started)
     if out is not None:
         from planner.export import write_plan
 
@@ -423,10 +425,11 @@ def _solve(
     cfg: PlannerConfig,
     start: dt.date,
     weeks: int,
+    started: float | None = None,
 ) -> Plan:
     from planner.solve import plan_season
 
-    return plan_season(cal, cat, profile, cfg, start=start, weeks=weeks)
+    return plan_season(cal, cat, profile, cfg, start=start, weeks=weeks, started=started)
 
 
 def _print_plan(result: Plan) -> None:

@@ -142,8 +142,10 @@ def replan(
     profile: AthleteProfile | None,
     config: PlannerConfig | None,
     request: ReplanRequest,
+    started: float | None = None,
 ) -> Plan:
-    plan, _ = replan_with_stats(calendar, catalog, profile, config, request)
+    """Re-plan; the time limit counts from `started` (`time.perf_counter()`, default now)."""
+    plan, _ = replan_with_stats(calendar, catalog, profile, config, request, started)
     return plan
 
 
@@ -153,8 +155,10 @@ def replan_with_stats(
     profile: AthleteProfile | None,
     config: PlannerConfig | None,
     request: ReplanRequest,
+    started: float | None = None,
 ) -> tuple[Plan, SolveStats]:
-    started = time.perf_counter()  # the time limit bounds the whole re-plan
+    # the time limit bounds the whole re-plan
+    started = time.perf_counter() if started is None else started
     previous = request.previous
     weeks = ((previous.end - previous.start).days + 1 + 6) // 7
     inst = build_instance(

@@ -49,9 +49,16 @@ def plan_season(
     *,
     start: dt.date,
     weeks: int,
+    started: float | None = None,
 ) -> Plan:
-    """Place strength sessions around the calendar for `weeks` weeks from `start`."""
-    plan, _ = plan_with_stats(calendar, catalog, profile, config, start=start, weeks=weeks)
+    """Place strength sessions around the calendar for `weeks` weeks from `start`.
+
+    The time limit counts from `started` (a `time.perf_counter()` value; default: now), so a
+    caller can include its own reading of the inputs in it.
+    """
+    plan, _ = plan_with_stats(
+        calendar, catalog, profile, config, start=start, weeks=weeks, started=started
+    )
     return plan
 
 
@@ -63,8 +70,9 @@ def plan_with_stats(
     *,
     start: dt.date,
     weeks: int,
+    started: float | None = None,
 ) -> tuple[Plan, SolveStats]:
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
     profile = profile or AthleteProfile()
     config = config or PlannerConfig()
     inst = build_instance(calendar, catalog, profile, config, start, weeks)

@@ -168,3 +168,22 @@ def test_a_plan_with_sessions_has_no_such_note() -> None:
     plan = plan_season(cal, load_catalog(), AthleteProfile(), PlannerConfig(), start=START, weeks=8)
     assert plan.sessions
     assert not any(n.startswith("No session was planned") for n in plan.notes)
+
+
+def test_the_cli_counts_reading_the_inputs_in_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from planner import cli
+
+    original = cli.load_catalog
+
+    def slow_catalog(path):
+        time.sleep(4)  # a huge catalog on a slow disk: 4 of the 6 seconds are gone
+        return original(path)
+
+    monkeypatch.setattr(cli, "load_catalog", slow_catalog)
+    out = tmp_path / "plan.json"
+    args = ["plan", "--start", "2026-11-30", "--weeks", "26", "--time-limit", "6"]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "too short to build the model" in result.stderr
