@@ -48,19 +48,27 @@ _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def printable(text: object) -> str:
-    """`text` with escape sequences and control characters removed (tabs and newlines become
-    spaces), safe to print to a terminal."""
+def printable(text: object, newlines: bool = False) -> str:
+    """`text` with escape sequences and control characters removed, safe to print to a
+    terminal: tabs and carriage returns become spaces, and so do newlines unless `newlines`."""
     cleaned = _ESCAPES.sub("", str(text))
-    return _CONTROLS.sub(lambda m: " " if m.group() in "\t\n\r" else "", cleaned)
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "\n" and newlines:
+            return char
+        return " " if char in "\t\n\r" else ""
+
+    return _CONTROLS.sub(replace, cleaned)
 
 
-def _echo(text: object = "", err: bool = False) -> None:
-    typer.echo(printable(text), err=err)
+def _echo(text: object = "", err: bool = False, newlines: bool = False) -> None:
+    typer.echo(printable(text, newlines), err=err)
 
 
 def _fail(message: str) -> typer.Exit:
-    _echo(f"error: {message}", err=True)
+    # a catalog lists one problem per line: those newlines are kept
+    _echo(f"error: {message}", err=True, newlines=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -342,3 +342,20 @@ def test_out_onto_a_pipe_without_a_reader_is_refused_not_a_hang(tmp_path: Path) 
     with pytest.raises(cli.InputError) as err:
         cli.check_out(out)
     assert str(out) in str(err.value)
+
+
+def test_printable_keeps_newlines_only_when_asked() -> None:
+    assert printable("a\nb\x1b[2J\rc", newlines=True) == "a\nb c"
+    assert printable("a\nb") == "a b"
+
+
+def test_a_catalog_error_keeps_one_problem_per_line_without_escapes(tmp_path: Path) -> None:
+    text = DEFAULT_CATALOG.read_text(encoding="utf-8")
+    path = tmp_path / "two\x1b[2J.toml"  # a file name that would clear the screen
+    path.write_text(text.replace("reps = [10, 12]", "reps = 9e9"), encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--weeks", "2", "--catalog", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    shown = printable(str(path))
+    assert len(lines) >= 3 and all(shown in line for line in lines), result.stderr
+    assert "\x1b" not in result.stderr
