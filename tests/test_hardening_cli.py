@@ -66,15 +66,20 @@ def test_a_config_time_limit_outside_its_bounds_is_refused(
     one_error(result, "solver.time_limit_s")
 
 
-NESTED = "x = " + "[" * 600 + "]" * 600 + "\n"  # 1.2 KB, deeper than tomllib can recurse
+NESTED = [
+    "x = " + "[" * 600 + "]" * 600 + "\n",  # 1.2 KB, deeper than tomllib can recurse
+    "x = " + "{a = " * 400 + "1" + "}" * 400 + "\n",  # 2 KB of inline tables
+    "[[exercise]]\ncues = " + "[" * 600 + "]" * 600 + "\n",
+]
 
 
+@pytest.mark.parametrize("text", NESTED)
 @pytest.mark.parametrize("option", ["--config", "--catalog"])
 def test_deeply_nested_arrays_are_refused_not_a_recursion_error(
-    tmp_path: Path, no_solve, option: str
+    tmp_path: Path, no_solve, option: str, text: str
 ) -> None:
     path = tmp_path / "deep.toml"
-    path.write_text(NESTED)
+    path.write_text(text)
     result = runner.invoke(app, ["plan", "--weeks", "2", option, str(path)])
     one_error(result, str(path), "nested too deeply")
 
