@@ -8,7 +8,8 @@ within 5 s and 500 MB (peak resident memory of the whole process, interpreter in
 Worst cases (files under the 10 MB upload limit):
 - refused: 189,000 tiny VEVENTs (10 MB); one VEVENT with 1.4 million X- lines (9.3 MB);
 - accepted at the limits: 9,999 tiny VEVENTs (the component limit), 5,700 Google-style
-  events of 14 lines (the line limit), 9,990 events of 8 lines (both limits at once).
+  events of 14 lines (the line limit), 9,990 events of 8 lines (both limits at once);
+- a CSV just under the 50,000-row limit (refused after reading: over 20,000 events).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
@@ -145,21 +147,30 @@ def _mixed(count: int) -> bytes:
     return _ics(body)
 
 
-WORST_CASES = {
-    "189,000 tiny VEVENTs": lambda: _tiny(189_000),
-    "1 VEVENT, 1.4 million X- lines": lambda: _x_lines(1_400_000),
-    "9,999 tiny VEVENTs": lambda: _tiny(9_999),
-    "5,700 Google-style events": lambda: _google(5_700),
-    "9,990 events of 8 lines": lambda: _mixed(9_990),
+def _csv_rows(count: int) -> bytes:
+    """A simple CSV under the 50,000-row limit with long titles, refused after reading
+    (more events than the 20,000-event limit)."""
+    rows = ["date,title"] + [f"2027-01-01,Endurance ride {'z' * 190}"] * count
+    return "\n".join(rows).encode()
+
+
+WORST_CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
+    "189,000 tiny VEVENTs": ("worst.ics", lambda: _tiny(189_000)),
+    "1 VEVENT, 1.4 million X- lines": ("worst.ics", lambda: _x_lines(1_400_000)),
+    "9,999 tiny VEVENTs": ("worst.ics", lambda: _tiny(9_999)),
+    "5,700 Google-style events": ("worst.ics", lambda: _google(5_700)),
+    "9,990 events of 8 lines": ("worst.ics", lambda: _mixed(9_990)),
+    "48,000 CSV rows": ("worst.csv", lambda: _csv_rows(48_000)),
 }
 
 
 def run_case(name: str) -> None:
     """Import one worst case in this process; print its figures as JSON."""
-    data = WORST_CASES[name]()
+    filename, build = WORST_CASES[name]
+    data = build()
     began, cpu = time.perf_counter(), time.process_time()
     try:
-        outcome = f"{len(read_calendar(data, 'worst.ics').events):,} events"
+        outcome = f"{len(read_calendar(data, filename).events):,} events"
     except CalendarError as exc:
         outcome = f"refused: {exc.message[:70]}"
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
