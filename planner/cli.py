@@ -43,9 +43,10 @@ CatalogOpt = Annotated[
 
 
 # Terminal escape sequences (CSI such as clear-screen, OSC such as the clipboard write OSC 52),
-# then any control character left: a title must not drive the athlete's terminal.
+# then any control character left, line separators and bidirectional overrides (which reorder
+# what the terminal shows): a title must not drive the athlete's terminal.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: object, newlines: bool = False) -> str:

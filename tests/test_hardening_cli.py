@@ -349,6 +349,10 @@ def test_out_onto_a_pipe_without_a_reader_is_refused_not_a_hang(tmp_path: Path) 
     assert str(out) in str(err.value)
 
 
+def test_printable_strips_bidirectional_overrides() -> None:
+    assert printable("Ride \u202egnp.exe\u202c \u2066x\u2069") == "Ride gnp.exe x"
+
+
 def test_printable_keeps_newlines_only_when_asked() -> None:
     assert printable("a\nb\x1b[2J\rc", newlines=True) == "a\nb c"
     assert printable("a\nb") == "a b"
