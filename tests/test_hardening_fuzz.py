@@ -90,7 +90,7 @@ def shaped_ics(draw: st.DrawFn) -> str:
     return "\n".join(blocks)
 
 
-@FUZZ
+@settings(FUZZ, max_examples=40)  # each example is a text of up to a few hundred thousand lines
 @given(shaped_ics())
 def test_cost_guard_agrees_with_a_plain_reading(text: str) -> None:
     expected = oracle(text)
