@@ -22,6 +22,7 @@ from planner.importers.limits import (
     MAX_ICAL_COMPONENTS,
     MAX_ICAL_LINE_CHARS,
     MAX_ICAL_LINES,
+    MAX_ICAL_RECURRENCES,
     check_ical_cost,
 )
 
@@ -99,6 +100,25 @@ def test_too_many_components_within_the_line_limit_are_refused() -> None:
     body.append("END:VEVENT")
     text = refused(ics(body))
     assert "components" in text and f"{MAX_ICAL_COMPONENTS:,}" in text
+
+
+def test_too_many_tiny_series_are_refused_without_expanding_them() -> None:
+    # each series costs its own set-up: 9,990 of them took 5 s of CPU to expand before
+    body = []
+    for n in range(MAX_ICAL_COMPONENTS - 10):
+        rule = "RRULE:FREQ=DAILY;COUNT=4" if n % 2 else "RDATE;VALUE=DATE:20270105"
+        body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART;VALUE=DATE:20270101", rule, "END:VEVENT"]
+    text = refused(ics(body))
+    assert "recurrence lines" in text and f"{MAX_ICAL_RECURRENCES:,}" in text
+
+
+def test_series_up_to_the_recurrence_limit_are_expanded() -> None:
+    body = []
+    for n in range(MAX_ICAL_RECURRENCES):
+        body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART;VALUE=DATE:20270101"]
+        body += ["RRULE:FREQ=WEEKLY;COUNT=2", "SUMMARY:Ride", "END:VEVENT"]
+    cal = read_calendar(ics(body), "series.ics", end=dt.date(2027, 1, 31))
+    assert len(cal.events) == 2 * MAX_ICAL_RECURRENCES
 
 
 def test_one_overlong_line_is_refused_naming_the_property_and_line() -> None:

@@ -25,6 +25,7 @@ from planner.importers.limits import (
     MAX_ICAL_COMPONENTS,
     MAX_ICAL_LINE_CHARS,
     MAX_ICAL_LINES,
+    MAX_ICAL_RECURRENCES,
     check_ical_cost,
 )
 from planner.replan import check_previous
@@ -54,6 +55,9 @@ def oracle(text: str) -> str | None:
     begins = sum(1 for line in text.split("\n") if re.match(r"[ \t]*begin[ \t]*:", line, re.I))
     if begins > MAX_ICAL_COMPONENTS:
         return "components"
+    rules = sum(1 for line in text.split("\n") if re.match(r"(rrule|rdate)[ \t]*[;:]", line, re.I))
+    if rules > MAX_ICAL_RECURRENCES:
+        return "recurrences"
     if any(len(line) > MAX_ICAL_LINE_CHARS for line in logical):
         return "line"
     return None
@@ -64,9 +68,11 @@ def shaped_ics(draw: st.DrawFn) -> str:
     """Big blocks of repeated shapes near the limits: lines, folds, BEGINs, long lines."""
     blocks = ["BEGIN:VCALENDAR"]
     for _ in range(draw(st.integers(1, 4))):
-        shape = draw(st.sampled_from(["x", "fold", "begin", "long", "blank", "tab-fold"]))
+        shape = draw(st.sampled_from(["x", "fold", "begin", "long", "blank", "tab-fold", "rule"]))
         count = draw(
-            st.sampled_from([1, 10, MAX_ICAL_COMPONENTS // 2, MAX_ICAL_LINES // 3, MAX_ICAL_LINES])
+            st.sampled_from(
+                [1, 10, MAX_ICAL_RECURRENCES // 2 + 1, MAX_ICAL_COMPONENTS // 2, MAX_ICAL_LINES]
+            )
         )
         if shape == "x":
             blocks += ["X-A:1"] * count
@@ -74,6 +80,11 @@ def shaped_ics(draw: st.DrawFn) -> str:
             blocks += ["DESCRIPTION:a", " b"] * min(count, MAX_ICAL_LINES // 2)
         elif shape == "tab-fold":
             blocks += ["SUMMARY:a", "\tb", "\tc"] * min(count, MAX_ICAL_LINES // 3)
+        elif shape == "rule":
+            rule = draw(
+                st.sampled_from(["RRULE:FREQ=DAILY", "rdate;value=date:20270101", "RDATE :1"])
+            )
+            blocks += [rule] * min(count, MAX_ICAL_COMPONENTS)
         elif shape == "begin":
             blocks += [draw(st.sampled_from(["BEGIN:VALARM", "begin:x", " BEGIN :Y"]))] * count
         elif shape == "long":
@@ -99,7 +110,12 @@ def test_cost_guard_agrees_with_a_plain_reading(text: str) -> None:
     except CalendarError as exc:
         assert expected is not None, f"refused a file within the limits: {exc}"
         assert "fuzz.ics" in str(exc)
-        word = {"lines": "lines", "components": "components", "line": "characters"}[expected]
+        word = {
+            "lines": "lines",
+            "components": "components",
+            "recurrences": "recurrence lines",
+            "line": "characters",
+        }[expected]
         assert word in str(exc)
         return
     assert expected is None, f"accepted a file over the {expected} limit"
