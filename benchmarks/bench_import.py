@@ -11,6 +11,7 @@ Worst cases (files under the 10 MB upload limit):
 - accepted at the limits: 9,999 tiny VEVENTs (the component limit), 5,700 Google-style
   events of 14 lines (the line limit), 9,990 events of 8 lines (both limits at once);
 - 2,000 daily series (the RRULE/RDATE limit) and 7,990 one-offs: the most expansion work;
+- 20 VTIMEZONEs from 1601 (the zone limit) and 9,900 events spread over them;
 - a CSV just under the 50,000-row limit (refused after reading: over 20,000 events).
 """
 
@@ -162,6 +163,43 @@ def _series(series: int, singles: int) -> bytes:
     return _ics(body)
 
 
+def _zoned(zones: int, count: int) -> bytes:
+    """`zones` Outlook-style VTIMEZONEs (from 1601, the time zone limit) and events of 8 lines
+    spread over them: every offset lookup walks the zone's transitions from 1601."""
+    body: list[str] = []
+    for z in range(zones):
+        body += [
+            "BEGIN:VTIMEZONE",
+            f"TZID:Zone {z}",
+            "BEGIN:STANDARD",
+            "DTSTART:16011028T030000",
+            "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+            "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0100",
+            "END:STANDARD",
+            "BEGIN:DAYLIGHT",
+            "DTSTART:16010325T020000",
+            "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+            "TZOFFSETFROM:+0100",
+            "TZOFFSETTO:+0200",
+            "END:DAYLIGHT",
+            "END:VTIMEZONE",
+        ]
+    for n in range(count):
+        day = dt.date(2027, 1, 1) + dt.timedelta(days=n % 700)
+        zone = f"Zone {n % zones}"
+        body += [
+            "BEGIN:VEVENT",
+            f"UID:z{n}",
+            f"DTSTART;TZID={zone}:{day:%Y%m%d}T070000",
+            f"DTEND;TZID={zone}:{day:%Y%m%d}T080000",
+            "SUMMARY:Threshold ride 3x15 (B)",
+            "DESCRIPTION:Sweet spot",
+            "END:VEVENT",
+        ]
+    return _ics(body)
+
+
 def _csv_rows(count: int) -> bytes:
     """A simple CSV under the 50,000-row limit with long titles, refused after reading
     (more events than the 20,000-event limit)."""
@@ -176,6 +214,7 @@ WORST_CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "5,700 Google-style events": ("worst.ics", lambda: _google(5_700)),
     "9,990 events of 8 lines": ("worst.ics", lambda: _mixed(9_990)),
     "2,000 series + 7,990 events": ("worst.ics", lambda: _series(2_000, 7_990)),
+    "9,900 events in 20 Outlook zones": ("worst.ics", lambda: _zoned(20, 9_900)),
     "48,000 CSV rows": ("worst.csv", lambda: _csv_rows(48_000)),
 }
 

@@ -23,6 +23,7 @@ from planner.importers.limits import (
     MAX_ICAL_LINE_CHARS,
     MAX_ICAL_LINES,
     MAX_ICAL_RECURRENCES,
+    MAX_ICAL_TIMEZONES,
     check_ical_cost,
 )
 
@@ -174,3 +175,84 @@ def test_a_window_outside_1900_to_2200_is_refused_without_logging_a_traceback(
     assert f"window {side} {day}" in str(err.value) and "1900-2200" in str(err.value)
     assert "please report it" not in str(err.value)
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+def vtimezone(name: str, start: str = "16010101T030000", rule: str = "") -> list[str]:
+    """An Outlook-style zone (it writes 1601 and yearly last-Sunday rules)."""
+    standard = rule or "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
+    daylight = rule or "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
+    return [
+        "BEGIN:VTIMEZONE",
+        f"TZID:{name}",
+        "BEGIN:STANDARD",
+        f"DTSTART:{start}",
+        f"RRULE:{standard}",
+        "TZOFFSETFROM:+0200",
+        "TZOFFSETTO:+0100",
+        "END:STANDARD",
+        "BEGIN:DAYLIGHT",
+        f"DTSTART:{start}",
+        f"RRULE:{daylight}",
+        "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0200",
+        "END:DAYLIGHT",
+        "END:VTIMEZONE",
+    ]
+
+
+def zoned_events(zones: list[str], count: int = 3) -> list[str]:
+    body = []
+    for n in range(count):
+        zone = zones[n % len(zones)]
+        body += ["BEGIN:VEVENT", f"UID:{n}", f"DTSTART;TZID={zone}:20270110T070000"]
+        body += ["SUMMARY:Ride", "END:VEVENT"]
+    return body
+
+
+def test_too_many_time_zones_are_refused_before_building_them() -> None:
+    # dateutil builds every zone's transitions: 1,000 zones took 25 s of CPU before
+    names = [f"Zone {n}" for n in range(MAX_ICAL_TIMEZONES + 1)]
+    body = [line for name in names for line in vtimezone(name)] + zoned_events(names, 50)
+    text = refused(ics(body))
+    assert "time zones" in text and f"{MAX_ICAL_TIMEZONES}" in text
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=HOURLY",
+        "FREQ=DAILY",
+        "FREQ=MONTHLY;BYDAY=1SU",
+        "FREQ=YEARLY;BYDAY=SU",  # every Sunday of the year
+        "FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYDAY=-1SU",
+        "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;BYHOUR=0,1,2,3,4,5",
+    ],
+)
+def test_a_time_zone_rule_that_is_not_yearly_is_refused(rule: str) -> None:
+    # FREQ=HOURLY from 1900 made one event's offset lookup walk a million transitions (6 s)
+    body = vtimezone("Odd", "19000101T030000", rule) + zoned_events(["Odd"])
+    text = refused(ics(body))
+    assert "'Odd'" in text and "yearly" in text
+
+
+def test_a_time_zone_starting_in_year_one_is_refused() -> None:
+    body = vtimezone("Ancient", "00010101T030000") + zoned_events(["Ancient"])
+    text = refused(ics(body))
+    assert "'Ancient'" in text and "year 1," in text and "1583" in text
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "",  # Outlook
+        "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",  # Apple
+        "FREQ=YEARLY;WKST=MO;INTERVAL=1;BYMONTH=10;BYDAY=-1SU",  # Zimbra
+        "FREQ=YEARLY;BYMINUTE=0;BYHOUR=2;BYDAY=-1SU;BYMONTH=10",  # Lotus Notes
+        "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=8,9,10,11,12,13,14;BYDAY=SU",  # RFC 2445 example
+    ],
+)
+def test_real_time_zone_shapes_are_accepted(rule: str) -> None:
+    names = [f"Zone {n}" for n in range(MAX_ICAL_TIMEZONES)]
+    body = [line for name in names for line in vtimezone(name, rule=rule)]
+    cal = read_calendar(ics(body + zoned_events(names, 40)), "zones.ics")
+    assert len(cal.events) == 40

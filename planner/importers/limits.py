@@ -54,11 +54,27 @@ MAX_ICAL_RECURRENCES = 2_000
 """Most RRULE and RDATE lines one .ics file may hold: expanding a series costs about 0.5 ms
 before its first occurrence, so 10,000 tiny series took 5 s where 10,000 events take 2 s."""
 
+MAX_ICAL_TIMEZONES = 20
+"""Most VTIMEZONE components one .ics file may hold (a calendar holds one per zone it uses):
+dateutil builds each zone's transitions from its DTSTART, about 25 ms a zone."""
+
+MIN_TIMEZONE_YEAR = 1583
+"""Earliest DTSTART of a VTIMEZONE rule (the Gregorian calendar; Outlook writes 1601): each
+offset lookup walks the transitions from there, so year 1 quadruples the cost of a file."""
+
+MAX_TIMEZONE_CHANGES_PER_YEAR = 4
+"""Most offset changes a VTIMEZONE rule may make in a year: real zones change twice a year,
+while an hourly rule makes dateutil walk a million transitions for one event."""
+
 MAX_ICAL_LINE_CHARS = 100_000
 """Longest content line (after unfolding) accepted: a description of a few pages, or an RDATE
 of several thousand dates; longer is a broken or hostile file."""
 
 _BEGIN_LINE = re.compile(r"^[ \t]*BEGIN[ \t]*:", re.IGNORECASE | re.MULTILINE)
+_VTIMEZONE = re.compile(r"^BEGIN:VTIMEZONE[ \t]*$(.*?)(?:^END:VTIMEZONE|\Z)", re.I | re.M | re.S)
+_ZONE_RULE = re.compile(r"^RRULE[^:\n]*:(.*)$", re.IGNORECASE | re.MULTILINE)
+_ZONE_START = re.compile(r"^DTSTART[^:\n]*:[ \t]*(\d{1,4})", re.IGNORECASE | re.MULTILINE)
+_ZONE_ID = re.compile(r"^TZID[^:\n]*:(.*)$", re.IGNORECASE | re.MULTILINE)
 _RECURRENCE_LINE = re.compile(r"^(?:RRULE|RDATE)[ \t]*[;:]", re.IGNORECASE | re.MULTILINE)
 
 
@@ -95,6 +111,7 @@ def check_ical_cost(text: str, where: str) -> None:
             hint=hint,
         )
     unfolded = text.replace("\n ", "").replace("\n\t", "") if folds else text
+    _check_timezones(unfolded, where)
     for number, line in enumerate(unfolded.split("\n"), start=1):
         if len(line) > MAX_ICAL_LINE_CHARS:
             name = line.split(":", 1)[0].split(";", 1)[0][:40]
@@ -104,3 +121,51 @@ def check_ical_cost(text: str, where: str) -> None:
                 where=where,
                 hint="shorten that entry or remove it, then export again",
             )
+
+
+def _changes_per_year(rule: str) -> float:
+    """Offset changes a year a VTIMEZONE RRULE makes (inf for a rule not repeating yearly)."""
+    parts = {}
+    for part in rule.upper().split(";"):
+        key, _, value = part.partition("=")
+        parts[key.strip()] = [v for v in value.split(",") if v.strip()]
+    if parts.get("FREQ", [""])[0].strip() != "YEARLY":
+        return float("inf")
+    count = 1.0
+    for key in ("BYMONTH", "BYDAY", "BYHOUR", "BYMINUTE", "BYSECOND", "BYYEARDAY", "BYWEEKNO"):
+        count *= max(1, len(parts.get(key, [])))
+    if "BYDAY" in parts and "BYMONTH" not in parts and "BYWEEKNO" not in parts:
+        count *= 52  # a weekday every week of the year
+    return count
+
+
+def _check_timezones(unfolded: str, where: str) -> None:
+    """Refuse VTIMEZONEs whose offset lookups would cost seconds: too many zones, rules that
+    do not repeat yearly (or change more than a few times a year), or start before 1583."""
+    zones = _VTIMEZONE.findall(unfolded)
+    if len(zones) > MAX_ICAL_TIMEZONES:
+        raise CalendarError(
+            f"the file has {len(zones):,} time zones (VTIMEZONE), more than the limit of "
+            f"{MAX_ICAL_TIMEZONES}",
+            where=where,
+            hint="export the calendar again; a calendar needs one per time zone it uses",
+        )
+    for body in zones:
+        name = (_ZONE_ID.findall(body) or ["(no TZID)"])[0].strip()[:60]
+        for rule in _ZONE_RULE.findall(body):
+            if _changes_per_year(rule) > MAX_TIMEZONE_CHANGES_PER_YEAR:
+                raise CalendarError(
+                    f"the time zone {name!r} changes its offset by the rule RRULE:{rule[:80]}; "
+                    f"a time zone rule repeats yearly, at most {MAX_TIMEZONE_CHANGES_PER_YEAR} "
+                    "times a year",
+                    where=where,
+                    hint="export the calendar again, or remove that VTIMEZONE",
+                )
+        for year in _ZONE_START.findall(body):
+            if int(year) < MIN_TIMEZONE_YEAR:
+                raise CalendarError(
+                    f"the time zone {name!r} starts in the year {int(year)}, before "
+                    f"{MIN_TIMEZONE_YEAR}",
+                    where=where,
+                    hint="export the calendar again, or remove that VTIMEZONE",
+                )
