@@ -41,12 +41,12 @@ MAX_ALL_DAY_SPAN_DAYS = 31
 MAX_DURATION_MIN = 48 * 60
 """Longest plausible single session or race (48 h); longer rows are skipped as a unit mistake."""
 
-MAX_ICAL_COMPONENTS = 10_000
+MAX_ICAL_COMPONENTS = 8_000
 """Most BEGIN: lines (VEVENT, VALARM, VTIMEZONE... of any kind) one .ics file may hold. Counted
 before parsing: icalendar builds every component before the event limit could stop it."""
 
-MAX_ICAL_LINES = 80_000
-"""Most content lines (after unfolding) one .ics file may hold: about 5,700 events as Google
+MAX_ICAL_LINES = 64_000
+"""Most content lines (after unfolding) one .ics file may hold: about 4,500 events as Google
 exports them (14 lines each). Parsing and expanding cost about 40 microseconds a line, so
 this keeps any accepted file within a few seconds (benchmarks/bench_import.py measures it)."""
 
