@@ -11,6 +11,7 @@ Worst cases (files under the 10 MB upload limit):
 - accepted at the limits: 7,999 tiny VEVENTs (the component limit), 4,500 Google-style
   events of 14 lines (the line limit), 7,990 events of 8 lines (both limits at once);
 - 2,000 daily series (the RRULE/RDATE limit) and 5,990 one-offs: the most expansion work;
+- 2,000 events listing 25 RDATEs each (the RDATE/EXDATE date limit);
 - 20 VTIMEZONEs from 1601 (the zone limit) and 7,900 events spread over them;
 - a CSV just under the 50,000-row limit (refused after reading: over 20,000 events).
 """
@@ -200,6 +201,16 @@ def _zoned(zones: int, count: int) -> bytes:
     return _ics(body)
 
 
+def _rdates(series: int, dates: int) -> bytes:
+    """`series` events each listing `dates` RDATEs: the most dates the RDATE limit lets through."""
+    body: list[str] = []
+    for n in range(series):
+        days = [dt.date(2027, 1, 1) + dt.timedelta(days=(n + 7 * k) % 700) for k in range(dates)]
+        body += ["BEGIN:VEVENT", f"UID:d{n}", "DTSTART:20270101T070000Z", "SUMMARY:Ride"]
+        body += ["RDATE:" + ",".join(f"{d:%Y%m%d}T070000Z" for d in days), "END:VEVENT"]
+    return _ics(body)
+
+
 def _csv_rows(count: int) -> bytes:
     """A simple CSV under the 50,000-row limit with long titles, refused after reading
     (more events than the 20,000-event limit)."""
@@ -215,6 +226,7 @@ WORST_CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "7,990 events of 8 lines": ("worst.ics", lambda: _mixed(7_990)),
     "2,000 series + 5,990 events": ("worst.ics", lambda: _series(2_000, 5_990)),
     "7,900 events in 20 Outlook zones": ("worst.ics", lambda: _zoned(20, 7_900)),
+    "2,000 series of 25 RDATEs": ("worst.ics", lambda: _rdates(2_000, 25)),
     "48,000 CSV rows": ("worst.csv", lambda: _csv_rows(48_000)),
 }
 
