@@ -11,7 +11,7 @@ Worst cases (files under the 10 MB upload limit):
 - accepted at the limits: 7,999 tiny VEVENTs (the component limit), 4,500 Google-style
   events of 14 lines (the line limit), 7,990 events of 8 lines (both limits at once);
 - 2,000 daily series (the RRULE/RDATE limit) and 5,990 one-offs: the most expansion work;
-- 2,000 events listing 25 RDATEs each (the RDATE/EXDATE date limit);
+- 2,000 events listing 25 RDATEs each (the list-value limit);
 - 20 VTIMEZONEs from 1601 (the zone limit) and 7,900 events spread over them;
 - a CSV just under the 50,000-row limit (refused after reading: over 20,000 events).
 """
