@@ -12,6 +12,7 @@ Worst cases (files under the 10 MB upload limit):
   events of 14 lines (the line limit), 7,990 events of 8 lines (both limits at once);
 - 2,000 daily series (the RRULE/RDATE limit) and 5,990 one-offs: the most expansion work;
 - 2,000 events listing 25 RDATEs each (the list-value limit);
+- 249,000 parameters on a hundred lines (the parameter limit);
 - 20 VTIMEZONEs from 1601 (the zone limit) and 7,900 events spread over them;
 - a CSV just under the 50,000-row limit (refused after reading: over 20,000 events).
 """
@@ -211,6 +212,16 @@ def _rdates(series: int, dates: int) -> bytes:
     return _ics(body)
 
 
+def _parameters(lines: int, each: int) -> bytes:
+    """`lines` SUMMARY lines of `each` parameters (up to the parameter limit)."""
+    params = ";".join(f"P{n}=a" for n in range(each))
+    body: list[str] = []
+    for n in range(lines):
+        body += ["BEGIN:VEVENT", f"UID:p{n}", "DTSTART:20270101T070000Z"]
+        body += [f"SUMMARY;{params}:Ride", "END:VEVENT"]
+    return _ics(body)
+
+
 def _csv_rows(count: int) -> bytes:
     """A simple CSV under the 50,000-row limit with long titles, refused after reading
     (more events than the 20,000-event limit)."""
@@ -227,6 +238,7 @@ WORST_CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "2,000 series + 5,990 events": ("worst.ics", lambda: _series(2_000, 5_990)),
     "7,900 events in 20 Outlook zones": ("worst.ics", lambda: _zoned(20, 7_900)),
     "2,000 series of 25 RDATEs": ("worst.ics", lambda: _rdates(2_000, 25)),
+    "249,000 parameters on 100 lines": ("worst.ics", lambda: _parameters(100, 2_490)),
     "48,000 CSV rows": ("worst.csv", lambda: _csv_rows(48_000)),
 }
 
