@@ -13,6 +13,7 @@ Worst cases (files under the 10 MB upload limit):
 - 2,000 daily series (the RRULE/RDATE limit) and 5,990 one-offs: the most expansion work;
 - 2,000 events listing 25 RDATEs each (the list-value limit);
 - 249,000 parameters on a hundred lines (the parameter limit);
+- 7,900 events whose descriptions fill the 10 MB: the most text to classify;
 - 20 VTIMEZONEs from 1601 (the zone limit) and 7,900 events spread over them;
 - a CSV just under the 50,000-row limit (refused after reading: over 20,000 events).
 """
@@ -222,6 +223,18 @@ def _parameters(lines: int, each: int) -> bytes:
     return _ics(body)
 
 
+def _described(count: int, chars: int) -> bytes:
+    """`count` events whose descriptions fill the 10 MB file: the most text to classify."""
+    words = ["interval", "ride", "race", "threshold", "easy", "long", "tempo", "(A)", "crit"]
+    text = " ".join(words[(n * 7) % len(words)] for n in range(chars))[:chars]
+    body: list[str] = []
+    for n in range(count):
+        day = dt.date(2027, 1, 1) + dt.timedelta(days=n % 700)
+        body += ["BEGIN:VEVENT", f"UID:t{n}", f"DTSTART:{day:%Y%m%d}T070000Z"]
+        body += [f"SUMMARY:Ride {n} {text[:60]}", f"DESCRIPTION:{text}", "END:VEVENT"]
+    return _ics(body)
+
+
 def _csv_rows(count: int) -> bytes:
     """A simple CSV under the 50,000-row limit with long titles, refused after reading
     (more events than the 20,000-event limit)."""
@@ -239,6 +252,7 @@ WORST_CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "7,900 events in 20 Outlook zones": ("worst.ics", lambda: _zoned(20, 7_900)),
     "2,000 series of 25 RDATEs": ("worst.ics", lambda: _rdates(2_000, 25)),
     "249,000 parameters on 100 lines": ("worst.ics", lambda: _parameters(100, 2_490)),
+    "7,900 events, 1,150-char texts": ("worst.ics", lambda: _described(7_900, 1_150)),
     "48,000 CSV rows": ("worst.csv", lambda: _csv_rows(48_000)),
 }
 
