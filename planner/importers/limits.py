@@ -2,6 +2,11 @@
 
 Every limit is enforced with a `CalendarError` (the whole file is refused) or a `Skipped` note (one
 row or series is left out), and both quote the limit so the athlete knows what to change.
+
+`check_ical_cost` bounds the work of an .ics file before icalendar parses it, by counting what
+the parse and the expansion cost (lines, components, series, list values, parameters, time
+zones): any file it lets through is read within 5 s of CPU on the team's 2-core machine
+(`benchmarks/bench_import.py` prints the worst cases).
 """
 
 from __future__ import annotations
