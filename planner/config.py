@@ -180,7 +180,7 @@ def with_time_limit(config: PlannerConfig, seconds: float, option: str) -> Plann
         )
     except ValidationError:
         raise ConfigError(
-            f"{option} {seconds!r} is not allowed: give the seconds the whole run may take, "
+            f"{option} {seconds:g} is not allowed: give the seconds the whole run may take, "
             f"a number above 0 and at most {MAX_TIME_LIMIT_S}"
         ) from None
     return config.model_copy(update={"solver": solver})
