@@ -187,3 +187,20 @@ def test_the_cli_counts_reading_the_inputs_in_the_time_limit(
     result = runner.invoke(app, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "too short to build the model" in result.stderr
+
+
+def test_the_search_leaves_time_for_the_work_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.solve import AFTER_SEARCH_SHARE
+
+    limits: list[float] = []
+    original = solve_module.run_solver
+
+    def recording(inst, model, limit=None):
+        limits.append(limit)
+        return original(inst, model, limit)
+
+    monkeypatch.setattr(solve_module, "run_solver", recording)
+    cal = synthetic_season(START, 2, seed=1)
+    plan_season(cal, load_catalog(), AthleteProfile(), config(10), start=START, weeks=2)
+    [limit] = limits
+    assert limit <= 10 * (1 - AFTER_SEARCH_SHARE)
