@@ -171,7 +171,7 @@ def test_race_day_windows_by_priority(priority: str, rules: dict, day: int, feas
 
 def test_validator_names_a_session_in_the_a_race_week() -> None:
     inst = make_instance(A_RACE_DAY_20, QUIET, weeks=3)
-    bad = hand_plan(inst, {16: ["side-plank-top-foot-forward", "glute-bridge"]})
+    bad = hand_plan(inst, {16: ["all-fours-adductor-hold", "glute-bridge"]})
     violations = validate(bad, inst)
     assert "race-day" in rules_named(violations)
     assert any("4 day(s) before A race" in v for v in violations)
@@ -222,7 +222,7 @@ def test_first_session_after_a_long_race_recovery_is_light() -> None:
     moderate = doing(inst, (7, "kettlebell-hip-flexion"))
     assert solve_forced(inst, moderate)[0] == INFEASIBLE
     # A later session may be moderate once a light one came first.
-    first_light = doing(inst, (7, "glute-bridge"), (10, "side-plank-top-foot-forward"))
+    first_light = doing(inst, (7, "glute-bridge"), (10, "all-fours-adductor-hold"))
     status, plan = solve_forced(inst, first_light)
     assert solved(status)
     later = doing(inst, (7, "glute-bridge"), (11, "kettlebell-hip-flexion"))
@@ -242,7 +242,7 @@ def test_first_session_after_a_long_race_recovery_is_light() -> None:
 
 def test_validator_names_recovery_and_a_heavy_first_session() -> None:
     inst = race_instance(3, "City Marathon", Sport.run, 215)
-    early = hand_plan(inst, {8: ["side-plank-top-foot-forward", "glute-bridge"]})
+    early = hand_plan(inst, {8: ["all-fours-adductor-hold", "glute-bridge"]})
     violations = validate(early, inst)
     assert rules_named(violations) == {"post-race-recovery"}
     assert "7 strength-free day(s) required" in violations[0]
@@ -430,9 +430,9 @@ def test_weekly_volume_maintenance_forced_heavy_is_refused() -> None:
 
 def test_validator_names_volume_violations() -> None:
     inst = make_instance(weeks=8)
-    small = ["side-plank-top-foot-forward", "glute-bridge"]
+    small = ["all-fours-adductor-hold", "glute-bridge"]
     big = [
-        "side-plank-top-foot-forward",
+        "all-fours-adductor-hold",
         "glute-bridge",
         "kettlebell-hip-flexion",
         "seated-banded-abduction",
@@ -488,7 +488,7 @@ def test_no_heavy_exercise_is_new_in_a_deload_week() -> None:
     bad = hand_plan(
         inst,
         {
-            **{d: ["side-plank-top-foot-forward", "glute-bridge"] for d in (0, 3, 7, 10)},
+            **{d: ["all-fours-adductor-hold", "glute-bridge"] for d in (0, 3, 7, 10)},
             22: ["glute-bridge", "deadlift"],
             29: ["glute-bridge", "deadlift"],
             36: ["glute-bridge", "deadlift"],
