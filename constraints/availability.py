@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 from planner.constants import WARM_UP_MIN
+from planner.wording import plural, series
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -76,3 +77,17 @@ class Availability(Rule):
         if params.blocked_dates:
             text += f", {len(params.blocked_dates)} blocked date(s)"
         return text + " (availability)"
+
+    def describe(self, params) -> str:
+        if not params.weekdays:
+            return "No weekday is available for lifting, so no session can be planned."
+        days = "available weekdays" if len(params.weekdays) == 7 else series(params.weekdays)
+        blocked = ""
+        if params.blocked_dates:
+            blocked = f" except {plural(len(params.blocked_dates), 'blocked date')}"
+        where = (
+            "available weekdays and dates"
+            if not blocked and len(params.weekdays) == 7
+            else f"{days}{blocked}"
+        )
+        return f"Lift only on {where}, in sessions of at most {params.max_session_minutes} minutes."

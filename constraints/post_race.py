@@ -6,6 +6,7 @@ from pydantic import Field
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 from planner.domain import Priority
+from planner.wording import series
 
 
 class Params(RuleParams):
@@ -47,3 +48,16 @@ class PostRaceRecovery(Rule):
             f"no strength for {params.days_after_a}/{params.days_after_b}/{params.days_after_c} "
             "days after A/B/C races (post-race-recovery)"
         )
+
+    def describe(self, params) -> str:
+        parts = []
+        for priority in Priority:
+            days = params.days_after(priority)
+            if days:
+                span = "the day" if days == 1 else f"the {days} days"
+                parts.append(
+                    f"{span} after {'an' if priority.value == 'A' else 'a'} {priority.value} race"
+                )
+        if not parts:
+            return "Strength may follow a race the next day."
+        return f"No strength in {series(parts, 'or')}."

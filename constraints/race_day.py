@@ -36,3 +36,9 @@ class RaceDay(Rule):
 
     def conflict_text(self, params) -> str:
         return f"no strength on race days or the {params.days_before} day(s) before them (race-day)"
+
+    def describe(self, params) -> str:
+        if params.days_before == 0:
+            return "No strength session on a race day."
+        before = "the day" if params.days_before == 1 else f"the {params.days_before} days"
+        return f"No strength session on a race day or {before} before a race."

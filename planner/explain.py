@@ -109,6 +109,7 @@ def rule_reports(inst: Instance, built: BuiltModel, solver: cp_model.CpSolver) -
         report.cost += p.coefficient * value
         if len(report.violations) < MAX_VIOLATIONS_LISTED:
             report.violations.append(p.text.replace("{n}", str(value)))
+            report.violation_costs.append(p.coefficient * value)
         elif len(report.violations) == MAX_VIOLATIONS_LISTED:
             report.violations.append("... more not listed")
     return list(reports.values())

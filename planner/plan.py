@@ -119,6 +119,9 @@ class RuleReport(BaseModel):
     id: str
     cost: int = 0
     violations: list[str] = Field(default_factory=list)
+    violation_costs: list[int] = Field(
+        default_factory=list, description="Cost of each listed violation (weight x amount)."
+    )
 
 
 class Explanation(BaseModel):

@@ -648,3 +648,37 @@ def test_diff_lines_read_as_sentences() -> None:
     assert lines[0] == "Re-planned as of Mon 04 Jan: 3 sessions kept."
     assert lines[1].startswith("2 sessions moved: Wed 06 Jan -> Thu 07 Jan: Wed 06 Jan is blocked")
     assert lines[2] == "1 session added: Wed 06 Jan: pinned day"
+
+
+# ----------------------------------------------------------------------------- issue 13 papercuts
+
+
+def _sidebar_captions(at: AppTest) -> str:
+    return "\n".join(str(c.value) for c in at.sidebar.caption)
+
+
+def test_rule_descriptions_follow_the_settings() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    _widget(at, field_key("rest-days", "min_rest_days")).set_value(3)
+    _widget(at, field_key("availability", "max_session_minutes")).set_value(30)
+    submit(at)
+    captions = _sidebar_captions(at)
+    assert "at least 3 strength-free days" in captions
+    assert "at least 2 strength-free days" not in captions
+    assert "at most 30 minutes" in captions and "at most 45 minutes" not in captions
+
+
+def test_why_tab_costs_add_up() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    plan = current_plan(at)
+    why = next(d for d in at.dataframe if "Rule" in d.value.columns)
+    table = why.value
+    assert int(table["Cost"].sum()) == plan.objective
+    assert f"Total cost: {int(plan.objective)}" in texts(at)
+    assert len(table) == len(REGISTRY)
+    interference = table.set_index("Rule").loc["Hard-day interference", "Weight"]
+    assert interference == "weight 3, day weight 1"
+    # each listed violation carries its cost, and they add up to the rule's cost
+    for report in plan.explanation.rules:
+        if report.violations and "... more not listed" not in report.violations:
+            assert sum(report.violation_costs) == report.cost

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from constraints import REGISTRY, rule_by_id
+from constraints import REGISTRY, Rule, rule_by_id
 from planner.config import PlannerConfig
 from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
@@ -22,6 +22,7 @@ from planner.ui.charts import legend_chart, month_grid_spec, season_spec, week_f
 from planner.ui.fields import field_key, label_for
 from planner.ui.settings import Settings
 from planner.ui.text import md_escape
+from planner.wording import plural
 
 STATUS_TEXT = {
     Status.optimal: "Optimal",
@@ -378,6 +379,21 @@ def season_view(plan: Plan) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
+DATAFRAME_ROW_PX = 35  # st.dataframe's row height: header + rows + 3 px border fit exactly
+
+
+def weights_text(rule: Rule, params: dict[str, Any]) -> str:
+    """A soft rule's weights as the sidebar names them: '4', or 'weight 3, day weight 1'."""
+    names = [name for name in rule.Params.model_fields if name.endswith("weight")]
+    if rule.hard or not names:
+        return "—"
+    defaults = rule.Params().model_dump()
+    values = {name: params.get(name, defaults[name]) for name in names}
+    if len(values) == 1:
+        return str(next(iter(values.values())))
+    return ", ".join(f"{label_for(name).lower()} {value}" for name, value in values.items())
+
+
 def why_view(plan: Plan, settings: Settings | None) -> None:
     """Each soft rule's cost and violations; the hard rules that held."""
     reports = {r.id: r for r in plan.explanation.rules}
@@ -390,20 +406,22 @@ def why_view(plan: Plan, settings: Settings | None) -> None:
                 "Rule": rule.title,
                 "Type": "hard" if rule.hard else "soft",
                 "On": bool(params.get("enabled", True)),
-                "Weight": str(params.get("weight", "—")) if not rule.hard else "—",
-                "Cost": report.cost if report else 0,
+                "Weight": weights_text(rule, params),
                 "Violations": len(report.violations) if report else 0,
+                "Cost": report.cost if report else 0,
             }
         )
+    total = sum(row["Cost"] for row in rows)
     st.markdown(
-        "Hard rules always hold. Each soft rule costs its weight per unit of violation; the "
-        "plan has the lowest total cost the solver found."
+        "Hard rules always hold. A soft rule's violation costs its weight times its size (a week "
+        "two sessions short of its target at weight 4 costs 8); the plan has the lowest total "
+        f"cost the solver found. **Total cost: {total}**, the sum of the Cost column."
     )
     st.dataframe(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
-        height=36 * (len(rows) + 1) + 3,
+        height=DATAFRAME_ROW_PX * (len(rows) + 1) + 3,
         column_config={
             "On": st.column_config.CheckboxColumn("On"),
             "Cost": st.column_config.ProgressColumn(
@@ -414,9 +432,17 @@ def why_view(plan: Plan, settings: Settings | None) -> None:
     for rule in REGISTRY:
         report = reports.get(rule.id)
         if report and report.violations:
-            with st.expander(f"{rule.title}: {len(report.violations)} violation(s)"):
-                st.caption(rule.statement)
-                st.markdown("\n".join(f"- {md_escape(v)}" for v in report.violations))
+            count = plural(len(report.violations), "violation")
+            with st.expander(f"{rule.title}: {count}, cost {report.cost}"):
+                params = rule.Params.model_validate(plan.settings.get(rule.id, {}))
+                st.caption(rule.describe(params))
+                costs = [*report.violation_costs, *[None] * len(report.violations)]
+                st.markdown(
+                    "\n".join(
+                        f"- {md_escape(text)}" + (f" — cost {cost}" if cost is not None else "")
+                        for text, cost in zip(report.violations, costs, strict=False)
+                    )
+                )
 
 
 # ----------------------------------------------------------------------------- export

@@ -83,12 +83,27 @@ def collect(values: dict[str, Any]) -> tuple[Settings | None, list[str]]:
     return settings, []
 
 
+def rule_description(rule: Rule, values: dict[str, Any]) -> str:
+    """The rule's sentence with the parameters in `values` (widget values keyed as in session
+    state); the plain statement while the values do not validate (the error says why)."""
+    try:
+        params = rule.Params.model_validate(
+            {
+                name: widget_to_value(info, values[field_key(rule.id, name)])
+                for name, info in rule.Params.model_fields.items()
+            }
+        )
+    except (KeyError, ValueError):
+        return rule.statement
+    return rule.describe(params)
+
+
 def _rule_expander(rule: Rule) -> None:
     kind = "hard rule" if rule.hard else "soft rule"
     on = st.session_state[field_key(rule.id, "enabled")]
     mark = "" if on else " (off)"
     with st.expander(f"{rule.title}{mark}", expanded=False):
-        st.caption(f"{rule.statement} — *{kind}*")
+        st.caption(f"{rule_description(rule, st.session_state)} — *{kind}*")
         for name, info in rule.Params.model_fields.items():
             label = "Use this rule" if name == "enabled" else None
             field_widget(rule.id, name, info, label=label)
