@@ -457,7 +457,11 @@ class ExportFile(NamedTuple):
 
 def export_files(plan: Plan, options: ExportOptions) -> list[ExportFile]:
     """The three downloads: iCal for the phone, CSV for a spreadsheet, JSON for tools."""
-    ical, csv, json_bytes = _export_bytes(plan.model_dump_json(), options.model_dump_json())
+    # DTSTAMP is the export time; to the minute, so a rerun within it reuses the cached files.
+    stamp = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    ical, csv, json_bytes = _export_bytes(
+        plan.model_dump_json(), options.model_dump_json(), stamp.isoformat()
+    )
     return [
         ExportFile("iCal", "strength-plan.ics", "text/calendar", ical),
         ExportFile("CSV", "strength-plan.csv", "text/csv", csv),
@@ -466,12 +470,12 @@ def export_files(plan: Plan, options: ExportOptions) -> list[ExportFile]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _export_bytes(plan_json: str, options_json: str) -> tuple[bytes, bytes, bytes]:
+def _export_bytes(plan_json: str, options_json: str, stamp_iso: str) -> tuple[bytes, bytes, bytes]:
     """The files of one plan and set of options, built once: every rerun draws the buttons."""
     plan = Plan.model_validate_json(plan_json)
     options = ExportOptions.model_validate_json(options_json)
     return (
-        export_ical(plan, options),
+        export_ical(plan, options, stamp=dt.datetime.fromisoformat(stamp_iso)),
         export_csv(plan).encode("utf-8-sig"),
         export_json(plan).encode(),
     )
