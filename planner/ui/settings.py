@@ -125,7 +125,8 @@ def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
                 max_value=MAX_WEEKS,
                 step=1,
                 key=state.WEEKS,
-                help="Length of the plan. The demo runs 22 weeks: base to the A race, then rest.",
+                help="Length of the plan: by default through the last A race and its transition "
+                "week (16 weeks without an A race).",
             )
             st.selectbox(
                 "Main sport",

@@ -41,7 +41,7 @@ ACTIVE = "replan_active"  # key of this run's inputs; None when re-planning is n
 REPLAN_ASKED = "replan_asked"  # the Re-plan button was pressed; the next full run re-plans
 REPLAN_FAILED = "replan_failed"  # the last re-plan that had no solution, to explain it
 
-DEFAULT_WEEKS = 22  # the demo season: base to the A race, then transition
+DEFAULT_WEEKS = 20  # the demo season through its A race and transition, as the CLI plans it
 DEFAULT_TIME_LIMIT_S = 10.0
 DEFAULT_PREFERRED_TIME = dt.time(18, 0)
 
