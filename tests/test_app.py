@@ -682,3 +682,74 @@ def test_why_tab_costs_add_up() -> None:
     for report in plan.explanation.rules:
         if report.violations and "... more not listed" not in report.violations:
             assert sum(report.violation_costs) == report.cost
+
+
+def berlin_ics(first: dt.date, race: dt.date) -> bytes:
+    """A Berlin runner's calendar: weekly timed interval runs from `first`, an A race."""
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:runs@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;TZID=Europe/Berlin:{first:%Y%m%d}T070000\r\n"
+        f"DTEND;TZID=Europe/Berlin:{first:%Y%m%d}T080000\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=10\r\nSUMMARY:Run intervals 6x800 m\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:long@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;TZID=Europe/Berlin:{first + dt.timedelta(days=4):%Y%m%d}T080000\r\n"
+        f"DTEND;TZID=Europe/Berlin:{first + dt.timedelta(days=4):%Y%m%d}T100000\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=10\r\nSUMMARY:Long run\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:race@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;VALUE=DATE:{race:%Y%m%d}\r\nSUMMARY:Berlin half marathon (A)\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    ).encode()
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key=state.UPLOAD).set_value((name, data, "text/calendar"))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+BERLIN_FIRST = next_monday() + dt.timedelta(weeks=4, days=1)  # a Tuesday, a month ahead
+BERLIN_RACE = BERLIN_FIRST + dt.timedelta(days=68)  # a Sunday, ten weeks in
+
+
+def test_upload_sets_start_weeks_sport_and_export_timezone() -> None:
+    with media_stores() as stores:
+        at = upload(loaded(), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+    plan = current_plan(at)
+    # the first Monday of the calendar's first week, through the A race plus one transition week
+    assert plan.start == BERLIN_FIRST - dt.timedelta(days=1)
+    assert plan.end == BERLIN_RACE + dt.timedelta(weeks=1)
+    assert at.session_state[state.SPORT] == "run"
+    assert plan.timezone == "Europe/Berlin"
+    assert at.text_input(key=state.EXPORT_TZ).value == "Europe/Berlin"
+    button = next(b for b in at.get("download_button") if b.label == "Download iCal")
+    ical = stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content.decode()
+    assert "DTSTART;TZID=Europe/Berlin:" in ical and "Europe/London" not in ical
+
+
+def test_upload_keeps_what_the_athlete_set() -> None:
+    at = loaded()
+    at.number_input(key=state.WEEKS).set_value(SHORT_WEEKS)
+    at.text_input(key=state.EXPORT_TZ).set_value("Asia/Tokyo")
+    submit(at)
+    upload(at, "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+    plan = current_plan(at)
+    assert plan.start == BERLIN_FIRST - dt.timedelta(days=1)  # start was not set: it follows
+    assert (plan.end - plan.start).days + 1 == SHORT_WEEKS * 7  # weeks were: they stay
+    assert at.text_input(key=state.EXPORT_TZ).value == "Asia/Tokyo"
+
+
+def test_failed_upload_shows_the_athletes_last_plan_not_the_demo() -> None:
+    at = upload(loaded(), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+    own = current_plan(at)
+    # Replacing the file in a browser: the old one goes (a run on the demo), the new one fails.
+    at.file_uploader(key=state.UPLOAD).set_value(None)
+    at.run()
+    upload(at, "broken.ics", b"BEGIN:VCALENDAR\r\nthis is not a calendar")
+    assert any("Could not read this calendar" in e.value for e in at.error)
+    warning = " ".join(w.value for w in at.warning)
+    assert "last plan that worked for your calendar" in warning
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Strength sessions"] == str(len(own.sessions))
+    assert "Berlin half marathon" in texts(at) + str(at.dataframe[0].value if at.dataframe else "")

@@ -481,6 +481,18 @@ def _export_bytes(plan_json: str, options_json: str, stamp_iso: str) -> tuple[by
     )
 
 
+def follow_plan_timezone(plan: Plan) -> None:
+    """The Export timezone follows the plan's (the calendar's, as in the plan JSON and the CLI)
+    when the plan's changes, unless the athlete typed another one."""
+    plan_zone = plan.timezone or "UTC"
+    filled = st.session_state.get(state.EXPORT_TZ_FROM)
+    if filled == plan_zone:
+        return
+    if st.session_state.get(state.EXPORT_TZ) in (None, filled):
+        st.session_state[state.EXPORT_TZ] = plan_zone
+    st.session_state[state.EXPORT_TZ_FROM] = plan_zone
+
+
 def export_view(plan: Plan, settings: Settings | None) -> None:
     """Export options and download buttons."""
     preferred = settings.preferred_time if settings else state.DEFAULT_PREFERRED_TIME
@@ -497,11 +509,11 @@ def export_view(plan: Plan, settings: Settings | None) -> None:
             key="export_reminder",
         )
     with right:
+        follow_plan_timezone(plan)
         timezone = st.text_input(
             "Timezone",
-            value=plan.timezone or "UTC",
-            key="export_timezone",
-            help="IANA name, e.g. Europe/London.",
+            key=state.EXPORT_TZ,
+            help="IANA name, e.g. Europe/London. Filled in from your calendar's timezone.",
         )
         name = st.text_input("Calendar name", value="Strength plan", key="export_name")
         st.caption(f"Timed sessions start at {preferred:%H:%M} (set in the sidebar).")
