@@ -84,7 +84,8 @@ def main() -> None:
     plan: Plan | None = None
     with status_area:
         for problem in problems:
-            st.error(f"Settings: {md_escape(problem)}", icon=":material/tune:")
+            text = md_escape(problem.rstrip("."))
+            st.error(f"{text}. Change it in the sidebar.", icon=":material/tune:")
         if calendar is not None and settings is not None:
             window_hint(calendar, settings)
             plan = solve(calendar, settings, own=identity != "demo")

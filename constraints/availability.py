@@ -31,7 +31,8 @@ class Params(RuleParams):
         names = [day.strip()[:3].title() for day in value]
         unknown = [day for day in names if day not in WEEKDAYS]
         if unknown:
-            raise ValueError(f"unknown weekday(s) {unknown}; use {', '.join(WEEKDAYS)}")
+            listed = ", ".join(f"'{day}'" for day in unknown)
+            raise ValueError(f"unknown weekday {listed}; use {', '.join(WEEKDAYS)}")
         return [day for day in WEEKDAYS if day in names]
 
 
@@ -75,7 +76,7 @@ class Availability(Rule):
         days = ", ".join(params.weekdays) or "no weekday"
         text = f"lifting only on {days}, at most {params.max_session_minutes} min a session"
         if params.blocked_dates:
-            text += f", {len(params.blocked_dates)} blocked date(s)"
+            text += f", {plural(len(params.blocked_dates), 'blocked date')}"
         return text + " (availability)"
 
     def describe(self, params) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
+from planner.wording import plural
 
 
 class Params(RuleParams):
@@ -35,7 +36,8 @@ class RaceDay(Rule):
         return []
 
     def conflict_text(self, params) -> str:
-        return f"no strength on race days or the {params.days_before} day(s) before them (race-day)"
+        before = plural(params.days_before, "day")
+        return f"no strength on race days or the {before} before them (race-day)"
 
     def describe(self, params) -> str:
         if params.days_before == 0:

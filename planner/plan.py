@@ -147,6 +147,9 @@ class Plan(BaseModel):
     conflicts: list[str] = Field(
         default_factory=list, description="When infeasible: the hard rules that conflict."
     )
+    conflict_rules: list[str] = Field(
+        default_factory=list, description="When infeasible: ids of the rules that conflict."
+    )
     notes: list[str] = Field(
         default_factory=list, description="Things the athlete should know about how it was made."
     )

@@ -297,7 +297,7 @@ def test_infeasible_settings_explain_and_keep_last_plan() -> None:
     assert plan.status == Status.infeasible
     errors = " ".join(e.value for e in at.error)
     assert "cannot all hold together" in errors
-    assert "availability" in errors
+    assert "Availability" in errors  # by its title, as the sidebar names it
     suggestion = " ".join(i.value for i in at.info)
     assert "Suggested change" in suggestion
     assert "Mon, Tue" in suggestion and "strict" in suggestion.lower()
@@ -753,3 +753,73 @@ def test_failed_upload_shows_the_athletes_last_plan_not_the_demo() -> None:
     shown = {m.label: m.value for m in at.metric}
     assert shown["Strength sessions"] == str(len(own.sessions))
     assert "Berlin half marathon" in texts(at) + str(at.dataframe[0].value if at.dataframe else "")
+
+
+def test_settings_errors_speak_the_sidebars_words() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    _widget(at, field_key("session-size", "min_exercises")).set_value(6)
+    _widget(at, field_key("session-size", "max_exercises")).set_value(3)
+    submit(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Session size: min exercises is above max exercises" in md_unescape(errors)
+    assert "::" not in errors and ": :" not in errors
+    assert "_" not in md_unescape(errors) and "Value error" not in errors
+
+
+def md_unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_conflict_names_rules_by_title_and_suggests_only_their_changes() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    _widget(at, field_key("weekly-frequency", "strict")).set_value(True)
+    _widget(at, field_key("availability", "weekdays")).set_value(["Mon", "Tue"])
+    _widget(at, field_key("steady-progress", "weight")).set_value(7)  # unrelated to the conflict
+    submit(at)
+    plan = current_plan(at)
+    assert plan.status == Status.infeasible
+    assert set(plan.conflict_rules) >= {"availability"}
+    errors = md_unescape(" ".join(e.value for e in at.error))
+    assert "**Availability**: Lift only on Mon and Tue" in errors
+    assert not re.search(r"\([a-z]+(-[a-z]+)+\)|\(availability\)", errors), errors
+    suggestion = md_unescape(" ".join(i.value for i in at.info))
+    assert "Availability: weekdays is Mon, Tue" in suggestion
+    assert "Steady progress" not in suggestion
+
+
+def test_no_weekday_available_warns_on_the_main_page() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    _widget(at, field_key("availability", "weekdays")).set_value([])
+    submit(at)
+    assert not current_plan(at).sessions
+    warning = md_unescape(" ".join(w.value for w in at.warning))
+    assert "This plan has no strength sessions: no weekday is available" in warning
+
+
+def test_labels_and_wording() -> None:
+    at = loaded()
+    labels = [w.label for w in at.sidebar.slider]
+    assert "Days after an A race" in labels and "Days before a C race" in labels
+    assert not [label for label in labels if re.search(r" [abc]$", label)]
+    plan = current_plan(at)
+    reasons = [reason for s in plan.sessions for reason in s.why]
+    assert not [r for r in reasons if "(s)" in r]
+    assert not [r for r in reasons if re.search(r"\(([ABC])\)' \(\1\)", r)]
+    assert any("'Winter crit series round 3 (C)' in" in r for r in reasons)
+    assert any("'Spring road race', a B race in" in r for r in reasons)
+    assert not re.search(r"\w\(s\)", md_unescape(texts(at)))
+    path = FIXTURES / "trainingpeaks_workouts.csv"
+    upload(at, path.name, path.read_bytes())
+    assert "TrainingPeaks CSV" in texts(at)
+
+
+def test_a_run_shows_a_runner() -> None:
+    at = loaded()
+    path = FIXTURES / "edge_cases.ics"  # a Berlin runner's calendar
+    upload(at, path.name, path.read_bytes())
+    plan = current_plan(at)
+    run = next(e for e in plan.events if e.sport.value == "run")
+    at.selectbox(key=state.DAY).set_value(run.date.isoformat()).run()
+    line = next(m.value for m in at.markdown if m.value.endswith(")*") and run.title in m.value)
+    assert line.startswith(":material/directions_run:")
+    assert "directions_bike" not in " ".join(m.value for m in at.markdown)

@@ -22,6 +22,7 @@ from planner.importers import load_demo, read_calendar
 from planner.ui import state
 from planner.ui.fields import field_key
 from planner.ui.text import md_escape
+from planner.wording import plural
 
 UPLOAD_TYPES = ["ics", "ical", "csv", "tsv", "txt"]
 EDITABLE = ["sport", "kind", "priority"]
@@ -196,7 +197,7 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
             st.metric("Skipped", len(calendar.skipped), width="content")
         if calendar.skipped:
             st.warning(
-                f"{len(calendar.skipped)} row(s) skipped — see why below.",
+                f"{plural(len(calendar.skipped), 'row')} skipped — see why below.",
                 icon=":material/warning:",
             )
     if calendar.skipped:

@@ -15,14 +15,16 @@ from pydantic import ValidationError
 
 from constraints import REGISTRY, Rule, rule_by_id
 from planner.config import PlannerConfig
+from planner.explain import known_conflict
 from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
 from planner.ui import replanning, state
 from planner.ui.charts import legend_chart, month_grid_spec, season_spec, week_frame
 from planner.ui.fields import field_key, label_for
+from planner.ui.icon import sport_icon
 from planner.ui.settings import Settings
 from planner.ui.text import md_escape
-from planner.wording import plural
+from planner.wording import plural, race_title
 
 STATUS_TEXT = {
     Status.optimal: "Optimal",
@@ -47,8 +49,24 @@ RULE_HINTS = {
 # ----------------------------------------------------------------------------- status
 
 
+def empty_plan_reason(plan: Plan) -> str:
+    """Why a solved plan holds no session, from the settings it was made with."""
+    availability = plan.settings.get("availability", {})
+    if availability.get("enabled", True) and availability.get("weekdays") == []:
+        return "no weekday is available for lifting: pick at least one under Availability"
+    return (
+        "no day in these weeks is free for strength under the rules in force: check "
+        "Availability (weekdays, blocked dates) and the race and recovery rules"
+    )
+
+
 def plan_summary(plan: Plan, settings: Settings | None) -> None:
     """Status metrics: how the solve went and how much strength the season holds."""
+    if not plan.sessions:
+        st.warning(
+            f"This plan has no strength sessions: {empty_plan_reason(plan)}.",
+            icon=":material/event_busy:",
+        )
     weeks = ((plan.end - plan.start).days + 1) // 7
     per_week = len(plan.sessions) / weeks if weeks else 0
     with st.container(horizontal=True, gap="medium"):
@@ -56,13 +74,13 @@ def plan_summary(plan: Plan, settings: Settings | None) -> None:
             "Plan",
             STATUS_TEXT[plan.status],
             border=True,
-            width=150,
+            width="content",  # a fixed width cut the value to 'Opti...'
             help="Optimal: the best plan under these rules. Good: the best found before the "
             "time limit; a longer limit may find a better one.",
         )
-        st.metric("Strength sessions", len(plan.sessions), border=True, width=150)
-        st.metric("Per week", f"{per_week:.1f}", border=True, width=105)
-        st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width=125)
+        st.metric("Strength sessions", len(plan.sessions), border=True, width="content")
+        st.metric("Per week", f"{per_week:.1f}", border=True, width="content")
+        st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width="content")
     missed = sum(1 for s in plan.sessions if s.state == "missed")
     st.caption(
         f"{weeks} weeks · {plan.start:%a %d %b %Y} – {plan.end:%a %d %b %Y}"
@@ -72,10 +90,13 @@ def plan_summary(plan: Plan, settings: Settings | None) -> None:
     )
 
 
-def changed_rule_settings(config: PlannerConfig) -> list[str]:
-    """Rule parameters that differ from their defaults, as 'Rule: field is X (default Y)'."""
+def changed_rule_settings(config: PlannerConfig, rule_ids: list[str] | None = None) -> list[str]:
+    """Rule parameters that differ from their defaults, as 'Rule: field is X (default Y)';
+    only those of `rule_ids` when given."""
     lines = []
     for rule in REGISTRY:
+        if rule_ids is not None and rule.id not in rule_ids:
+            continue
         current = config.params(rule.id).model_dump(mode="json")
         default = rule.Params().model_dump(mode="json")
         for name, value in current.items():
@@ -85,14 +106,6 @@ def changed_rule_settings(config: PlannerConfig) -> list[str]:
                     f"(default {_show(default[name])})"
                 )
     return lines
-
-
-def changed_rule_ids(config: PlannerConfig) -> set[str]:
-    return {
-        rule.id
-        for rule in REGISTRY
-        if config.params(rule.id).model_dump() != rule.Params().model_dump()
-    }
 
 
 def _show(value: Any) -> str:
@@ -112,28 +125,42 @@ def reset_rules() -> None:
             st.session_state[key] = defaults[key]
 
 
+def conflict_lines(plan: Plan) -> list[str]:
+    """Why there is no plan, as markdown lines: the conflicting rules by title, each as it reads
+    with the settings in force (user text escaped)."""
+    if not plan.conflict_rules:
+        return [f"- {md_escape(text)}" for text in plan.conflicts]
+    lines = []
+    known = known_conflict(plan.conflict_rules)
+    if known:
+        lines.append(md_escape(known))
+    lines.append("These rules cannot all hold together:")
+    for rule_id in plan.conflict_rules:
+        rule = rule_by_id(rule_id)
+        if rule is not None:
+            params = rule.Params.model_validate(plan.settings.get(rule_id, {}))
+            lines.append(f"- **{rule.title}**: {md_escape(rule.describe(params))}")
+    return lines
+
+
 def conflicts(plan: Plan, settings: Settings | None) -> None:
-    """Why there is no plan, in plain words, and what to change."""
+    """Why there is no plan, in plain words, and what to change (in the rules that conflict)."""
     title = (
         "These settings cannot all hold together, so there is no plan."
         if plan.status == Status.infeasible
         else "No plan was found within the time limit."
     )
-    lines = [f"**{title}**"] + [f"- {md_escape(text)}" for text in plan.conflicts]
-    st.error("\n".join(lines), icon=":material/block:")
+    st.error("\n".join([f"**{title}**", *conflict_lines(plan)]), icon=":material/block:")
     suggestions: list[str] = []
     if settings is not None:
-        changed = changed_rule_settings(settings.config)
+        involved = plan.conflict_rules
+        changed = changed_rule_settings(settings.config, involved)
         if changed:
-            suggestions.append("You changed these rule settings; undo one of them:")
+            suggestions.append("You changed these settings of those rules; undo one of them:")
             suggestions += [f"- {md_escape(line)}" for line in changed]
-        mentioned = [
-            rule_id for rule_id in RULE_HINTS if any(rule_id in text for text in plan.conflicts)
-        ]
-        touched = [rule_id for rule_id in mentioned if rule_id in changed_rule_ids(settings.config)]
-        for rule_id in touched or mentioned:
+        for rule_id in involved:
             rule = rule_by_id(rule_id)
-            if rule is not None:
+            if rule is not None and rule_id in RULE_HINTS:
                 suggestions.append(f"- {rule.title}: {RULE_HINTS[rule_id]}.")
         if plan.status == Status.unknown:
             suggestions.append("- Raise the solver time limit or plan fewer weeks.")
@@ -289,7 +316,7 @@ def day_detail(plan: Plan, day: dt.date) -> None:
         race = f" · {e.priority.value} race" if e.priority else ""
         minutes = f" · {e.duration_min} min" if e.duration_min else ""
         st.markdown(
-            f":material/directions_bike: {md_escape(e.title)} *({e.kind.value}{race}{minutes})*"
+            f"{sport_icon(e.sport.value)} {md_escape(e.title)} *({e.kind.value}{race}{minutes})*"
         )
     if session is None:
         st.info("No strength session on this day.", icon=":material/hotel:")
@@ -323,7 +350,7 @@ def week_table(plan: Plan, day: dt.date) -> None:
         current = monday + dt.timedelta(days=i)
         session = plan.session_on(current)
         titles = [
-            e.title + (f" ({e.priority.value})" if e.priority else "")
+            race_title(e.title, e.priority.value) if e.priority else e.title
             for e in plan.events
             if e.date == current
         ]

@@ -7,6 +7,7 @@ an on/off toggle and one widget per parameter (bounds from the rule's pydantic m
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import streamlit as st
@@ -18,7 +19,7 @@ from planner.config import PlannerConfig, SeasonSettings
 from planner.constants import MAX_WEEKS
 from planner.domain import AthleteProfile, Catalog, Sport
 from planner.ui import state
-from planner.ui.fields import field_key, field_widget, widget_to_value
+from planner.ui.fields import field_key, field_widget, label_for, widget_to_value
 
 SPORTS = [Sport.ride, Sport.run, Sport.swim]
 SPORT_LABELS = {Sport.ride: "Cycling", Sport.run: "Running", Sport.swim: "Swimming"}
@@ -41,6 +42,34 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def readable_error(section: str, error: Any, names: list[str]) -> str:
+    """A pydantic error as 'Section > Field: what is wrong', in the sidebar's words (no internal
+    field names, no 'Value error,')."""
+    fields = [str(part) for part in error["loc"] if str(part) in names]
+    where = section + "".join(f" > {label_for(name)}" for name in fields[-1:])
+    context = error.get("ctx") or {}
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "less_than_equal":
+        message = f"must be at most {context['le']}"
+    elif error["type"] == "greater_than_equal":
+        message = f"must be at least {context['ge']}"
+    for name in sorted(names, key=len, reverse=True):
+        message = re.sub(rf"\b{re.escape(name)}\b", label_for(name).lower(), message)
+    return f"{where}: {message}"
+
+
+def _rule_problems(rules: dict[str, dict[str, Any]]) -> list[str]:
+    """Each rule's parameters checked on their own, so an error names the rule it is in."""
+    problems = []
+    for rule in REGISTRY:
+        try:
+            rule.Params.model_validate(rules[rule.id])
+        except ValidationError as exc:
+            names = list(rule.Params.model_fields)
+            problems += [readable_error(rule.title, err, names) for err in exc.errors()]
+    return problems
+
+
 def collect(values: dict[str, Any]) -> tuple[Settings | None, list[str]]:
     """Build settings from widget values keyed as in session state; problems as sentences."""
     problems: list[str] = []
@@ -56,6 +85,7 @@ def collect(values: dict[str, Any]) -> tuple[Settings | None, list[str]]:
             except ValueError as exc:
                 problems.append(f"{rule.title}: {exc}")
         rules[rule.id] = params
+    problems += _rule_problems(rules) if not problems else []
     if problems:
         return None, problems
     try:
@@ -76,9 +106,10 @@ def collect(values: dict[str, Any]) -> tuple[Settings | None, list[str]]:
             preferred_time=values[state.PREFERRED_TIME],
         )
     except ValidationError as exc:
+        names = [*SeasonSettings.model_fields, "time_limit_s", "weeks", "start"]
         for err in exc.errors():
-            where = " > ".join(str(part) for part in err["loc"])
-            problems.append(f"{where}: {err['msg']}")
+            section = "Season shape" if err["loc"][:1] == ("season",) else "Settings"
+            problems.append(readable_error(section, err, names))
         return None, problems
     return settings, []
 
