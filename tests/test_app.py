@@ -21,7 +21,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from constraints import REGISTRY
+from constraints import REGISTRY, rule_by_id
 from planner.catalog import load_catalog
 from planner.config import next_monday
 from planner.domain import Kind, Priority
@@ -236,10 +236,15 @@ def test_apply_edits_keeps_events_valid() -> None:
 
 
 def _widget(at: AppTest, key: str):
-    for family in (at.toggle, at.slider, at.number_input, at.multiselect, at.text_input):
-        for widget in family:
-            if widget.key == key:
-                return widget
+    """A settings widget by key; rules at their defaults are drawn once 'Show all rules' is on."""
+    for attempt in range(2):
+        for family in (at.toggle, at.slider, at.number_input, at.multiselect, at.text_input):
+            for widget in family:
+                if widget.key == key:
+                    return widget
+        if attempt == 0:
+            at.toggle(key=state.SHOW_ALL_RULES).set_value(True).run()
+            assert not at.exception, at.exception
     raise KeyError(key)
 
 
@@ -823,3 +828,34 @@ def test_a_run_shows_a_runner() -> None:
     line = next(m.value for m in at.markdown if m.value.endswith(")*") and run.title in m.value)
     assert line.startswith(":material/directions_run:")
     assert "directions_bike" not in " ".join(m.value for m in at.markdown)
+
+
+def test_sidebar_shows_only_changed_rules_by_group() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    rule_titles = {rule.title for rule in REGISTRY}
+    shown = [e.label for e in at.sidebar.expander if e.label.split(" (off)")[0] in rule_titles]
+    assert shown == []  # every rule at its default: none drawn
+    assert "Every rule is at its coaching default" in _sidebar_captions(at)
+    at.toggle(key=state.SHOW_ALL_RULES).set_value(True).run()
+    groups = [m.value for m in at.sidebar.markdown if m.value.startswith("**")]
+    assert groups == [
+        "**Races**",
+        "**Recovery**",
+        "**Progression**",
+        "**Week shape**",
+        "**Re-planning**",
+    ]
+    assert len([e for e in at.sidebar.expander if e.label in rule_titles]) == len(REGISTRY)
+    _widget(at, field_key("rest-days", "min_rest_days")).set_value(3)
+    submit(at)
+    at.toggle(key=state.SHOW_ALL_RULES).set_value(False).run()
+    assert not at.exception
+    shown = [e.label for e in at.sidebar.expander if e.label.split(" (off)")[0] in rule_titles]
+    assert shown == ["Rest days between sessions"]
+    assert [m.value for m in at.sidebar.markdown if m.value.startswith("**")] == ["**Recovery**"]
+    # the hidden rules keep their defaults: the plan still uses the changed value only
+    plan = current_plan(at)
+    assert plan.settings["rest-days"]["min_rest_days"] == 3
+    assert plan.settings["taper"] == rule_by_id("taper").Params().model_dump(mode="json")
+    submit(at)
+    assert current_plan(at).settings["rest-days"]["min_rest_days"] == 3

@@ -7,19 +7,23 @@ an on/off toggle and one widget per parameter (bounds from the rule's pydantic m
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from constraints import REGISTRY
+from constraints import REGISTRY, rules_by_group
 from constraints.base import Rule
 from planner.config import PlannerConfig, SeasonSettings
 from planner.constants import MAX_WEEKS
 from planner.domain import AthleteProfile, Catalog, Sport
 from planner.ui import state
 from planner.ui.fields import field_key, field_widget, label_for, widget_to_value
+from planner.wording import plural
 
 SPORTS = [Sport.ride, Sport.run, Sport.swim]
 SPORT_LABELS = {Sport.ride: "Cycling", Sport.run: "Running", Sport.swim: "Swimming"}
@@ -190,10 +194,72 @@ def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
             with st.expander("Phases and deloads"):
                 for name, info in SeasonSettings.model_fields.items():
                     field_widget("season", name, info)
-            st.subheader("Coaching rules")
-            st.caption("Hard rules always hold; soft rules cost their weight per violation.")
-            for rule in REGISTRY:
-                _rule_expander(rule)
+            coaching_rules(bool(st.session_state.get(state.SHOW_ALL_RULES)))
             st.form_submit_button("Update plan", type="primary", width="stretch", key="submit")
+        st.toggle(
+            "Show all rules",
+            key=state.SHOW_ALL_RULES,
+            help="Every coaching rule, by group. Off: only the rules you changed.",
+        )
+        stale_watch(form_token(st.session_state))
     settings, problems = collect(dict(st.session_state))
     return settings, problems
+
+
+def changed_rules(values: Any) -> set[str]:
+    """Ids of the rules whose widgets hold something other than the rule's defaults."""
+    defaults = state.defaults()
+    return {
+        rule.id
+        for rule in REGISTRY
+        if any(
+            values.get(field_key(rule.id, name), defaults[field_key(rule.id, name)])
+            != defaults[field_key(rule.id, name)]
+            for name in rule.Params.model_fields
+        )
+    }
+
+
+def coaching_rules(show_all: bool) -> None:
+    """The rules by group: all of them, or only those changed from their defaults (a sidebar of
+    every rule open is thousands of pixels tall)."""
+    st.subheader("Coaching rules")
+    changed = changed_rules(st.session_state)
+    if show_all:
+        st.caption("Hard rules always hold; soft rules cost their weight per violation.")
+    elif changed:
+        st.caption(
+            f"The {plural(len(changed), 'rule')} you changed; every other rule is at its coaching "
+            "default. Switch on **Show all rules** below to change another."
+        )
+    else:
+        st.caption(
+            "Every rule is at its coaching default. Switch on **Show all rules** below to see "
+            "or change one."
+        )
+    for group, rules in rules_by_group().items():
+        shown = [rule for rule in rules if show_all or rule.id in changed]
+        if shown:
+            st.markdown(f"**{group}**")
+            for rule in shown:
+                _rule_expander(rule)
+
+
+def form_token(values: Any) -> str:
+    """A digest of the form's submitted state: the stale watch starts afresh when it changes."""
+    keys = [*state.FORM_KEYS, state.SHOW_ALL_RULES]
+    keys += [field_key("season", name) for name in SeasonSettings.model_fields]
+    keys += [field_key(rule.id, name) for rule in REGISTRY for name in rule.Params.model_fields]
+    return hashlib.sha256(repr([values.get(key) for key in keys]).encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _stale_watch_script() -> str:
+    return (Path(__file__).parent / "assets" / "stale_watch.js").read_text(encoding="utf-8")
+
+
+def stale_watch(token: str) -> None:
+    """A banner on the page while the form holds changes not yet submitted (see the script).
+    The script is the app's own file; no user text goes into it."""
+    script = _stale_watch_script().replace("__TOKEN__", token)
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)

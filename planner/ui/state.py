@@ -44,8 +44,10 @@ AUTO = "auto_settings"  # start/weeks/sport as the app last filled them in from 
 LAST_GOOD_OWN = "last_good_own_plan"  # JSON of the last plan of an uploaded calendar that worked
 EXPORT_TZ = "export_timezone"  # the Export tab's timezone field
 EXPORT_TZ_FROM = "export_timezone_from"  # the plan timezone that field was filled from
+SHOW_ALL_RULES = "show_all_rules"  # the sidebar lists every rule, not only the changed ones
 
 AUTO_KEYS = (START, WEEKS, SPORT)
+FORM_KEYS = (START, WEEKS, SPORT, EQUIPMENT, PREFERRED_TIME, TIME_LIMIT)
 DEFAULT_WEEKS = 20  # the demo season through its A race and transition, as the CLI plans it
 DEFAULT_TIME_LIMIT_S = 10.0
 DEFAULT_PREFERRED_TIME = dt.time(18, 0)
@@ -72,6 +74,7 @@ def defaults(today: dt.date | None = None) -> dict[str, Any]:
         PIN_EXERCISES: False,
         LAST_GOOD_OWN: None,
         EXPORT_TZ_FROM: None,
+        SHOW_ALL_RULES: False,
     }
     # Until the athlete sets them, start, weeks and sport follow the calendar (see
     # calendar_input.follow_calendar); these are the values the app filled in.
