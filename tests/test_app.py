@@ -803,6 +803,7 @@ def test_no_weekday_available_warns_on_the_main_page() -> None:
 
 def test_labels_and_wording() -> None:
     at = loaded()
+    at.toggle(key=state.SHOW_ALL_RULES).set_value(True).run()
     labels = [w.label for w in at.sidebar.slider]
     assert "Days after an A race" in labels and "Days before a C race" in labels
     assert not [label for label in labels if re.search(r" [abc]$", label)]
@@ -859,3 +860,11 @@ def test_sidebar_shows_only_changed_rules_by_group() -> None:
     assert plan.settings["taper"] == rule_by_id("taper").Params().model_dump(mode="json")
     submit(at)
     assert current_plan(at).settings["rest-days"]["min_rest_days"] == 3
+
+
+def test_stale_watch_script_survives_the_html_sanitiser() -> None:
+    """st.html drops a script holding a tag-like '<...>' (even in a comment): none in ours."""
+    from planner.ui.settings import _stale_watch_script
+
+    script = _stale_watch_script()
+    assert "<" not in script and "__TOKEN__" in script

@@ -10,13 +10,24 @@
   if (previous) clearInterval(previous.timer);
   document.getElementById(bannerId)?.remove();
 
-  const signature = () => {
+  // What each keyed widget holds (Streamlit marks a keyed widget's container with a class
+  // "st-key-" and the key), not the form's text: captions and "Press Enter" hints come and go.
+  const widgetValues = () => {
     const form = document.querySelector("[data-testid=stSidebar] [data-testid=stForm]");
-    if (!form) return null;
-    const inputs = [...form.querySelectorAll("input, textarea")].map((el) =>
-      el.type === "checkbox" ? String(el.checked) : el.value,
-    );
-    return form.textContent + "\u0000" + inputs.join("\u0000");
+    const values = new Map();
+    if (!form) return values;
+    for (const box of form.querySelectorAll("[class*='st-key-']")) {
+      const key = [...box.classList].find((name) => name.startsWith("st-key-"));
+      const parts = [
+        ...[...box.querySelectorAll("input, textarea")].map((el) =>
+          el.type === "checkbox" ? String(el.checked) : el.value,
+        ),
+        ...[...box.querySelectorAll("[role=slider]")].map((el) => el.getAttribute("aria-valuenow")),
+        ...[...box.querySelectorAll("[data-baseweb=select]")].map((el) => el.textContent),
+      ];
+      values.set(key, parts.join("\u0000"));
+    }
+    return values;
   };
   const running = () =>
     document.querySelector("[data-testid=stApp]")?.getAttribute("data-test-script-state") ===
@@ -42,13 +53,25 @@
     document.body.appendChild(banner);
   };
 
-  let baseline = null;
+  // A widget's baseline is the first value it holds for three checks in a row after the run:
+  // widgets mount a moment after the script finishes (those in a closed expander only when it
+  // opens), some with a placeholder value first.
+  const baseline = new Map();
+  const seen = new Map();
   const tick = () => {
     if (running()) return;
-    const now = signature();
-    if (now === null) return;
-    if (baseline === null) baseline = now;
-    show(now !== baseline);
+    let stale = false;
+    for (const [key, value] of widgetValues()) {
+      if (baseline.has(key)) {
+        stale ||= baseline.get(key) !== value;
+        continue;
+      }
+      const last = seen.get(key);
+      const steady = last && last.value === value ? last.steady + 1 : 0;
+      seen.set(key, { value, steady });
+      if (steady >= 2) baseline.set(key, value);
+    }
+    show(stale);
   };
   window.__planStaleWatch = { token, timer: setInterval(tick, 500) };
 })();
