@@ -868,3 +868,24 @@ def test_stale_watch_script_survives_the_html_sanitiser() -> None:
 
     script = _stale_watch_script()
     assert "<" not in script and "__TOKEN__" in script
+
+
+def test_each_upload_moves_the_plan_to_its_season() -> None:
+    seasons = ROOT / "docs" / "seasons"
+    at = loaded()
+    runner = seasons / "runner-marathon-14w.csv"  # 5 Jan - 11 Apr 2027, marathon (A) 11 Apr
+    upload(at, runner.name, runner.read_bytes())
+    plan = current_plan(at)
+    assert (plan.start, plan.end) == (dt.date(2027, 1, 4), dt.date(2027, 4, 18))
+    assert at.session_state[state.SPORT] == "run"
+    cyclist = seasons / "cyclist-granfondo-16w.csv"  # 2 Feb - 22 May 2027, gran fondo (A)
+    upload(at, cyclist.name, cyclist.read_bytes())
+    plan = current_plan(at)
+    assert (plan.start, plan.end) == (dt.date(2027, 2, 1), dt.date(2027, 5, 30))
+    assert at.session_state[state.SPORT] == "ride"
+    # back to the demo: the app's own defaults again
+    at.file_uploader(key=state.UPLOAD).set_value(None)
+    at.run()
+    plan = current_plan(at)
+    assert plan.start == next_monday()
+    assert (plan.end - plan.start).days + 1 == state.DEFAULT_WEEKS * 7
