@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from constraints import REGISTRY, rule_by_id
 from planner.catalog import load_catalog
-from planner.config import next_monday
+from planner.config import PlannerConfig, next_monday
 from planner.domain import Kind, Priority
 from planner.errors import CalendarError
 from planner.importers import load_demo
@@ -41,7 +41,7 @@ from planner.ui.charts import (
     week_frame,
 )
 from planner.ui.fields import bounds, field_key, kind_of, parse_dates
-from planner.ui.render import _as_iso, dose_text
+from planner.ui.render import _as_iso, changed_rule_settings, dose_text
 from planner.ui.replanning import diff_lines
 from planner.ui.settings import collect
 from planner.ui.text import md_escape
@@ -817,6 +817,10 @@ def test_labels_and_wording() -> None:
     path = FIXTURES / "trainingpeaks_workouts.csv"
     upload(at, path.name, path.read_bytes())
     assert "TrainingPeaks CSV" in texts(at)
+    config = PlannerConfig().with_rule("post-race-recovery", days_after_a=3)
+    assert changed_rule_settings(config) == [
+        "Recovery after races: days after an A race is 3 (default 2)"
+    ]
 
 
 def test_a_run_shows_a_runner() -> None:

@@ -34,6 +34,12 @@ def label_for(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def label_in_sentence(name: str) -> str:
+    """The label inside a sentence: 'days after an A race', 'min exercises'."""
+    label = label_for(name)
+    return label[:1].lower() + label[1:]
+
+
 def kind_of(info: FieldInfo) -> str:
     """The widget family of a field: bool, int, float, str-list, date-list or text."""
     annotation = info.annotation

@@ -20,7 +20,7 @@ from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
 from planner.ui import replanning, state
 from planner.ui.charts import legend_chart, month_grid_spec, season_spec, week_frame
-from planner.ui.fields import field_key, label_for
+from planner.ui.fields import field_key, label_in_sentence
 from planner.ui.icon import sport_icon
 from planner.ui.settings import Settings
 from planner.ui.text import md_escape
@@ -102,7 +102,7 @@ def changed_rule_settings(config: PlannerConfig, rule_ids: list[str] | None = No
         for name, value in current.items():
             if value != default[name]:
                 lines.append(
-                    f"{rule.title}: {label_for(name).lower()} is {_show(value)} "
+                    f"{rule.title}: {label_in_sentence(name)} is {_show(value)} "
                     f"(default {_show(default[name])})"
                 )
     return lines
@@ -418,7 +418,7 @@ def weights_text(rule: Rule, params: dict[str, Any]) -> str:
     values = {name: params.get(name, defaults[name]) for name in names}
     if len(values) == 1:
         return str(next(iter(values.values())))
-    return ", ".join(f"{label_for(name).lower()} {value}" for name, value in values.items())
+    return ", ".join(f"{label_in_sentence(name)} {value}" for name, value in values.items())
 
 
 def why_view(plan: Plan, settings: Settings | None) -> None:

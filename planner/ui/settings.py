@@ -22,7 +22,7 @@ from planner.config import PlannerConfig, SeasonSettings
 from planner.constants import MAX_WEEKS
 from planner.domain import AthleteProfile, Catalog, Sport
 from planner.ui import state
-from planner.ui.fields import field_key, field_widget, label_for, widget_to_value
+from planner.ui.fields import field_key, field_widget, label_for, label_in_sentence, widget_to_value
 from planner.wording import plural
 
 SPORTS = [Sport.ride, Sport.run, Sport.swim]
@@ -58,7 +58,7 @@ def readable_error(section: str, error: Any, names: list[str]) -> str:
     elif error["type"] == "greater_than_equal":
         message = f"must be at least {context['ge']}"
     for name in sorted(names, key=len, reverse=True):
-        message = re.sub(rf"\b{re.escape(name)}\b", label_for(name).lower(), message)
+        message = re.sub(rf"\b{re.escape(name)}\b", label_in_sentence(name), message)
     return f"{where}: {message}"
 
 

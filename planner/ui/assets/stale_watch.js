@@ -46,7 +46,7 @@
       "Settings changed: the plan shown was made before them. Press \u201cUpdate plan\u201d to re-plan.";
     Object.assign(banner.style, {
       position: "fixed", top: "3.75rem", right: "1rem", zIndex: "1000001",
-      maxWidth: "26rem", padding: "0.6rem 0.9rem", borderRadius: "0.5rem",
+      maxWidth: "min(26rem, calc(100vw - 2rem))", padding: "0.6rem 0.9rem", borderRadius: "0.5rem",
       background: "#fff4e5", color: "#663c00", border: "1px solid #ffb74d",
       font: "500 0.9rem/1.35 sans-serif", boxShadow: "0 2px 8px rgba(0,0,0,0.15)",
     });
