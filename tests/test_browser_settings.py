@@ -63,6 +63,10 @@ def test_a_changed_setting_marks_the_plan_stale_until_update(app_url, browser) -
     banner.wait_for(timeout=5000)
     assert "Settings changed" in banner.inner_text()
     assert banner.is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone it stays on screen
+    box = banner.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.set_viewport_size(DESKTOP)
     page.get_by_role("button", name="Update plan").first.click()
     page.get_by_text(f"{before + 1} weeks ·").wait_for(timeout=SOLVE_TIMEOUT_MS)
     settled(page)
