@@ -21,6 +21,7 @@ from constraints.base import Rule
 from planner.config import PlannerConfig, SeasonSettings
 from planner.constants import MAX_WEEKS
 from planner.domain import AthleteProfile, Catalog, Sport
+from planner.horizon import monday_of  # one week rule for the app and the CLI
 from planner.ui import state
 from planner.ui.fields import field_key, field_widget, label_for, label_in_sentence, widget_to_value
 from planner.wording import plural
@@ -40,10 +41,6 @@ class Settings(BaseModel):
     profile: AthleteProfile
     config: PlannerConfig
     preferred_time: dt.time = Field(description="Time of day sessions go in the calendar export.")
-
-
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def readable_error(section: str, error: Any, names: list[str]) -> str:
