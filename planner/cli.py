@@ -19,6 +19,7 @@ from planner.errors import InputError
 from planner.horizon import default_start, default_weeks, monday_of
 from planner.importers import calendar_to_json, load_calendar, load_demo
 from planner.plan import Plan, Status
+from planner.wording import race_title
 
 app = typer.Typer(
     add_completion=False,
@@ -362,7 +363,9 @@ def _print_plan(result: Plan) -> None:
             for e in result.events
             if e.priority and monday <= e.date < monday + dt.timedelta(days=7)
         ]
-        race_text = "".join(f"  [{e.priority.value} race {e.date:%a}: {e.title}]" for e in races)
+        race_text = "".join(
+            f"  [{e.date:%a}: {race_title(e.title, e.priority.value)}]" for e in races
+        )
         typer.echo(f"\nWeek {w + 1} ({monday:%d %b}) {label}{race_text}")
         for s in by_week.get(w, []):
             exercises = ", ".join(_dose_text(e) for e in s.exercises)

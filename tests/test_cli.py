@@ -226,3 +226,10 @@ def test_plan_help_fits_80_columns_and_readme_lists_every_option() -> None:
             if option.startswith("--") and option != "--help":
                 assert option in result.output
                 assert option in readme, f"README does not list {option}"
+
+
+def test_plan_table_names_a_race_once() -> None:
+    result = runner.invoke(app, ["plan", "--start", START, "--weeks", "8"])
+    assert result.exit_code == 0, result.output
+    assert "[Sun: Winter crit series round 3 (C)]" in result.stdout
+    assert "(C)] (C)" not in result.stdout and "C race Sun" not in result.stdout
