@@ -784,7 +784,7 @@ def test_failed_upload_shows_the_athletes_last_plan_not_the_demo() -> None:
     # Replacing the file in a browser: the old one goes (a run on the demo), the new one fails.
     at.file_uploader(key=state.UPLOAD).set_value(None)
     at.run()
-    upload(at, "broken.ics", b"BEGIN:VCALENDAR\r\nthis is not a calendar")
+    upload(at, "broken.ics", b"hello, world")
     assert any("Could not read this calendar" in e.value for e in at.error)
     warning = " ".join(w.value for w in at.warning)
     assert "last plan that worked for your calendar" in warning
