@@ -50,8 +50,14 @@ def rule_by_id(rule_id: str) -> Rule | None:
 RULE_GROUPS: dict[str, tuple[str, ...]] = {
     "Races": ("race-day", "taper", "post-race-recovery", "no-new-exercises"),
     "Recovery": ("rest-days", "hard-day-interference"),
-    "Progression": ("progression-order", "steady-progress", "balance", "phase-loads"),
-    "Week shape": ("availability", "session-size", "weekly-frequency"),
+    "Progression": (
+        "progression-order",
+        "adaptation-first",
+        "steady-progress",
+        "balance",
+        "phase-loads",
+    ),
+    "Week shape": ("availability", "session-size", "weekly-frequency", "weekly-volume"),
     "Re-planning": ("pins", "stability"),
 }
 OTHER_GROUP = "Other rules"
