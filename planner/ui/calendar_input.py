@@ -35,7 +35,6 @@ FORMAT_NAMES = {
     "strava-csv": "Strava CSV",
     "generic-csv": "Simple CSV",
 }
-MAIN_SPORTS = (Sport.ride, Sport.run, Sport.swim)  # the sports the sidebar offers
 
 
 TIMEZONE_KEY = "upload_timezone"
@@ -97,16 +96,6 @@ def format_label(fmt: str) -> str:
     return FORMAT_NAMES.get(fmt, fmt.replace("-", " "))
 
 
-def dominant_sport(calendar: Calendar) -> Sport | None:
-    """The main sport the calendar trains: the ride, run or swim with the most events."""
-    counts = {sport: 0 for sport in MAIN_SPORTS}
-    for event in calendar.events:
-        if event.sport in counts:
-            counts[event.sport] += 1
-    best = max(MAIN_SPORTS, key=lambda sport: counts[sport])  # ties: the sidebar's order
-    return best if counts[best] else None
-
-
 def calendar_settings(calendar: Calendar, today: dt.date | None = None) -> dict[str, Any]:
     """Start, weeks and main sport a calendar suggests (the CLI's rules, planner.horizon)."""
     transition = st.session_state.get(field_key("season", "transition_weeks"))
@@ -116,9 +105,8 @@ def calendar_settings(calendar: Calendar, today: dt.date | None = None) -> dict[
         state.START: start,
         state.WEEKS: default_weeks(calendar, start, PlannerConfig(season=season)),
     }
-    sport = dominant_sport(calendar)
-    if sport is not None:
-        values[state.SPORT] = sport.value
+    # The CLI's rule too: the sport with the most training time (triathlon when all three count).
+    values[state.SPORT] = calendar.dominant_sport().value
     return values
 
 
@@ -260,7 +248,8 @@ def review_editor(calendar: Calendar, identity: str) -> Calendar:
         st.session_state[state.CALENDAR_ID] = identity
     st.caption(
         "Fix what the importer guessed: set a race's priority (A = season goal), or mark a ride "
-        "as hard, long or easy. Giving an event a priority makes it a race. Edits re-plan."
+        "as hard, long or easy; mark days away (travel, holiday, illness) as unavailable. "
+        "Giving an event a priority makes it a race. Edits re-plan."
     )
     edited = st.data_editor(
         events_frame(calendar),

@@ -20,14 +20,19 @@ from constraints import REGISTRY, rules_by_group
 from constraints.base import Rule
 from planner.config import PlannerConfig, SeasonSettings
 from planner.constants import MAX_WEEKS
-from planner.domain import AthleteProfile, Catalog, Experience, Sport
+from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Catalog, Experience, Sport
 from planner.horizon import monday_of  # one week rule for the app and the CLI
 from planner.ui import state
 from planner.ui.fields import field_key, field_widget, label_for, label_in_sentence, widget_to_value
 from planner.wording import plural
 
-SPORTS = [Sport.ride, Sport.run, Sport.swim]
-SPORT_LABELS = {Sport.ride: "Cycling", Sport.run: "Running", Sport.swim: "Swimming"}
+SPORTS = list(ENDURANCE_SPORTS)
+SPORT_LABELS = {
+    Sport.ride: "Cycling",
+    Sport.run: "Running",
+    Sport.swim: "Swimming",
+    Sport.triathlon: "Triathlon",
+}
 EXPERIENCE_LABELS = {
     Experience.novice: "Novice (new to lifting)",
     Experience.intermediate: "Intermediate",
@@ -173,6 +178,7 @@ def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
                 [s.value for s in SPORTS],
                 format_func=lambda v: SPORT_LABELS[Sport(v)],
                 key=state.SPORT,
+                help="It decides which chains the plan leans on (the sport-emphasis rule).",
             )
             st.selectbox(
                 "Strength-training experience",
