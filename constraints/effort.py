@@ -44,3 +44,16 @@ class EffortTargets(Rule):
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         return []
+
+    def describe(self, params) -> str:
+        def window(low: int, more: int) -> str:
+            return f"{low}-{low + more}"
+
+        deload = ("the same", "one more", "two more")[params.deload_extra_rir]
+        return (
+            f"Sets end {window(params.adaptation_rir, 1)} reps short of failure in adaptation, "
+            f"{window(params.max_strength_rir, 1)} in max strength, "
+            f"{window(params.maintenance_rir, 1)} in maintenance and "
+            f"{window(params.taper_rir, 2)} in the taper, {deload} in a deload week; holds as "
+            "RPE (10 - RIR), mobility at RPE 3-4."
+        )
