@@ -69,6 +69,8 @@ RULE_GROUPS: dict[str, tuple[str, ...]] = {
         "balance",
         "phase-loads",
         "sport-emphasis",
+        "effort",
+        "articles-only",
     ),
     "Week shape": (
         "availability",
