@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
+import re
+import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
+from time import perf_counter
 from typing import Annotated
 
 import typer
 
 from constraints import REGISTRY
 from planner.catalog import catalog_table, catalog_to_json, load_catalog
-from planner.config import PlannerConfig, load_config, next_monday
+from planner.config import PlannerConfig, load_config, next_monday, with_time_limit
 from planner.constants import MAX_WEEKS
 from planner.domain import (
     ENDURANCE_SPORTS,
@@ -21,17 +26,21 @@ from planner.domain import (
     Calendar,
     Catalog,
     Experience,
-    Priority,
     Sport,
 )
 from planner.errors import InputError
+from planner.horizon import default_start, default_weeks, monday_of
 from planner.importers import calendar_to_json, load_calendar, load_demo
+from planner.importers.limits import MAX_YEAR, MIN_YEAR
 from planner.plan import Plan, Status
+from planner.wording import race_title
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Plan strength sessions around an endurance calendar.",
+    # Plain click help: rich's option table truncates long option names at 80 columns.
+    rich_markup_mode=None,
 )
 
 EXIT_PLAN, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -48,6 +57,31 @@ CatalogOpt = Annotated[
 ]
 
 
+# Terminal escape sequences (CSI such as clear-screen, OSC such as the clipboard write OSC 52),
+# then any control character left, line separators and bidirectional overrides (which reorder
+# what the terminal shows): a title must not drive the athlete's terminal.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object, newlines: bool = False) -> str:
+    """`text` with escape sequences and control characters removed, safe to print to a
+    terminal: tabs and carriage returns become spaces, and so do newlines unless `newlines`."""
+    cleaned = _ESCAPES.sub("", str(text))
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "\n" and newlines:
+            return char
+        return " " if char in "\t\n\r" else ""
+
+    return _CONTROLS.sub(replace, cleaned)
+
+
+def _echo(text: object = "", err: bool = False, newlines: bool = False) -> None:
+    typer.echo(printable(text, newlines), err=err)
+
+
 TIMEZONE_HELP = (
     "Your time zone, Area/City (e.g. Australia/Sydney): UTC times in the calendar (Strava, "
     "UTC-only feeds) are dated in it, and plan exports use it. Default: the calendar's own zone."
@@ -55,7 +89,8 @@ TIMEZONE_HELP = (
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    # a catalog lists one problem per line: those newlines are kept
+    _echo(f"error: {message}", err=True, newlines=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -63,9 +98,15 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise _fail(f"{option} '{value}' is not a date; use YYYY-MM-DD") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise _fail(
+            f"{option} '{value}' is outside the years {MIN_YEAR}-{MAX_YEAR}; "
+            "give a date in that range"
+        )
+    return day
 
 
 def _parse_timezone(value: str | None) -> str | None:
@@ -100,19 +141,71 @@ def _read_calendar(
     return load_calendar(path, start=start, end=end, timezone=timezone)
 
 
+# Free space an output file needs at least: a 104-week plan's largest export is about 1 MB.
+MIN_FREE_BYTES = 2 * 1024 * 1024
+
+
+def check_out(out: Path) -> None:
+    """Refuse an --out path that cannot be written, before any work is done: a folder, a
+    missing folder, a read-only folder or a full device. Probes by writing, then truncates."""
+    where = str(out)
+    if out.is_dir():
+        raise InputError(
+            "this is a folder, not a file", where=where, hint="give a file name inside it"
+        )
+    parent = out.parent
+    if not parent.is_dir():
+        raise InputError(
+            f"the folder {parent} does not exist", where=where, hint="create it or write elsewhere"
+        )
+    existed, regular = out.exists() or out.is_symlink(), out.is_file()
+    size = out.stat().st_size if regular else 0
+    try:
+        if shutil.disk_usage(parent).free < MIN_FREE_BYTES:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        # append and non-blocking: an existing file keeps its content, a FIFO without a reader
+        # fails instead of hanging
+        fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o644)
+        try:
+            if regular or not existed:
+                os.write(fd, b"\0" * 4096)
+                os.fsync(fd)
+                os.ftruncate(fd, size)
+            else:  # a device or a pipe: an empty write still fails on a full device
+                os.write(fd, b"")
+        finally:
+            os.close(fd)
+        if not existed:
+            out.unlink()
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the file ({exc.strerror or exc})",
+            where=where,
+            hint="write to another folder or free some space",
+        ) from None
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write the file ({exc.strerror or exc})") from None
+
+
 def _write_json(data: object, out: Path) -> None:
-    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write(out, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
 
 
 def _print_table(rows: list[dict[str, object]]) -> None:
     if not rows:
-        typer.echo("(nothing)")
+        _echo("(nothing)")
         return
     columns = list(rows[0])
-    widths = {c: max(len(str(c)), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
-    typer.echo("  ".join(str(c).ljust(widths[c]) for c in columns))
-    for row in rows:
-        typer.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+    text = [{c: printable(row.get(c, "")) for c in columns} for row in rows]
+    widths = {c: max(len(str(c)), *(len(r[c]) for r in text)) for c in columns}
+    _echo("  ".join(str(c).ljust(widths[c]) for c in columns))
+    for row in text:
+        _echo("  ".join(row[c].ljust(widths[c]) for c in columns))
 
 
 @app.command()
@@ -127,14 +220,16 @@ def events(
     first, last = _parse_date(start, "--start"), _parse_date(end, "--end")
     timezone = _parse_timezone(timezone)
     try:
+        if out is not None:
+            check_out(out)
         cal = _read_calendar(calendar, first, last, first or next_monday(), timezone)
     except InputError as exc:
         raise _fail(str(exc)) from None
     if out is not None:
         _write_json(calendar_to_json(cal), out)
-        typer.echo(f"{len(cal.events)} events, {len(cal.skipped)} skipped -> {out}", err=True)
+        _echo(f"{len(cal.events)} events, {len(cal.skipped)} skipped -> {out}", err=True)
         return
-    typer.echo(f"Format: {cal.format}; {len(cal.events)} events; {len(cal.skipped)} skipped")
+    _echo(f"Format: {cal.format}; {len(cal.events)} events; {len(cal.skipped)} skipped")
     _print_table(
         [
             {
@@ -149,7 +244,7 @@ def events(
         ]
     )
     for skipped in cal.skipped:
-        typer.echo(f"skipped {skipped.where}: {skipped.reason}")
+        _echo(f"skipped {skipped.where}: {skipped.reason}")
 
 
 @app.command()
@@ -159,6 +254,8 @@ def catalog(
 ) -> None:
     """Show the exercise catalog and its progression chains."""
     try:
+        if out is not None:
+            check_out(out)
         cat = load_catalog(catalog)
     except InputError as exc:
         raise _fail(str(exc)) from None
@@ -185,21 +282,24 @@ def rules() -> None:
             typer.echo(f"    {name} = {default!r}{extra}  {field.description or ''}")
 
 
-def default_weeks(calendar: Calendar, start: dt.date, config: PlannerConfig) -> int:
-    """Through the last A race and its transition; 16 weeks when no A race lies ahead."""
-    a_races = [e.date for e in calendar.races() if e.priority == Priority.A and e.date >= start]
-    if not a_races:
-        return 16
-    days = (max(a_races) - start).days + 1 + 7 * config.season.transition_weeks
-    return max(4, min(MAX_WEEKS, -(-days // 7)))
-
-
 @app.command()
 def plan(
     calendar: CalendarArg = None,
-    start: Annotated[str | None, typer.Option(help="First day (default next Monday).")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            help="First day, YYYY-MM-DD; another weekday moves back to its Monday (default: "
+            "the calendar's first week from today on, else next Monday)."
+        ),
+    ] = None,
     weeks: Annotated[
-        int | None, typer.Option(min=1, max=MAX_WEEKS, help="Horizon in weeks (1-104).")
+        int | None,
+        typer.Option(
+            min=1,
+            max=MAX_WEEKS,
+            help="Horizon in weeks, 1-104 (default: through the last A race and its transition, "
+            "else 16).",
+        ),
     ] = None,
     config: Annotated[Path | None, typer.Option(help="Rules config TOML.")] = None,
     catalog: CatalogOpt = None,
@@ -249,6 +349,12 @@ def plan(
     With --previous, re-plan: history before --today is kept, pins and blocks are honoured,
     and the fewest future sessions move; the JSON gains a "diff".
     """
+    started = perf_counter()  # the time limit bounds the whole run, reading included
+    if out is not None:
+        try:
+            check_out(out)
+        except InputError as exc:
+            raise _fail(str(exc)) from None
     if previous is not None:
         request = _replan_request(previous, today, pin, pin_exercises, block, done, missed)
         start = request.previous.start.isoformat()
@@ -257,19 +363,28 @@ def plan(
         raise _fail("--today, --pin, --block, --done and --missed need --previous PLAN.json")
     else:
         request = None
-    first = _parse_date(start, "--start") or next_monday()
+    given_start = _parse_date(start, "--start")
+    first = given_start or next_monday()
+    if first != monday_of(first) and previous is None:
+        # Plans run Monday to Sunday, in the app too: the week `--start` falls in is planned whole.
+        typer.echo(
+            f"--start {first} is a {first:%A}: planning from Monday {monday_of(first)}, "
+            "weeks run Monday to Sunday.",
+            err=True,
+        )
+        first = monday_of(first)
     timezone = _parse_timezone(timezone)
     try:
         cfg = load_config(config) if config else PlannerConfig()
         if time_limit is not None:
-            cfg = cfg.model_copy(
-                update={"solver": cfg.solver.model_copy(update={"time_limit_s": time_limit})}
-            )
+            cfg = with_time_limit(cfg, time_limit, "--time-limit")
         cat = load_catalog(catalog)
         cal = _read_calendar(calendar, None, None, first, timezone)
         options = _export_options(out, all_day, time, timezone, include_training)
     except InputError as exc:
         raise _fail(str(exc)) from None
+    if given_start is None and request is None:
+        first = default_start(cal)  # the calendar's first week from today on, as in the app
     horizon = weeks or default_weeks(cal, first, cfg)
     if sport is None:
         main_sport = cal.dominant_sport()
@@ -290,14 +405,17 @@ def plan(
     if request is not None:
         from planner.replan import replan
 
-        result = replan(cal, cat, profile, cfg, request)
+        result = replan(cal, cat, profile, cfg, request, started)
     else:
-        result = _solve(cal, cat, profile, cfg, first, horizon)
+        result = _solve(cal, cat, profile, cfg, first, horizon, started)
     if out is not None:
         from planner.export import write_plan
 
-        write_plan(result, out, options)
-        typer.echo(
+        try:
+            write_plan(result, out, options)
+        except OSError as exc:
+            raise _fail(f"{out}: cannot write the file ({exc.strerror or exc})") from None
+        _echo(
             f"{result.status.value}: {len(result.sessions)} sessions, "
             f"{result.start} to {result.end} -> {out}",
             err=True,
@@ -306,18 +424,18 @@ def plan(
         _print_plan(result)
     if result.diff is not None:
         d = result.diff
-        typer.echo(
+        _echo(
             f"diff: {len(d.kept)} kept, {len(d.moved)} moved, {len(d.added)} added, "
             f"{len(d.removed)} removed",
             err=True,
         )
         for entry in d.moved:
-            typer.echo(f"  moved {entry.previous_date} -> {entry.date}: {entry.reason}", err=True)
+            _echo(f"  moved {entry.previous_date} -> {entry.date}: {entry.reason}", err=True)
     for line in result.notes:
-        typer.echo(f"note: {line}", err=True)
+        _echo(f"note: {line}", err=True)
     if result.status in (Status.infeasible, Status.unknown):
         for line in result.conflicts:
-            typer.echo(line, err=True)
+            _echo(line, err=True)
         raise typer.Exit(EXIT_INFEASIBLE)
 
 
@@ -330,18 +448,12 @@ def _replan_request(
     done: list[str] | None,
     missed: list[str] | None,
 ):
-    from pydantic import ValidationError
-
-    from planner.replan import ReplanRequest
+    from planner.replan import ReplanRequest, load_previous
 
     try:
-        old = Plan.model_validate_json(previous.read_bytes())
-    except OSError as exc:
-        raise _fail(f"{previous}: cannot read the previous plan ({exc.strerror})") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise _fail(f"{previous}: not a plan JSON ({where}: {first['msg']})") from None
+        old = load_previous(previous)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
 
     def dates(values: list[str] | None, option: str) -> list[dt.date]:
         return [_parse_date(v, option) for v in values or []]
@@ -381,22 +493,42 @@ def _export_options(
 ) -> object | None:
     if out is None:
         return None
+    from pydantic import ValidationError
+
     from planner.export import FORMATS, ExportOptions
 
     if out.suffix.lower() not in FORMATS:
         raise InputError(
             f"cannot write '{out.suffix}' files", where=str(out), hint="use " + ", ".join(FORMATS)
         )
+    from planner.export.options import zone
+
     try:
         at = dt.time.fromisoformat(time)
     except ValueError:
-        raise InputError(f"--time '{time}' is not HH:MM") from None
+        raise InputError(f"--time '{time}' is not a time: use HH:MM, e.g. 18:00") from None
+    if at.tzinfo is not None:
+        raise InputError(
+            f"--time '{time}' has a UTC offset: give the local time as HH:MM "
+            "and its zone with --timezone Area/City"
+        )
+    if timezone is not None:
+        try:
+            zone(timezone)
+        except ValueError:
+            raise InputError(
+                f"--timezone '{timezone}' is not a known time zone: use an IANA Area/City name "
+                "such as Europe/London or America/New_York, or UTC"
+            ) from None
     try:
         return ExportOptions(
             all_day=all_day, time=at, timezone=timezone, include_training=include_training
         )
-    except ValueError as exc:
-        raise InputError(str(exc).splitlines()[-1]) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise InputError(f"--{field.replace('_', '-')}: {message}") from None
 
 
 def _solve(
@@ -406,17 +538,20 @@ def _solve(
     cfg: PlannerConfig,
     start: dt.date,
     weeks: int,
+    started: float | None = None,
 ) -> Plan:
     from planner.solve import plan_season
 
-    return plan_season(cal, cat, profile, cfg, start=start, weeks=weeks)
+    return plan_season(cal, cat, profile, cfg, start=start, weeks=weeks, started=started)
 
 
 def _print_plan(result: Plan) -> None:
-    typer.echo(
+    _echo(
         f"Plan {result.start} to {result.end}: {result.status.value}, "
         f"objective {result.objective}, {len(result.sessions)} sessions"
     )
+    if result.status in (Status.infeasible, Status.unknown):
+        return  # no weeks to show: the conflict follows on stderr
     by_week: dict[int, list] = {}
     for session in result.sessions:
         by_week.setdefault((session.date - result.start).days // 7, []).append(session)
@@ -430,17 +565,21 @@ def _print_plan(result: Plan) -> None:
             for e in result.events
             if e.priority and monday <= e.date < monday + dt.timedelta(days=7)
         ]
-        race_text = "".join(f"  [{e.priority.value} race {e.date:%a}: {e.title}]" for e in races)
-        typer.echo(f"\nWeek {w + 1} ({monday:%d %b}) {label}{race_text}")
+        race_text = "".join(
+            f"  [{e.date:%a}: {race_title(e.title, e.priority.value)}]" for e in races
+        )
+        _echo()
+        _echo(f"Week {w + 1} ({monday:%d %b}) {label}{race_text}")
         for s in by_week.get(w, []):
             exercises = ", ".join(_dose_text(e) for e in s.exercises)
             deload = " deload" if s.deload else ""
-            typer.echo(f"  {s.date:%a %d %b}  {s.minutes:>3} min{deload}  {exercises}")
+            _echo(f"  {s.date:%a %d %b}  {s.minutes:>3} min{deload}  {exercises}")
     for report in result.explanation.rules:
         if report.cost:
-            typer.echo(f"\n{report.id}: cost {report.cost}")
+            _echo()
+            _echo(f"{report.id}: cost {report.cost}")
             for line in report.violations[:10]:
-                typer.echo(f"  - {line}")
+                _echo(f"  - {line}")
 
 
 def _dose_text(e) -> str:

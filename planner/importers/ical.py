@@ -60,7 +60,9 @@ from planner.importers.limits import (
     MAX_OCCURRENCES_PER_SERIES,
     MAX_YEAR,
     MIN_YEAR,
+    check_ical_cost,
 )
+from planner.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +227,8 @@ class _Importer:
             if later:
                 self.skip(
                     "calendar",
-                    f"{later} event(s) after {window[1]} are outside the default window of "
+                    f"{plural(later, 'event')} after {window[1]} "
+                    f"{'is' if later == 1 else 'are'} outside the default window of "
                     f"{DEFAULT_WINDOW_DAYS} days from the first event; give an end date to "
                     "include them",
                 )
@@ -969,4 +972,5 @@ def read_ics(
     """Import an iCalendar text over [start, end] (see the module docstring for the rules)."""
     # line ends: CRLF, LF, bare CR or a mix of them all become LF (as in the CSV reader)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_ical_cost(text, where)
     return _Importer(text, where, tz).run(start, end)
