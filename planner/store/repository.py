@@ -292,11 +292,12 @@ def save_season(
 
 
 def _replace_marks(row: SeasonRow, marks: Marks) -> None:
-    row.marks = [
-        MarkRow(kind=kind, day=day)
-        for kind in MARK_KINDS
-        for day in sorted(set(getattr(marks, kind)))
-    ]
+    # Keep the rows that stay and add only new ones: a delete-all-then-insert would insert
+    # first (SQLAlchemy's flush order) and trip the (season, kind, day) unique constraint.
+    wanted = {(kind, day) for kind in MARK_KINDS for day in getattr(marks, kind)}
+    kept = [m for m in row.marks if (m.kind, m.day) in wanted]
+    have = {(m.kind, m.day) for m in kept}
+    row.marks = kept + [MarkRow(kind=k, day=d) for k, d in sorted(wanted - have)]
 
 
 def update_season(
