@@ -4,6 +4,7 @@ versions, undo history, rotation and deletion."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from season_data import START, WEEKS, first_plan, season_source
@@ -84,7 +85,7 @@ def test_tokens_are_long_random_and_never_stored(database_url: str) -> None:
         hashes = session.scalars(select(SeasonRow.token_hash)).all()
     assert token_a not in hashes and token_b not in hashes
     if database_url.startswith("sqlite"):
-        raw = open(database_url.removeprefix("sqlite:///"), "rb").read()
+        raw = Path(database_url.removeprefix("sqlite:///")).read_bytes()
         assert token_a.encode() not in raw
 
 
