@@ -102,12 +102,17 @@ def main() -> None:
         export_view(shown, settings)
 
 
-try:
-    main()
-except Exception:  # never a stack trace on the page; the log has the details
-    log.exception("the app failed")
-    st.error(
-        "Something went wrong while planning. Your settings are kept: undo the last change or "
-        "reset the rules, and try again.",
-        icon=":material/error:",
-    )
+if __name__ == "__main__":  # Streamlit runs this file as the page script
+    try:
+        main()
+    except Exception:  # never a stack trace on the page; the log has the details
+        log.exception("the app failed")
+        st.error(
+            "Something went wrong while planning. Your settings are kept: undo the last change "
+            "or reset the rules, and try again.",
+            icon=":material/error:",
+        )
+else:  # `streamlit run app.py` imports it to build the server: the page plus the live feed
+    from planner.feed import feed_routes
+
+    app = st.App(__file__, routes=feed_routes())
