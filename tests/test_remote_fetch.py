@@ -48,9 +48,9 @@ def test_an_http_error_names_the_status_but_not_the_secret_path(
 
 def test_a_calendar_over_the_size_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(remote.ALLOW_PRIVATE_ENV, "1")
-    with serving({"/big.ics": b"x" * (MAX_FILE_BYTES + 10)}) as root:
-        with pytest.raises(CalendarError, match="MB limit"):
-            remote.fetch_calendar(root + "/big.ics")
+    big = {"/big.ics": b"x" * (MAX_FILE_BYTES + 10)}
+    with serving(big) as root, pytest.raises(CalendarError, match="MB limit"):
+        remote.fetch_calendar(root + "/big.ics")
 
 
 def test_a_server_that_never_answers_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
