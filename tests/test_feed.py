@@ -61,8 +61,7 @@ def test_conditional_requests_get_304_until_the_plan_changes(store_and_client) -
     etag, modified = first.headers["etag"], first.headers["last-modified"]
     assert client.get(f"/feed/{token}.ics", headers={"If-None-Match": etag}).status_code == 304
     assert (
-        client.get(f"/feed/{token}.ics", headers={"If-Modified-Since": modified}).status_code
-        == 304
+        client.get(f"/feed/{token}.ics", headers={"If-Modified-Since": modified}).status_code == 304
     )
     older = email.utils.format_datetime(
         email.utils.parsedate_to_datetime(modified) - dt.timedelta(seconds=1), True
