@@ -89,6 +89,12 @@ def test_tokens_are_long_random_and_never_stored(database_url: str) -> None:
         assert token_a.encode() not in raw
 
 
+def test_tokens_never_look_like_command_line_options() -> None:
+    from planner.store.tokens import new_token
+
+    assert not any(new_token().startswith("-") for _ in range(3000))
+
+
 def test_one_token_never_reveals_another_season(database_url: str) -> None:
     store = open_store(database_url)
     token_a, _ = _save(store, "Athlete A")

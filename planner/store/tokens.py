@@ -12,7 +12,11 @@ _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    # Never a leading "-": a shell command would read the token as an option.
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not token.startswith("-"):
+            return token
 
 
 def token_hash(token: str) -> str:
