@@ -12,7 +12,7 @@ import streamlit as st
 
 from planner.domain import Calendar
 from planner.plan import Plan
-from planner.ui import replanning, state
+from planner.ui import replanning, season_panel, state
 from planner.ui.calendar_input import calendar_source, review_editor
 from planner.ui.icon import app_icon
 from planner.ui.render import (
@@ -58,6 +58,7 @@ def window_hint(calendar: Calendar, settings: Settings) -> None:
 def main() -> None:
     st.set_page_config(page_title="Strength planner", page_icon=app_icon(), layout="wide")
     state.init_state()
+    season = season_panel.open_from_link()  # before the widgets: it may restore their values
     settings, problems = settings_sidebar(catalog())
     st.title(":material/fitness_center: Strength planner")
     st.caption(
@@ -66,7 +67,8 @@ def main() -> None:
     )
     start = settings.start if settings else monday_of(st.session_state[state.START])
     with st.container(border=True):
-        calendar, identity = calendar_source(start)
+        source = season_panel.season_calendar(season) if season else calendar_source(start)
+        calendar, identity = source
     status_area = st.container()
     tabs = st.tabs(TABS)
     if calendar is not None:
@@ -92,6 +94,7 @@ def main() -> None:
                 icon=":material/history:",
             )
         plan_summary(shown, settings)
+        season_panel.panel(season, shown, calendar, settings)
     with tabs[0]:
         calendar_view(shown)
     with tabs[1]:

@@ -96,6 +96,9 @@ def source_from(calendar_or_url: str) -> Source:
 
 
 def calendar_of(source: Source, profile: AthleteProfile | None = None) -> Calendar:
+    """The calendar as planned: the kept one (with review edits), else the source re-imported."""
+    if source.calendar_json:
+        return Calendar.model_validate_json(source.calendar_json)
     return read_calendar(
         source.data, source.filename, timezone=profile.timezone if profile else None
     )

@@ -71,6 +71,8 @@ class SourceRow(Base):
     filename: Mapped[str] = mapped_column(String(300))
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    # The calendar as planned (imported, with the athlete's review edits), as Calendar JSON.
+    calendar_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     season: Mapped[SeasonRow] = relationship(back_populates="source")

@@ -63,6 +63,9 @@ class Source(BaseModel):
     data: bytes
     url: str | None = None
     fetched_at: dt.datetime | None = None
+    calendar_json: str | None = Field(
+        default=None, description="The calendar as planned (review edits included), if kept."
+    )
 
 
 class PlanVersion(BaseModel):
@@ -170,6 +173,7 @@ def _snapshot(row: SeasonRow) -> Season:
             data=source.data,
             url=source.url,
             fetched_at=_aware(source.fetched_at) if source.fetched_at else None,
+            calendar_json=source.calendar_json,
         ),
         marks=Marks(**{k: sorted(v) for k, v in marks.items()}),
         history=[
@@ -253,8 +257,10 @@ def save_season(
     source: Source,
     plan: Plan,
     marks: Marks | None = None,
+    history: list[tuple[Plan, Origin]] | None = None,
 ) -> tuple[str, Season]:
-    """A new season with its first plan; returns its private token (shown once, never stored)."""
+    """A new season with its first plan (and `history`, newer plans made before it was saved);
+    returns its private token (shown once, never stored)."""
     token = tokens.new_token()
     now = utcnow()
     row = SeasonRow(
@@ -273,6 +279,7 @@ def save_season(
             data=source.data,
             url=source.url,
             fetched_at=source.fetched_at,
+            calendar_json=source.calendar_json,
         ),
         plans=[
             PlanVersionRow(
@@ -284,6 +291,16 @@ def save_season(
             )
         ],
     )
+    for number, (later, origin) in enumerate(history or [], start=2):
+        row.plans.append(
+            PlanVersionRow(
+                number=number,
+                origin=origin,
+                plan_json=later.model_dump_json(),
+                request_json="",
+                created_at=now,
+            )
+        )
     _replace_marks(row, marks or Marks())
     with store.session() as session, session.begin():
         session.add(row)
@@ -377,6 +394,7 @@ def _apply(
         row.source.data = source.data
         row.source.url = source.url
         row.source.fetched_at = source.fetched_at
+        row.source.calendar_json = source.calendar_json
 
 
 def add_plan_version(

@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("filename", sa.String(300), nullable=False),
         sa.Column("url", sa.Text(), nullable=True),
         sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("calendar_json", sa.Text(), nullable=True),
         sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_table(

@@ -1,0 +1,113 @@
+"""Saved seasons in the app (AppTest) on SQLite and PostgreSQL: save, reopen by link in a new
+session with marks and undo history, undo, two tabs, rotate, delete, and a dead link."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_app import SHORT_WEEKS, click, current_plan, loaded, new_app, pick_day, set_today, texts
+
+from planner.store import DATABASE_URL_ENV, SeasonNotFound, load_season, open_store
+from planner.ui import season_panel, state
+
+
+@pytest.fixture
+def store(database_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
+    return open_store(database_url)
+
+
+def saved_app(name: str = "Winter block"):
+    at = loaded(weeks=SHORT_WEEKS)
+    at.text_input(key=season_panel.NAME).set_value(name)
+    click(at, "season_save")
+    token = at.query_params.get("season")
+    token = token[0] if isinstance(token, list) else token
+    assert token, "saving gives the page a ?season= link"
+    return at, token
+
+
+def reopened(token: str):
+    at = new_app()
+    at.query_params["season"] = token
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_save_replan_and_reopen_by_link_restores_everything(store) -> None:
+    at, token = saved_app()
+    season = load_season(store, token)
+    assert season.name == "Winter block" and season.weeks == SHORT_WEEKS
+    assert [v.origin for v in season.history] == ["first plan"]
+    assert "/?season=" + token in texts(at) or any(token in c.value for c in at.code)
+
+    before = current_plan(at)
+    today = before.start + dt.timedelta(days=14)
+    set_today(at, today)
+    blocked = next(s for s in before.sessions if s.date >= today)
+    pick_day(at, blocked.date)
+    click(at, "mark_block")
+    assert load_season(store, token).marks.blocks == [blocked.date]  # marks saved at once
+    click(at, "replan")
+    season = load_season(store, token)
+    assert [v.origin for v in season.history] == ["first plan", "re-plan"]
+    replanned = season.plan()
+    assert replanned.session_on(blocked.date) is None
+
+    # A refresh, another device, a server restart: a new session opening the link.
+    other = reopened(token)
+    assert current_plan(other).sessions == replanned.sessions
+    assert other.session_state[state.MARKS]["blocks"] == [blocked.date.isoformat()]
+    assert other.number_input(key=state.WEEKS).value == SHORT_WEEKS
+    assert not other.button(key="replan_back").disabled  # the undo history came back too
+    assert len(load_season(store, token).history) == 2  # opening wrote nothing
+
+    click(other, "replan_back")
+    assert current_plan(other).sessions == before.sessions
+    assert [v.number for v in load_season(store, token).history] == [1]
+
+
+def test_two_tabs_never_lose_a_mark(store) -> None:
+    at, token = saved_app()
+    tab_1, tab_2 = reopened(token), reopened(token)
+    plan = current_plan(tab_1)
+    day_1, day_2 = plan.sessions[2].date, plan.sessions[3].date
+    pick_day(tab_1, day_1)
+    pick_day(tab_2, day_2)
+    click(tab_1, "mark_block")
+    click(tab_2, "mark_pin")  # tab 2 had not seen tab 1's mark: refused and re-read
+    season = load_season(store, token)
+    assert season.marks.blocks == [day_1] and season.marks.pins == []
+    assert any("changed in another tab" in w.value for w in tab_2.warning)
+    assert tab_2.session_state[state.MARKS]["blocks"] == [day_1.isoformat()]
+    assert tab_2.session_state[state.MARKS]["pins"] == []
+    pick_day(tab_2, day_2)
+    click(tab_2, "mark_pin")  # applied again on the season it re-read: both marks kept
+    season = load_season(store, token)
+    assert season.marks.blocks == [day_1] and season.marks.pins == [day_2]
+    pick_day(tab_1, day_1)  # tab 1 takes the newer season without losing anything
+    assert tab_1.session_state[state.MARKS]["pins"] == [day_2.isoformat()]
+
+
+def test_rotate_and_delete_from_the_app(store) -> None:
+    at, token = saved_app()
+    click(at, "season_rotate")
+    fresh = at.query_params.get("season")
+    fresh = fresh[0] if isinstance(fresh, list) else fresh
+    assert fresh and fresh != token
+    with pytest.raises(SeasonNotFound):
+        load_season(store, token)
+    dead = reopened(token)
+    assert any("does not open a season" in e.value for e in dead.error)
+    assert not dead.query_params.get("season")
+    click(at, "season_delete")
+    with pytest.raises(SeasonNotFound):
+        load_season(store, fresh)
+    assert not at.query_params.get("season")
+
+
+def test_qr_code_is_drawn_locally() -> None:
+    png = season_panel.qr_png("webcal://example.org/feed/abc.ics")
+    assert png.startswith(b"\x89PNG")
