@@ -111,3 +111,31 @@ def test_rotate_and_delete_from_the_app(store) -> None:
 def test_qr_code_is_drawn_locally() -> None:
     png = season_panel.qr_png("webcal://example.org/feed/abc.ics")
     assert png.startswith(b"\x89PNG")
+
+
+def test_a_setting_change_is_saved_and_keeps_uids_for_the_feed(store) -> None:
+    from planner.seasons import feed_ics
+    from planner.store import feed_plan
+    from planner.ui.fields import field_key
+
+    at, token = saved_app()
+    before = load_season(store, token).plan()
+    data_before, _ = feed_ics(feed_plan(store, token))
+    knob = at.number_input(key=field_key("availability", "max_session_minutes"))
+    knob.set_value(knob.value - 10)
+    click(at, "submit")
+    season = load_season(store, token)
+    assert [v.origin for v in season.history] == ["first plan", "setting change"]
+    assert season.config.params("availability").max_session_minutes == knob.value
+    after = season.plan()
+    assert after.sessions != before.sessions
+    old = {s.uid: s for s in before.sessions}
+    kept = [s for s in after.sessions if s.uid in old]
+    assert len(kept) >= len(before.sessions) - 2  # the same sessions, not new identities
+    assert all(s.sequence > old[s.uid].sequence for s in kept if s.minutes != old[s.uid].minutes)
+    assert current_plan(at).sessions == after.sessions  # the page shows the plan as stored
+    data_after, _ = feed_ics(feed_plan(store, token))
+    assert data_after != data_before
+    reopened_app = reopened(token)  # and opening the link again writes nothing
+    assert current_plan(reopened_app).sessions == after.sessions
+    assert len(load_season(store, token).history) == 2

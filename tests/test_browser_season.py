@@ -74,7 +74,8 @@ def test_save_reopen_subscribe_replan(
         assert before
         other.get_by_role("button", name="Block this day").click()
         other.get_by_text("Blocked · ", exact=False).wait_for(timeout=SOLVE_TIMEOUT_MS)
-        other.get_by_role("button", name="Re-plan", exact=True).click()
+        settled(other)
+        other.get_by_role("button", name="Re-plan", exact=True).first.click()
         other.get_by_text(re.compile("Re-planned as of")).wait_for(timeout=SOLVE_TIMEOUT_MS)
         settled(other)
         moved = other.get_by_text(re.compile(r"\d session(s)? moved"))

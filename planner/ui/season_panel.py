@@ -26,12 +26,14 @@ from planner.domain import Calendar
 from planner.errors import InputError
 from planner.export import ExportOptions
 from planner.plan import Plan
+from planner.replan import ReplanRequest, match_and_diff
 from planner.store import (
     Marks,
     Season,
     SeasonNotFound,
     Source,
     StaleSeason,
+    add_plan_version,
     delete_season,
     load_season,
     open_store,
@@ -131,9 +133,12 @@ def restore(season: Season) -> None:
     _seen(season)
 
 
-def _seen(season: Season) -> None:
+def _seen(season: Season, shown: str | None = None, key: str | None = None) -> None:
+    """Remember the version, plan and marks this session holds (and the inputs key it planned
+    with; None: take the next run's as it is, so opening a season never writes)."""
     st.session_state[VERSION] = season.version
-    st.session_state[SEEN] = (_fingerprint(season.current().plan_json), season.marks)
+    plan = shown or _fingerprint(season.current().plan_json)
+    st.session_state[SEEN] = (plan, season.marks, key)
 
 
 def settings_of(season: Season) -> Settings:
@@ -319,26 +324,27 @@ def _reread(kind: str, text: str) -> None:
 
 
 def sync(season: Season, shown: Plan, calendar: Calendar, settings: Settings) -> Season:
-    """Write what this session changed since it last read the season (plan, undo, marks,
-    settings, calendar edits); take the newer season when another tab or device wrote."""
+    """Write what this session changed since it last read the season (marks, a re-plan, an
+    undo, new settings or calendar edits); take the newer season when another tab wrote."""
     token = st.session_state[TOKEN]
     expected = st.session_state.get(VERSION, season.version)
-    seen_plan, seen_marks = st.session_state.get(SEEN) or (None, None)
+    seen_plan, seen_marks, seen_key = st.session_state.get(SEEN) or (None, None, None)
     marks = _marks_now()
     shown_print = _fingerprint(shown.model_dump_json())
-    if shown_print == seen_plan and marks == seen_marks:
+    key = inputs_key(calendar, settings)
+    if seen_key is None:  # the first run on a season just read: this is the baseline
+        st.session_state[SEEN] = (shown_print, seen_marks, key)
+        return season
+    if shown_print == seen_plan and marks == seen_marks and key == seen_key:
         if season.version != expected:
             _reread("info", "This season was changed in another tab or device: showing it now.")
         return season
     store = _store()
     prints = [_fingerprint(v.plan_json) for v in season.history]
+    stored = None
     try:
-        if shown_print == prints[-1]:
-            season = set_marks(store, token, marks, expected_version=expected)
-        elif len(prints) > 1 and shown_print == prints[-2]:
-            season = undo_plan(store, token, expected_version=expected)
-        else:
-            origin = "re-plan" if shown.diff is not None else "setting change"
+        if key != seen_key:  # new settings or calendar edits: a fresh plan, UIDs carried over
+            stored = _carry_uids(season.plan(), shown)
             calendar_json = calendar.model_dump_json()
             source = None
             if calendar_json != season.source.calendar_json:
@@ -347,13 +353,21 @@ def sync(season: Season, shown: Plan, calendar: Calendar, settings: Settings) ->
                 store,
                 token,
                 expected_version=expected,
-                plan=shown,
-                origin=origin,
+                plan=stored,
+                origin="setting change",
                 marks=marks,
                 config=settings.config,
                 profile=settings.profile,
                 export=_export(settings, season.export),
                 source=source,
+            )
+        elif shown_print == seen_plan:
+            season = set_marks(store, token, marks, expected_version=expected)
+        elif len(prints) > 1 and shown_print == prints[-2]:  # "Back to the previous plan"
+            season = undo_plan(store, token, expected_version=expected)
+        else:
+            season = add_plan_version(
+                store, token, shown, "re-plan", expected_version=expected, marks=marks
             )
     except StaleSeason:
         _reread(
@@ -361,8 +375,20 @@ def sync(season: Season, shown: Plan, calendar: Calendar, settings: Settings) ->
             "This season changed in another tab or device, so your last change was not saved. "
             "It has been re-read: check it and apply your change again.",
         )
-    _seen(season)
+    if stored is not None:
+        _reread("", "")  # show the plan as stored (UIDs carried over) with its undo stack
+    _seen(season, shown_print, key)
     return season
+
+
+def _carry_uids(previous: Plan, fresh: Plan) -> Plan:
+    """A fresh plan (new settings) with the UIDs of the sessions it keeps from `previous` and
+    a higher SEQUENCE where they changed, so a subscribed calendar moves events, never
+    duplicates them."""
+    carried = fresh.model_copy(deep=True)
+    since = min(previous.start, carried.start)
+    match_and_diff(previous, carried, ReplanRequest(previous=previous, today=since))
+    return carried
 
 
 # ----------------------------------------------------------------------------- the panel
@@ -445,7 +471,7 @@ def panel(
 ) -> None:
     """The 'Saved season' section: save, or the open season's links, feed and QR code."""
     message = st.session_state.pop("season_message", None)
-    if message:
+    if message and message[1]:
         kind, text = message
         show = {"success": st.success, "warning": st.warning, "info": st.info}.get(kind, st.error)
         show(md_escape(text))
