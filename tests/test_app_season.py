@@ -139,3 +139,12 @@ def test_a_setting_change_is_saved_and_keeps_uids_for_the_feed(store) -> None:
     reopened_app = reopened(token)  # and opening the link again writes nothing
     assert current_plan(reopened_app).sessions == after.sessions
     assert len(load_season(store, token).history) == 2
+
+
+def test_a_link_opens_its_own_season_only(store) -> None:
+    _, token_a = saved_app("Alpha athlete")
+    _, token_b = saved_app("Bravo athlete")
+    page_a = texts(reopened(token_a))
+    assert "Alpha athlete" in page_a and "Bravo athlete" not in page_a
+    page_b = texts(reopened(token_b))
+    assert "Bravo athlete" in page_b and "Alpha athlete" not in page_b
