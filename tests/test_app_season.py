@@ -80,7 +80,7 @@ def test_two_tabs_never_lose_a_mark(store) -> None:
     click(tab_2, "mark_pin")  # tab 2 had not seen tab 1's mark: refused and re-read
     season = load_season(store, token)
     assert season.marks.blocks == [day_1] and season.marks.pins == []
-    assert any("changed in another tab" in w.value for w in tab_2.warning)
+    assert any("changed in another tab" in t.value for t in tab_2.toast)
     assert tab_2.session_state[state.MARKS]["blocks"] == [day_1.isoformat()]
     assert tab_2.session_state[state.MARKS]["pins"] == []
     pick_day(tab_2, day_2)

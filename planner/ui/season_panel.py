@@ -9,6 +9,7 @@ two tabs never overwrite each other's marks: the loser re-reads). Without a link
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -43,7 +44,7 @@ from planner.store import (
     undo_plan,
     update_season,
 )
-from planner.ui import state
+from planner.ui import replanning, state
 from planner.ui.fields import default_widget_value, field_key
 from planner.ui.replanning import Step, inputs_key
 from planner.ui.settings import Settings
@@ -389,6 +390,35 @@ def _carry_uids(previous: Plan, fresh: Plan) -> Plan:
     since = min(previous.start, carried.start)
     match_and_diff(previous, carried, ReplanRequest(previous=previous, today=since))
     return carried
+
+
+def _marks_changed(new: replanning.Marks) -> None:
+    """A mark button's callback: write the marks through at once (the day panel is a fragment,
+    so the page's own sync may not run before the tab closes)."""
+    token = st.session_state.get(TOKEN)
+    if not token:
+        return
+    marks = Marks.model_validate(new.model_dump())
+    store = _store()
+    try:
+        season = set_marks(store, token, marks, expected_version=st.session_state.get(VERSION))
+    except (StaleSeason, SeasonNotFound):
+        with contextlib.suppress(SeasonNotFound):
+            st.session_state[state.MARKS] = load_season(store, token).marks.model_dump(mode="json")
+        st.session_state[TOKEN] = None  # the next full run re-reads settings and plans too
+        st.toast(
+            "This season changed in another tab or device, so that mark was not saved. It has "
+            "been re-read: mark the day again.",
+            icon=":material/sync_problem:",
+        )
+        return
+    plan, _, key = st.session_state.get(SEEN) or (None, None, None)
+    st.session_state[VERSION] = season.version
+    st.session_state[SEEN] = (plan, season.marks, key)
+
+
+if _marks_changed.__qualname__ not in [f.__qualname__ for f in replanning.MARKS_CHANGED]:
+    replanning.MARKS_CHANGED.append(_marks_changed)
 
 
 # ----------------------------------------------------------------------------- the panel
