@@ -148,3 +148,33 @@ def test_a_link_opens_its_own_season_only(store) -> None:
     assert "Alpha athlete" in page_a and "Bravo athlete" not in page_a
     page_b = texts(reopened(token_b))
     assert "Bravo athlete" in page_b and "Alpha athlete" not in page_b
+
+
+def test_a_calendar_by_url_is_fetched_saved_and_refreshed(
+    store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from local_http import serving
+    from season_data import season_ics
+
+    from planner.importers.remote import ALLOW_PRIVATE_ENV
+
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    files = {"/secret-abc/cal.ics": season_ics()}
+    with serving(files) as root:
+        at = loaded(weeks=SHORT_WEEKS)
+        at.text_input(key=season_panel.URL_INPUT).set_value(root + "/secret-abc/cal.ics")
+        click(at, "season_fetch")
+        token = at.query_params.get("season")
+        token = token[0] if isinstance(token, list) else token
+        assert token
+        season = load_season(store, token)
+        assert season.source.url == root + "/secret-abc/cal.ics"
+        page = texts(at) + " ".join(c.value for c in at.caption)
+        assert "last fetched" in page and "secret-abc" not in page  # the host, not the secret
+        files["/secret-abc/cal.ics"] = season_ics("Threshold")
+        click(at, "season_refresh")
+    season = load_season(store, token)
+    assert season.current().origin == "calendar refresh"
+    assert b"Threshold" in season.source.data
+    assert any("Threshold intervals" in e.title for e in season.plan().events)
+    assert any("Calendar refreshed" in s.value for s in at.success)
