@@ -186,3 +186,17 @@ def test_a_failed_write_changes_nothing(database_url: str) -> None:
     with pytest.raises(RuntimeError):
         add_plan_version(store, token, broken, "re-plan", marks=Marks(missed=[START]))
     assert load_season(store, token) == before
+
+
+def test_the_core_never_imports_the_store() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, constraints, planner.instance, planner.model, planner.solve, planner.replan;"
+        "bad = [m for m in sys.modules if m.startswith(('planner.store', 'sqlalchemy'))];"
+        "assert not bad, bad"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
