@@ -134,6 +134,7 @@ def test_a_setting_change_is_saved_and_keeps_uids_for_the_feed(store) -> None:
     assert len(kept) >= len(before.sessions) - 2  # the same sessions, not new identities
     assert all(s.sequence > old[s.uid].sequence for s in kept if s.minutes != old[s.uid].minutes)
     assert current_plan(at).sessions == after.sessions  # the page shows the plan as stored
+    assert at.button(key="replan_back").disabled  # undo stays within one set of settings
     data_after, _ = feed_ics(feed_plan(store, token))
     assert data_after != data_before
     reopened_app = reopened(token)  # and opening the link again writes nothing

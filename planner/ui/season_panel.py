@@ -126,7 +126,11 @@ def restore(season: Season) -> None:
     st.session_state[state.MARKS] = season.marks.model_dump(mode="json")
     settings = settings_of(season)
     calendar = seasons.calendar_of(season.source, season.profile)
-    steps = [Step(plan=v.plan_json, applied=v.request_json) for v in season.history]
+    # The app keeps one undo stack per set of inputs, so it starts at the newest plan made
+    # fresh for them (first plan, setting change or refresh) and holds the re-plans after it.
+    fresh = max(i for i, v in enumerate(season.history) if v.origin != "re-plan")
+    line = season.history[fresh:]
+    steps = [Step(plan=v.plan_json, applied=v.request_json) for v in line]
     key = inputs_key(calendar, settings)
     st.session_state[state.LINES] = {key: steps}
     st.session_state[state.ACTIVE] = key
