@@ -73,3 +73,31 @@ def test_a_server_that_never_answers_times_out(monkeypatch: pytest.MonkeyPatch) 
         server.shutdown()
         server.server_close()
     assert time.monotonic() - started < 2.5
+
+
+def test_a_redirect_to_a_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(remote.ALLOW_PRIVATE_ENV, raising=False)
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    start = f"http://127.0.0.1:{server.server_address[1]}/cal.ics"
+    real_check = remote._check_host
+    # Let the first (local test) server pass as if it were public; its redirect must be checked.
+    monkeypatch.setattr(
+        remote, "_check_host", lambda url: None if url == start else real_check(url)
+    )
+    try:
+        with pytest.raises(CalendarError, match="private or local address"):
+            remote.fetch_calendar(start)
+    finally:
+        server.shutdown()
+        server.server_close()
