@@ -200,3 +200,23 @@ def test_the_core_never_imports_the_store() -> None:
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_default_store_is_a_sqlite_file_in_the_user_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import platformdirs
+
+    from planner.store.database import DATABASE_URL_ENV, close_all, default_url, safe_url
+
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "data"))
+    url = default_url()
+    assert url == f"sqlite:///{tmp_path / 'data' / 'seasons.sqlite3'}"
+    token, _ = _save(open_store())
+    assert (tmp_path / "data" / "seasons.sqlite3").exists()
+    close_all()
+    monkeypatch.setenv(DATABASE_URL_ENV, "postgres://planner:s3cret@db.example:5432/seasons")
+    assert default_url().startswith("postgres://")
+    assert "s3cret" not in safe_url(default_url())
+    assert safe_url(default_url()).startswith("postgresql+psycopg://planner:***@db.example")
