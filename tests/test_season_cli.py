@@ -102,3 +102,18 @@ def test_a_season_by_url_refreshes(calendar: Path, monkeypatch: pytest.MonkeyPat
         refreshed = _invoke("refresh", token, "--today", "2026-12-07")
     assert refreshed.exit_code == 0, refreshed.output
     assert "calendar refresh" in _invoke("show", token).stdout
+
+
+def test_new_takes_sport_and_a_rules_config(calendar: Path, tmp_path: Path) -> None:
+    from planner.store import load_season, open_store
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[rules.rest-days]\nmin_rest_days = 3\n")
+    result = _invoke("new", str(calendar), "--start", START, "--weeks", WEEKS,
+                     "--sport", "run", "--config", str(rules))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    season = load_season(open_store(), json.loads(result.stdout)["token"])
+    assert season.sport == "run" and season.name == "season.ics"
+    assert season.config.params("rest-days").min_rest_days == 3
+    days = sorted(s.date for s in season.plan().sessions)
+    assert all((b - a).days > 3 for a, b in zip(days, days[1:], strict=False))
