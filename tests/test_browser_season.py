@@ -48,9 +48,9 @@ def test_save_reopen_subscribe_replan(
         page.goto(url)
         settled(page)
         _eight_weeks(page)
-        page.get_by_text(PANEL).click()
-        page.get_by_label("Season name").fill("Browser season <b>")
-        page.get_by_role("button", name="Save this season").click()
+        page.get_by_text(PANEL).first.click()
+        page.get_by_label("Season name").first.fill("Browser season <b>")
+        page.get_by_role("button", name="Save this season").first.click()
         page.wait_for_url(re.compile(r"\?season="), timeout=SOLVE_TIMEOUT_MS)
         settled(page)
         token = page.url.split("season=", 1)[1].split("&")[0]
@@ -65,14 +65,15 @@ def test_save_reopen_subscribe_replan(
         other.goto(f"{url}/?season={token}")
         settled(other)
         other.get_by_text("8 weeks · ", exact=False).first.wait_for(timeout=SOLVE_TIMEOUT_MS)
-        other.get_by_text(PANEL).click()
+        other.get_by_text(PANEL).first.click()
         other.get_by_text("webcal://", exact=False).first.wait_for(timeout=SOLVE_TIMEOUT_MS)
         assert other.locator("[data-testid=stImage] img").count() >= 1  # the QR code
 
         feed_url = f"{url}/feed/{token}.ics"
         before, first = feed_events(feed_url)
         assert before
-        other.get_by_role("button", name="Block this day").click()
+        settled(other)
+        other.get_by_role("button", name="Block this day").first.click()
         other.get_by_text("Blocked · ", exact=False).wait_for(timeout=SOLVE_TIMEOUT_MS)
         settled(other)
         other.get_by_role("button", name="Re-plan", exact=True).first.click()
