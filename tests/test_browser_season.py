@@ -49,9 +49,14 @@ def test_save_reopen_subscribe_replan(
         settled(page)
         _eight_weeks(page)
         page.get_by_text(PANEL).first.click()
+        save_button = page.get_by_role("button", name="Save this season").first
+        save_button.wait_for(timeout=SOLVE_TIMEOUT_MS)  # the section is open
         page.get_by_label("Season name").first.fill("Browser season <b>")
-        page.get_by_role("button", name="Save this season").first.click()
-        page.wait_for_url(re.compile(r"\?season="), timeout=SOLVE_TIMEOUT_MS)
+        save_button.click()
+        # The link is set with the history API, not a page load: watch the address itself.
+        page.wait_for_function(
+            "() => location.search.includes('season=')", timeout=SOLVE_TIMEOUT_MS
+        )
         settled(page)
         token = page.url.split("season=", 1)[1].split("&")[0]
         assert len(token) >= 22
