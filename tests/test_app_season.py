@@ -179,3 +179,25 @@ def test_a_calendar_by_url_is_fetched_saved_and_refreshed(
     assert b"Threshold" in season.source.data
     assert any("Threshold intervals" in e.title for e in season.plan().events)
     assert any("Calendar refreshed" in s.value for s in at.success)
+
+
+def test_the_athlete_profile_comes_back_with_the_link(store) -> None:
+    from planner.catalog import load_catalog
+
+    chain = load_catalog().chains[0]
+    at = loaded(weeks=SHORT_WEEKS)
+    at.selectbox(key=state.EXPERIENCE).set_value("advanced")
+    at.number_input(key=state.level_key(chain.id)).set_value(2)
+    click(at, "submit")
+    at.text_input(key=season_panel.NAME).set_value("Advanced athlete")
+    click(at, "season_save")
+    token = at.query_params.get("season")
+    token = token[0] if isinstance(token, list) else token
+    season = load_season(store, token)
+    assert season.profile.experience.value == "advanced"
+    assert season.profile.start_levels[chain.id] == 2
+    other = reopened(token)
+    assert other.selectbox(key=state.EXPERIENCE).value == "advanced"
+    assert other.number_input(key=state.level_key(chain.id)).value == 2
+    assert current_plan(other).sessions == season.plan().sessions
+    assert len(load_season(store, token).history) == 1

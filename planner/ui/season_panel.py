@@ -112,6 +112,7 @@ def restore(season: Season) -> None:
         state.WEEKS: season.weeks,
         state.SPORT: season.profile.sport.value,
         state.EQUIPMENT: list(season.profile.equipment),
+        state.EXPERIENCE: season.profile.experience.value,
         state.PREFERRED_TIME: season.export.time,
         state.TIME_LIMIT: float(config.solver.time_limit_s),
     }
@@ -121,6 +122,8 @@ def restore(season: Season) -> None:
         params = config.params(rule.id)
         for name, info in rule.Params.model_fields.items():
             values[field_key(rule.id, name)] = default_widget_value(info, getattr(params, name))
+    for chain_id, level in season.profile.start_levels.items():
+        values[state.level_key(chain_id)] = level
     for key, value in values.items():
         st.session_state[key] = value
     st.session_state[state.MARKS] = season.marks.model_dump(mode="json")
