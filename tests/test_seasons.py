@@ -56,16 +56,17 @@ def test_a_replan_moves_the_feed_event_and_keeps_its_uid(database_url: str) -> N
     target = _first_future_session(season.plan())
     before = feed_events(store, token)
     assert before[target.uid] == (target.date, target.sequence)
-    season = seasons.replan_season(
-        store, token, today=TODAY, marks=Marks(blocks=[target.date], done=[START + dt.timedelta(1)])
-    )
+    # The app's "Move": block the session's day and pin the next one.
+    to = target.date + dt.timedelta(days=1)
+    marks = Marks(blocks=[target.date], pins=[to], done=[START + dt.timedelta(1)])
+    season = seasons.replan_season(store, token, today=TODAY, marks=marks)
     assert [p.origin for p in season.history] == ["first plan", "re-plan"]
-    assert season.marks.blocks == [target.date]
+    assert season.marks.blocks == [target.date] and season.marks.pins == [to]
     after = feed_events(store, token)
-    moved_to, sequence = after[target.uid]
-    assert moved_to != target.date
-    assert sequence > target.sequence
+    assert after[target.uid] == (to, after[target.uid][1])  # the same event, on the new day
+    assert after[target.uid][1] > target.sequence  # with a higher SEQUENCE
     assert all(day != target.date for day, _ in after.values())
+    assert len(after) <= len(before)  # moved, not duplicated
 
 
 def test_a_failed_replan_leaves_the_last_good_plan_and_marks(database_url: str) -> None:
