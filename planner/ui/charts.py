@@ -41,6 +41,7 @@ KIND_COLOURS = {
     Kind.easy.value: "#65a30d",
     Kind.rest.value: "#94a3b8",
     Kind.other.value: "#cbd5e1",
+    Kind.unavailable.value: "#475569",
 }
 LOAD_COLOURS = {
     "heavy": "#134e4a",
@@ -48,7 +49,10 @@ LOAD_COLOURS = {
     "light": "#2dd4bf",
     "mobility": "#99f6e4",
 }
-KIND_ORDER = [k.value for k in (Kind.race, Kind.hard, Kind.long, Kind.easy, Kind.rest, Kind.other)]
+KIND_ORDER = [
+    k.value
+    for k in (Kind.race, Kind.unavailable, Kind.hard, Kind.long, Kind.easy, Kind.rest, Kind.other)
+]
 ROW_PX = 40  # height of one week row in the month grid
 NO_STRENGTH = "none"
 STATE_NOTES = {"planned": "", "done": " — done", "missed": " — missed"}
