@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ import typer
 
 from planner.config import PlannerConfig, load_config, next_monday
 from planner.constants import MAX_WEEKS
-from planner.domain import AthleteProfile, Sport
+from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Sport
 from planner.errors import InputError
 from planner.store import SeasonNotFound, StaleSeason, delete_season, list_seasons, open_store
 from planner.store import load_season as load_saved
@@ -26,6 +27,8 @@ season_app = typer.Typer(
 )
 
 EXIT_INFEASIBLE, EXIT_BAD_INPUT = 1, 2
+# The choices of --sport, as for `planner plan`: endurance sports only.
+MainSport = StrEnum("MainSport", {s.value: s.value for s in ENDURANCE_SPORTS})
 Token = Annotated[str, typer.Argument(help="The season's private token.", show_default=False)]
 DateList = list[str] | None
 
@@ -84,7 +87,10 @@ def new(
     weeks: Annotated[
         int | None, typer.Option(min=1, max=MAX_WEEKS, help="Horizon in weeks (1-104).")
     ] = None,
-    sport: Annotated[Sport, typer.Option(help="Main endurance sport.")] = Sport.ride,
+    sport: Annotated[
+        MainSport | None,
+        typer.Option(help="Main endurance sport (default: the calendar's dominant sport)."),
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="Rules config TOML.")] = None,
 ) -> None:
     """Plan a season and save it: prints {"token", "link", "feed"} as JSON."""
@@ -96,8 +102,10 @@ def new(
     def action() -> str:
         cfg = load_config(config) if config else PlannerConfig()
         source = source_from(calendar_or_url)
-        profile = AthleteProfile(sport=sport)
-        horizon = weeks or default_weeks(calendar_of(source, profile), first, cfg)
+        calendar = calendar_of(source)
+        main = Sport(sport.value) if sport else calendar.dominant_sport()
+        profile = AthleteProfile(sport=main)
+        horizon = weeks or default_weeks(calendar, first, cfg)
         token, _ = create(
             _store(),
             source,
