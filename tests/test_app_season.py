@@ -201,3 +201,15 @@ def test_the_athlete_profile_comes_back_with_the_link(store) -> None:
     assert other.number_input(key=state.level_key(chain.id)).value == 2
     assert current_plan(other).sessions == season.plan().sessions
     assert len(load_season(store, token).history) == 1
+
+
+def test_a_new_plan_length_is_saved_with_the_season(store) -> None:
+    at, token = saved_app()
+    at.number_input(key=state.WEEKS).set_value(SHORT_WEEKS + 2)
+    click(at, "submit")
+    season = load_season(store, token)
+    assert season.weeks == SHORT_WEEKS + 2
+    assert season.plan().end == season.start + dt.timedelta(weeks=SHORT_WEEKS + 2, days=-1)
+    other = reopened(token)
+    assert other.number_input(key=state.WEEKS).value == SHORT_WEEKS + 2
+    assert current_plan(other).sessions == season.plan().sessions

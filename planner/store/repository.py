@@ -331,6 +331,8 @@ def update_season(
     export: ExportOptions | None = None,
     name: str | None = None,
     source: Source | None = None,
+    start: dt.date | None = None,
+    weeks: int | None = None,
 ) -> Season:
     """One user action, all or nothing: optionally a new plan version, marks, settings, source.
 
@@ -346,6 +348,10 @@ def update_season(
                 _apply(
                     row, plan, origin, request_json, marks, config, profile, export, name, source
                 )
+                if start is not None:
+                    row.start = start
+                if weeks is not None:
+                    row.weeks = weeks
         except StaleDataError:
             # Another writer committed between our read and our UPDATE ... WHERE version = old.
             current = load_season(store, token).version

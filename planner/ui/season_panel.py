@@ -368,6 +368,8 @@ def sync(season: Season, shown: Plan, calendar: Calendar, settings: Settings) ->
                 profile=settings.profile,
                 export=_export(settings, season.export),
                 source=source,
+                start=settings.start,
+                weeks=settings.weeks,
             )
         elif shown_print == seen_plan:
             season = set_marks(store, token, marks, expected_version=expected)
