@@ -121,6 +121,7 @@ def test_a_setting_change_is_saved_and_keeps_uids_for_the_feed(store) -> None:
     at, token = saved_app()
     before = load_season(store, token).plan()
     data_before, _ = feed_ics(feed_plan(store, token))
+    at.toggle(key=state.SHOW_ALL_RULES).set_value(True).run()
     knob = at.number_input(key=field_key("availability", "max_session_minutes"))
     knob.set_value(knob.value - 10)
     click(at, "submit")
