@@ -76,6 +76,10 @@ def model_params(draw, model: type[BaseModel], start: dt.date, n_days: int) -> d
     if "min_exercises" in values:
         low, high = sorted((values["min_exercises"], values["max_exercises"]))
         values.update(min_exercises=low, max_exercises=high)
+    if "min_exercises_max_strength" in values:
+        # The max-strength floor is bounded by the same ceiling as the general floor.
+        floor = min(values["min_exercises_max_strength"], values["max_exercises"])
+        values.update(min_exercises_max_strength=floor)
     return values
 
 
