@@ -277,6 +277,13 @@ def test_a_time_zone_starting_in_year_one_is_accepted() -> None:
     assert len(cal.events) == 20
 
 
+def test_a_time_zone_rule_with_an_empty_freq_does_not_stop_the_file() -> None:
+    # the fuzzer's "RRULE:FREQ=" made the cost guard fail with an IndexError
+    body = vtimezone("Odd", "19000101T030000", "FREQ=") + zoned_events(["Odd"], 5)
+    cal = read_calendar(ics(body), "odd.ics")
+    assert len(cal.events) == 5
+
+
 @pytest.mark.parametrize(
     "rule",
     [

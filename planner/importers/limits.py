@@ -161,7 +161,10 @@ def _changes_per_year(rule: str) -> float:
     for part in rule.upper().split(";"):
         key, _, value = part.partition("=")
         parts[key.strip()] = [v for v in value.split(",") if v.strip()]
-    if parts.get("FREQ", [""])[0].strip() != "YEARLY":
+    freq = (parts.get("FREQ") or [""])[0].strip()
+    if not freq:
+        return 0.0  # no FREQ: the rule cannot be expanded at all; the reader reports the zone
+    if freq != "YEARLY":
         return float("inf")
     count = 1.0
     for key in ("BYMONTH", "BYDAY", "BYHOUR", "BYMINUTE", "BYSECOND", "BYYEARDAY", "BYWEEKNO"):
