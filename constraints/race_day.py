@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
-from planner.domain import Priority
+from planner.domain import Event, Priority
 from planner.wording import series
 
 
@@ -20,18 +20,32 @@ class Params(RuleParams):
         default=2, ge=0, le=14, description="Strength-free days before a B race."
     )
 
+    a_race_week: bool = Field(
+        default=True,
+        description="No session in the Monday-to-Sunday week of an A race either (COACHING.md: "
+        "no lifting in the week of an A race).",
+    )
+
     def window(self, priority: Priority) -> int:
         """Strength-free days before a race of this priority (at least `days_before`)."""
         extra = {Priority.A: self.days_before_a, Priority.B: self.days_before_b}
         return max(self.days_before, extra.get(priority, 0))
+
+    def days_free_before(self, race: Event) -> int:
+        """Strength-free days before this race: its window, stretched back to the Monday of an
+        A race's week (a Sunday marathon's Monday is 6 days out, past a 5-day window)."""
+        days = self.window(race.priority)
+        if race.priority == Priority.A and self.a_race_week:
+            days = max(days, race.date.weekday())
+        return days
 
 
 class RaceDay(Rule):
     id = "race-day"
     title = "Race day and race week"
     statement = (
-        "No strength session on a race day, in the 5 days before an A race, the 2 days before "
-        "a B race or the day before any race."
+        "No strength session on a race day, in the week of an A race, the 5 days before an A "
+        "race, the 2 days before a B race or the day before any race."
     )
     hard = True
     Params = Params
@@ -40,7 +54,7 @@ class RaceDay(Rule):
         days = {
             d
             for race in inst.races
-            for d in range(race.offset - params.window(race.priority), race.offset + 1)
+            for d in range(race.offset - params.days_free_before(race.event), race.offset + 1)
             if inst.first_free <= d < inst.n_days
         }
         return Forbidden(days=days)
@@ -61,6 +75,8 @@ class RaceDay(Rule):
             return "the day" if days == 1 else f"the {days} days"
 
         windows = []
+        if params.a_race_week:
+            windows.append("the week of an A race")
         if params.days_before_a:
             windows.append(f"{span(params.days_before_a)} before an A race")
         if params.days_before_b:

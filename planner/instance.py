@@ -189,12 +189,12 @@ class Instance:
         rules state the same days as hard constraints."""
         closed = set(self.away_days) if self.config.params("unavailable-days").enabled else set()
         race_day = self.config.params("race-day")
-        window = getattr(race_day, "window", None)
+        window = getattr(race_day, "days_free_before", None)
         recovery = self.config.params("post-race-recovery")
         recovery_days = getattr(recovery, "recovery_days", None)
         for race in self.races:
             if race_day.enabled and window is not None:
-                closed.update(range(race.offset - window(race.priority), race.offset + 1))
+                closed.update(range(race.offset - window(race.event), race.offset + 1))
             if recovery.enabled and recovery_days is not None:
                 last = race.offset + recovery_days(race.priority, race.event)
                 closed.update(range(race.offset + 1, last + 1))

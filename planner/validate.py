@@ -196,10 +196,7 @@ def check_race_day(plan: Plan, inst: Instance, params: Any) -> list[str]:
     out = []
     days = _session_days(plan, inst)
     for race in inst.races:
-        before = max(
-            params.days_before,
-            _by_priority(race.priority, params.days_before_a, params.days_before_b, 0),
-        )
+        before = params.days_free_before(race.event)
         for d in _in_horizon(inst, race.offset - before, race.offset):
             if d in days:
                 out.append(
