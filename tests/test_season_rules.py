@@ -25,9 +25,11 @@ from tests.helpers import (
     hand_plan,
     make_config,
     make_instance,
+    runner_marathon_instance,
     sessions_on,
     solve,
     solve_forced,
+    taper_week_sets,
 )
 
 INFEASIBLE = Status.infeasible
@@ -519,41 +521,13 @@ def test_light_first_session_window_parameter() -> None:
     assert solved(solve_forced(week, first_moderate_on_14(week))[0])
 
 
-def taper_week_sets(plan, inst) -> list[int]:
-    """Planned sets of each normal taper week, in date order."""
-    by_week = [0] * inst.n_weeks
-    for s in plan.sessions:
-        by_week[(s.date - inst.start).days // 7] += sum(e.sets for e in s.exercises)
-    return [
-        by_week[w]
-        for w in range(inst.n_weeks)
-        if inst.week_goal(w) == Goal.taper and not inst.week_deload(w)
-    ]
-
-
-def runner_marathon_instance(rules: dict | None = None):
-    """docs/seasons/runner-marathon-14w.csv from Mon 4 Jan 2027, as `planner plan ... --sport
-    run` plans it: a two-week taper before the Sunday marathon (coaching review)."""
-    from pathlib import Path
-
-    from planner.horizon import default_weeks
-    from planner.importers import load_calendar
-
-    path = Path(__file__).resolve().parents[1] / "docs" / "seasons" / "runner-marathon-14w.csv"
-    cal = load_calendar(path)
-    start = dt.date(2027, 1, 4)
-    config = make_config(rules or {})
-    weeks = default_weeks(cal, start, config)
-    return build_instance(cal, catalog(), AthleteProfile(sport=Sport.run), config, start, weeks)
-
-
 def test_weekly_volume_taper_only_comes_down_in_the_runner_season() -> None:
     # Coaching review: the last taper week (6 days before the marathon) held 9 sets against 7.
     inst = runner_marathon_instance()
     plan = solve(inst)
     taper = taper_week_sets(plan, inst)
     assert len(taper) >= 2
-    assert all(later <= before for before, later in zip(taper, taper[1:])), taper
+    assert all(later <= before for before, later in zip(taper[:-1], taper[1:], strict=True)), taper
     assert not validate(plan, inst)
 
 
