@@ -94,8 +94,8 @@ class WeeklyVolume(Rule):
     statement = (
         "A deload week holds at most 70 % of the sets of the last normal week; maintenance "
         "weeks average at most 70 % of the max-strength weeks' sets, taper weeks at most 70 % "
-        "of the maintenance weeks', and no taper week holds more sets than the taper week "
-        "before it."
+        "of the maintenance weeks'. Within a taper each week holds at most the sets of the week "
+        "before it: the taper only comes down."
     )
     hard = True
     Params = Params
