@@ -2,7 +2,9 @@
 
 A deload week holds at most (100 - deload %) of the last normal week's sets; within a season
 block, maintenance weeks average at most 70 % of the max-strength weeks and taper weeks at most
-70 % of the maintenance weeks (of the max-strength weeks' share when there is no maintenance).
+70 % of the maintenance weeks (of the max-strength weeks' share when there is no maintenance),
+and each taper week holds at most the sets of the taper week before it (the taper only comes
+down: a light first taper week must not be followed by a heavier one just before the race).
 The doses stay inside the articles' ranges: the volume comes down through fewer exercises and
 sessions, the deload also through fewer sets. In a re-plan the lighter weeks are held to it only
 when the solver decides them whole.
@@ -30,6 +32,10 @@ class Params(RuleParams):
         ge=10,
         le=100,
         description="Average taper week, percent of the average maintenance week.",
+    )
+    taper_only_down: bool = Field(
+        default=True,
+        description="Each taper week holds at most the sets of the taper week before it.",
     )
 
 
@@ -76,13 +82,20 @@ def block_groups(inst, block: list[int]) -> dict[str, list[int]]:
     return groups
 
 
+def taper_steps(inst, taper: list[int]) -> list[tuple[int, int]]:
+    """(taper week, the next taper week) pairs of a block's normal taper weeks, for later weeks
+    the solver decides (the week before may begin in history: its sets are the reference)."""
+    return [(a, b) for a, b in zip(taper[:-1], taper[1:], strict=True) if decided(inst, b)]
+
+
 class WeeklyVolume(Rule):
     id = "weekly-volume"
     title = "Weekly volume by phase"
     statement = (
         "A deload week holds at most 70 % of the sets of the last normal week; maintenance "
         "weeks average at most 70 % of the max-strength weeks' sets, taper weeks at most 70 % "
-        "of the maintenance weeks'."
+        "of the maintenance weeks'. Within a taper each week holds at most the sets of the week "
+        "before it: the taper only comes down."
     )
     hard = True
     Params = Params
@@ -129,13 +142,18 @@ class WeeklyVolume(Rule):
                 lhs = 10_000 * len(ms) * sum(volume(w) for w in taper)
                 share = params.taper_pct * params.maintenance_pct
                 enforce_if(m.add(lhs <= share * len(taper) * sum(volume(w) for w in ms)), enforce)
+            if params.taper_only_down:
+                for before, later in taper_steps(inst, groups[TAPER]):
+                    enforce_if(m.add(volume(later) <= volume(before)), enforce)
         return []
 
     def conflict_text(self, params) -> str:
         return (
             f"deload weeks lighter than the week before, maintenance at most "
             f"{params.maintenance_pct} % of max strength, taper at most {params.taper_pct} % of "
-            "maintenance (weekly-volume)"
+            "maintenance"
+            + (", each taper week no heavier than the one before" if params.taper_only_down else "")
+            + " (weekly-volume)"
         )
 
     def describe(self, params) -> str:
@@ -143,4 +161,10 @@ class WeeklyVolume(Rule):
             "A deload week holds at most 70 % of the sets of the last normal week; maintenance "
             f"weeks average at most {params.maintenance_pct} % of the max-strength weeks' sets, "
             f"taper weeks at most {params.taper_pct} % of the maintenance weeks'."
+            + (
+                " Within a taper each week holds at most the sets of the week before it: the "
+                "taper only comes down."
+                if params.taper_only_down
+                else ""
+            )
         )

@@ -236,7 +236,8 @@ def _sets(inst: Instance, day: int, picked: dict[int, int]) -> int:
 class _VolumeBudget:
     """The most sets a week may hold under weekly-volume, given the weeks before it: a deload
     week (100 - deload %) of the last normal week, maintenance weeks the max-strength average's
-    share, taper weeks the maintenance (or max-strength) average's share."""
+    share, taper weeks the maintenance (or max-strength) average's share and, with
+    `taper_only_down`, no more than the taper week before."""
 
     def __init__(self, inst: Instance) -> None:
         self.inst = inst
@@ -244,6 +245,7 @@ class _VolumeBudget:
         self.on = params.enabled
         self.maintenance_pct = getattr(params, "maintenance_pct", 100)
         self.taper_pct = getattr(params, "taper_pct", 100)
+        self.taper_only_down = getattr(params, "taper_only_down", False)
         self.keep = 100 - inst.config.season.deload_volume_pct
         self.done: dict[str, list[int]] = {}
         self.last_normal: int | None = None
@@ -258,11 +260,16 @@ class _VolumeBudget:
         ms, maint = self.done.get("max strength"), self.done.get("maintenance")
         if goal == "maintenance" and ms:
             return self.maintenance_pct * sum(ms) // (100 * len(ms))
-        if goal == "taper" and maint:
-            return self.taper_pct * sum(maint) // (100 * len(maint))
-        if goal == "taper" and ms:
-            return self.taper_pct * self.maintenance_pct * sum(ms) // (10_000 * len(ms))
-        return None
+        if goal != "taper":
+            return None
+        caps = []
+        if maint:
+            caps.append(self.taper_pct * sum(maint) // (100 * len(maint)))
+        elif ms:
+            caps.append(self.taper_pct * self.maintenance_pct * sum(ms) // (10_000 * len(ms)))
+        if self.taper_only_down and self.done.get("taper"):
+            caps.append(self.done["taper"][-1])  # the taper only comes down
+        return min(caps, default=None)
 
     def record(self, w: int, sets: int) -> None:
         inst = self.inst

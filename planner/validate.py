@@ -576,8 +576,9 @@ def check_weekly_volume(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """Weekly sets: deload week <= (100 - deload %) of the last normal loaded week; per block
     (split at transition weeks), maintenance weeks average <= `maintenance_pct` % of the
     max-strength weeks, taper weeks <= `taper_pct` % of the maintenance weeks (or of the
-    max-strength share when there is no maintenance). Deload weeks are left out of averages; in
-    re-plans, deload, maintenance and taper weeks that begin in history are not held to it."""
+    max-strength share when there is no maintenance), and with `taper_only_down` each taper week
+    <= the taper week before it. Deload weeks are left out of averages and steps; in re-plans,
+    deload, maintenance and taper weeks that begin in history are not held to it."""
     out = []
     volumes = week_volumes(plan, inst)
     keep = 100 - inst.config.season.deload_volume_pct
@@ -628,6 +629,14 @@ def check_weekly_volume(plan: Plan, inst: Instance, params: Any) -> list[str]:
                 f"{average(taper):.1f} sets, above {pct_t * pct_m / 100:g} % of the "
                 f"max-strength weeks' {average(ms):.1f}"
             )
+        steps = zip(groups[Goal.taper][:-1], groups[Goal.taper][1:], strict=True)
+        for before, later in steps if params.taper_only_down else ():
+            if decided(later) and volumes[later] > volumes[before]:
+                out.append(
+                    f"weekly-volume: taper week from {label(later)} holds {volumes[later]} "
+                    f"sets, more than the {volumes[before]} of the taper week from "
+                    f"{label(before)}; the taper only comes down"
+                )
         for weeks in groups.values():
             weeks.clear()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -226,3 +227,29 @@ def hand_plan(inst: Instance, sessions: dict[int, Iterable[str]]) -> Plan:
     plan.sessions = [planned_session(inst, d, ids) for d, ids in sorted(sessions.items())]
     dress_sessions(inst, plan.sessions, first_new=0)  # effort and notes as the planner gives them
     return plan
+
+
+def taper_week_sets(plan: Plan, inst: Instance) -> list[int]:
+    """Planned sets of each normal taper week, in date order."""
+    by_week = [0] * inst.n_weeks
+    for s in plan.sessions:
+        by_week[(s.date - inst.start).days // 7] += sum(e.sets for e in s.exercises)
+    return [
+        by_week[w]
+        for w in range(inst.n_weeks)
+        if inst.week_goal(w) == "taper" and not inst.week_deload(w)
+    ]
+
+
+def runner_marathon_instance(rules: dict | None = None) -> Instance:
+    """docs/seasons/runner-marathon-14w.csv from Mon 4 Jan 2027, as `planner plan ... --sport
+    run` plans it: a two-week taper before the Sunday marathon (coaching review)."""
+    from planner.horizon import default_weeks
+    from planner.importers import load_calendar
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "seasons" / "runner-marathon-14w.csv"
+    cal = load_calendar(path)
+    start = dt.date(2027, 1, 4)
+    config = make_config(rules or {})
+    weeks = default_weeks(cal, start, config)
+    return build_instance(cal, catalog(), AthleteProfile(sport=Sport.run), config, start, weeks)

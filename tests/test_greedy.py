@@ -8,7 +8,7 @@ from planner.model import StrengthModel
 from planner.plan import Status
 from planner.solve import _base_plan, sessions_from_choices
 from planner.validate import soft_costs, validate
-from tests.helpers import make_instance
+from tests.helpers import make_instance, runner_marathon_instance, taper_week_sets
 
 
 def test_prefers_the_key_day_to_its_eve_when_both_are_free() -> None:
@@ -27,3 +27,15 @@ def test_greedy_plan_of_a_season_is_valid_and_meets_the_weekly_targets() -> None
     probe.sessions = sessions_from_choices(inst, start.sessions)
     assert validate(probe, inst) == []
     assert soft_costs(probe, inst).get("weekly-frequency", 0) == 0
+
+
+def test_greedy_taper_only_comes_down_in_the_runner_season() -> None:
+    # The starting plan respects weekly-volume's caps, the taper's week-on-week step included.
+    inst = runner_marathon_instance()
+    start = greedy_plan(inst, StrengthModel(inst).forbidden())
+    probe = _base_plan(inst, Status.feasible)
+    probe.sessions = sessions_from_choices(inst, start.sessions)
+    taper = taper_week_sets(probe, inst)
+    assert len(taper) >= 2 and taper[0] > 0
+    assert all(later <= before for before, later in zip(taper[:-1], taper[1:], strict=True))
+    assert [v for v in validate(probe, inst) if v.startswith("weekly-volume")] == []

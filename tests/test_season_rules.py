@@ -25,9 +25,11 @@ from tests.helpers import (
     hand_plan,
     make_config,
     make_instance,
+    runner_marathon_instance,
     sessions_on,
     solve,
     solve_forced,
+    taper_week_sets,
 )
 
 INFEASIBLE = Status.infeasible
@@ -529,3 +531,40 @@ def test_light_first_session_window_parameter() -> None:
         3, "Half Marathon", Sport.run, 100, rules={"post-race-recovery": {"light_window_days": 7}}
     )
     assert solved(solve_forced(week, first_moderate_on_14(week))[0])
+
+
+def test_weekly_volume_taper_only_comes_down_in_the_runner_season() -> None:
+    # Coaching review: the last taper week (6 days before the marathon) held 9 sets against 7.
+    inst = runner_marathon_instance()
+    plan = solve(inst)
+    taper = taper_week_sets(plan, inst)
+    assert len(taper) >= 2
+    assert all(later <= before for before, later in zip(taper[:-1], taper[1:], strict=True)), taper
+    assert not validate(plan, inst)
+
+
+def test_validator_names_a_taper_week_heavier_than_the_one_before() -> None:
+    # With the step switched off the solver rises again in the last taper week (7 then 9 sets);
+    # the validator, holding the default rule, names that week and the one before.
+    loose = runner_marathon_instance({"weekly-volume": {"taper_only_down": False}})
+    plan = solve(loose)
+    before, later = taper_week_sets(plan, loose)[-2:]
+    assert later > before
+    strict = runner_marathon_instance()
+    violations = [v for v in validate(plan, strict) if v.startswith("weekly-volume")]
+    assert violations == [
+        f"weekly-volume: taper week from Mon 05 Apr holds {later} sets, more than the {before} "
+        "of the taper week from Mon 29 Mar; the taper only comes down"
+    ]
+    assert not [v for v in validate(plan, loose) if v.startswith("weekly-volume")]
+
+
+def test_weekly_volume_describe_states_the_taper_step() -> None:
+    from constraints import REGISTRY
+
+    rule = next(r for r in REGISTRY if r.id == "weekly-volume")
+    assert "taper only comes down" in rule.describe(rule.Params())
+    off = rule.Params(taper_only_down=False)
+    assert "taper only comes down" not in rule.describe(off)
+    assert "no heavier than the one before" not in rule.conflict_text(off)
+    assert "no heavier than the one before" in rule.conflict_text(rule.Params())
