@@ -3,9 +3,10 @@
 Starts `streamlit run app.py` and drives N sessions concurrently. Two drivers:
 - `protocol` (default): N headless clients speaking the app's websocket protocol
   (`tests/protocol_client.py`), each: open (demo plan), upload their own season (a new plan),
-  tweak a rule (a new plan), pick their next session's day and block it, re-plan, set a
-  reminder and download the iCal. Every season and tweak differs, so no session is served from
-  another's cache. Measures what the server holds: rendering happens in each athlete's browser.
+  switch on "Show all rules" and tweak a rule (a new plan), pick their next session's day and
+  block it, re-plan, set a reminder and download the iCal. Every season and tweak differs, so
+  no session is served from another's cache. Measures what the server holds: rendering happens
+  in each athlete's browser.
 - `browser`: N pages in one headless Chromium (separate contexts, so separate sessions): open,
   upload, change a setting, download. The whole path, but Chromium's rendering of N pages
   shares this machine's 2 cores with the server, so its times are an upper bound.

@@ -19,9 +19,11 @@ import random
 import time
 import urllib.request
 import uuid
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 import websockets
@@ -41,6 +43,15 @@ XSRF_COOKIE = "_streamlit_xsrf"
 DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 FRAGMENT_DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
 RUN_TIMEOUT_S = 120.0
+
+T = TypeVar("T")
+
+
+def run_apart(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` in a thread of its own: Playwright's sync API (the browser tests) leaves an
+    event loop running in the main thread, where `asyncio.run` refuses to start another."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 class AppError(RuntimeError):
@@ -143,6 +154,11 @@ class Client:
         if submit is not None:
             states.append(WidgetState(id=self.page.widget(submit).id, trigger_value=True))
         return await self._timed(states, self.page.fragments[key])
+
+    async def toggle(self, key: str, on: bool) -> float:
+        """Switch a toggle (or checkbox) on or off; seconds until the page is done."""
+        state = WidgetState(id=self.page.widget(key).id, bool_value=on)
+        return await self._timed([state], self.page.fragments[key])
 
     async def select(self, key: str, label: str) -> float:
         state = WidgetState(id=self.page.widget(key).id, string_value=label)
@@ -267,9 +283,9 @@ def season_csv(seed: int, weeks: int) -> bytes:
 
 
 async def athlete_session(url: str, n: int, weeks: int, think_s: float) -> dict[str, float]:
-    """Athlete `n`: open, upload their own season, tweak a rule, block their next session's day,
-    re-plan, set a reminder and download the iCal. Returns each step's seconds; raises when a
-    page shows an error or another athlete's data."""
+    """Athlete `n`: open, upload their own season, show all rules and tweak one, block their
+    next session's day, re-plan, set a reminder and download the iCal. Returns each step's
+    seconds; raises when a page shows an error or another athlete's data."""
     rng = random.Random(n)
     client = Client(url)
     times: dict[str, float] = {}
@@ -287,6 +303,9 @@ async def athlete_session(url: str, n: int, weeks: int, think_s: float) -> dict[
             raise RuntimeError(f"session {n}: the page does not name the uploaded {title}")
         if weeks != state.DEFAULT_WEEKS:
             await client.set_number(state.WEEKS, weeks, submit="submit")
+        # The sidebar lists only changed rules; like a user, switch on "Show all rules" to reach
+        # one at its default (not timed: it plans nothing).
+        await client.toggle(state.SHOW_ALL_RULES, True)
         await step("tweak", client.set_number(KNOB, 40 + n % 30, submit="submit"))
         day = next(o for o in client.page.widget(state.DAY).options if "· strength" in o)
         await step("pick day", client.select(state.DAY, day))

@@ -4,9 +4,8 @@ step completes without an error and each athlete only ever sees their own calend
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 
-from protocol_client import PROTOCOL_STEPS, athlete_session
+from protocol_client import PROTOCOL_STEPS, athlete_session, run_apart
 
 SESSIONS = 3
 WEEKS = 8  # short plans: the test checks behaviour under concurrency, the benchmark times it
@@ -18,9 +17,7 @@ def test_concurrent_sessions_complete_and_stay_apart(app_url: str) -> None:
             *(athlete_session(app_url, n, WEEKS, think_s=0) for n in range(SESSIONS))
         )
 
-    # A thread of its own: Playwright's sync API (the browser tests) keeps an event loop running
-    # in this one. A session that saw an error or another athlete's data raises.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        results = thread.submit(asyncio.run, visits()).result()
+    # A session that saw an error or another athlete's data raises.
+    results = run_apart(visits())
     assert [sorted(r) for r in results] == [sorted(PROTOCOL_STEPS)] * SESSIONS
     assert all(seconds > 0 for r in results for seconds in r.values())

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from browser_app import ROOT, _wait_until_healthy, free_port
-from protocol_client import Client
+from protocol_client import Client, run_apart
 from season_data import START
 
 from planner import seasons
@@ -92,7 +92,7 @@ def test_a_server_killed_mid_replan_reopens_the_last_committed_plan(
     log = tmp_path / "server.log"
     with app_server(log) as (url, process):
         started = time.monotonic()
-        asyncio.run(_mark_then_replan_and_kill(url, token, process))
+        run_apart(_mark_then_replan_and_kill(url, token, process))
         assert process.returncode == -signal.SIGKILL
     assert time.monotonic() - started < 120
 
@@ -114,5 +114,5 @@ def test_a_server_killed_mid_replan_reopens_the_last_committed_plan(
             finally:
                 await client.close()
 
-        assert md_escape("Killed mid re-plan") in asyncio.run(reopen())
+        assert md_escape("Killed mid re-plan") in run_apart(reopen())
     assert load_season(store, token).history == season.history
