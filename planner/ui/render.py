@@ -12,13 +12,23 @@ from typing import Any, NamedTuple
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
+from streamlit_calendar import calendar as board
 
 from constraints import REGISTRY, rule_by_id
 from planner.config import PlannerConfig
 from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
 from planner.ui import replanning, state
-from planner.ui.charts import legend_chart, month_grid_spec, season_spec, week_frame
+from planner.ui.calendar_board import (
+    BOARD_CSS,
+    Click,
+    Drop,
+    action_signature,
+    board_events,
+    board_options,
+    read_action,
+)
+from planner.ui.charts import season_spec, week_frame
 from planner.ui.fields import field_key, label_for
 from planner.ui.settings import Settings
 from planner.ui.text import md_escape
@@ -210,51 +220,51 @@ def selected_day(plan: Plan) -> dt.date:
     return dt.date.fromisoformat(st.session_state[state.DAY])
 
 
-def _take_grid_click(event: Any, plan: Plan) -> bool:
-    """Turn a new click on the grid into the selected day; True when the day changed."""
-    picked = None
-    try:
-        points = event.selection.get("day_pick") or []
-        picked = points[0].get("date") if points else None
-    except (AttributeError, KeyError, IndexError, TypeError):
-        picked = None
-    if not picked or picked == st.session_state.get(state.LAST_CLICK):
-        return False
-    st.session_state[state.LAST_CLICK] = picked
-    if picked in _day_options(plan):
-        st.session_state[state.DAY] = picked
-        return True
-    return False
+def _take_board_action(value: object, plan: Plan) -> None:
+    """Act once on the board's last callback: a click opens its day; a drop asks a re-plan."""
+    signature = action_signature(value)
+    if signature is None or signature == st.session_state.get(state.BOARD_SEEN):
+        return
+    st.session_state[state.BOARD_SEEN] = signature
+    action = read_action(value)
+    if isinstance(action, Click) and plan.start <= action.day <= plan.end:
+        st.session_state[state.DAY] = action.day.isoformat()
+    elif isinstance(action, Drop):
+        st.session_state[state.DAY] = action.to_day.isoformat()
+        replanning.ask_move(action.uid, action.from_day, action.to_day)
+        st.rerun()  # the whole page: the re-plan runs with the calendar and settings
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
-def legend_spec(history: bool = False) -> dict[str, Any]:
-    return legend_chart(history).to_dict(validate=False)
+BOARD_LEGEND = (
+    "Cards: red race (with its priority), orange hard, purple long, green easy, grey rest; "
+    "teal strength, darker is heavier. Drag a strength card with a gold edge to another day to "
+    "move it; click any card or day to open it. Each week row names its phase and deload weeks; "
+    "today's date has a gold box."
+)
 
 
 @st.fragment
 def calendar_view(plan: Plan) -> None:
-    """Month grid (click a day) beside the selected day's session and its week.
+    """The season as week rows of titled cards beside the opened day and the re-plan panel.
 
-    A fragment: picking a day or marking one redraws this part only, not the whole page; the
-    re-plan buttons rerun the whole page.
+    A fragment: opening a day redraws this part only; a drop and the re-plan buttons rerun the
+    whole page, since the summary and the exports show the new plan too.
     """
-    day = selected_day(plan)
+    selected_day(plan)
     today = replanning.today_for(plan)
-    grid_col, detail_col = st.columns([4, 3], gap="large")
-    with grid_col:
-        event = st.vega_lite_chart(
-            spec=month_grid_spec(plan, day, today),
-            width="stretch",
-            on_select="rerun",
-            selection_mode="day_pick",
-            key=state.GRID,
+    board_col, detail_col = st.columns([3, 2], gap="medium")
+    with board_col:
+        value = board(
+            events=board_events(plan, today, int(st.session_state.get(state.BOARD_REVISION, 0))),
+            options=board_options(
+                plan, dt.date.fromisoformat(st.session_state[state.DAY]), dt.date.today()
+            ),
+            custom_css=BOARD_CSS,
+            callbacks=["eventClick", "dateClick", "eventChange"],
+            key=state.BOARD,
         )
-        if _take_grid_click(event, plan):
-            day = dt.date.fromisoformat(st.session_state[state.DAY])
-        history = any(s.state != "planned" for s in plan.sessions)
-        st.vega_lite_chart(spec=legend_spec(history), width="stretch")
-        st.caption("Today's date is in bold green.")
+        _take_board_action(value, plan)
+        st.caption(BOARD_LEGEND)
     with detail_col:
         options = _day_options(plan)
         st.selectbox(
@@ -262,7 +272,7 @@ def calendar_view(plan: Plan) -> None:
             options,
             format_func=lambda iso: _day_label(plan, iso),
             key=state.DAY,
-            help="Or click a day in the calendar.",
+            help="Or click a card or a day in the calendar.",
         )
         day = dt.date.fromisoformat(st.session_state[state.DAY])
         day_detail(plan, day)
