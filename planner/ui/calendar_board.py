@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -70,7 +71,10 @@ def event_title(event: PlanEvent) -> str:
     """The athlete's own title, with the race badge and the duration when known."""
     title = event.title.strip() or KIND_NAMES[event.kind.value].capitalize()
     if event.kind == Kind.race:
-        title = f"{event.priority.value if event.priority else 'B'} race · {title}"
+        priority = event.priority.value if event.priority else "B"
+        # the badge says the priority: drop a "(C)" or "[C]" the title ends with
+        title = re.sub(rf"\s*[(\[]\s*{priority}\s*[)\]]\s*$", "", title) or title
+        title = f"{priority} race · {title}"
     if event.duration_min and event.duration_min > 0:
         title += f" · {_duration(event.duration_min)}"
     return title

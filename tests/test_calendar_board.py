@@ -1,0 +1,241 @@
+"""The calendar board adapter (plan -> FullCalendar cards, callbacks -> actions) and the drop
+flow in the app: a drop re-plans with the new day pinned and the old one blocked, shows the move,
+and undoes; a drop that breaks a hard rule is refused with the rule named."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_app import SHORT_WEEKS, current_plan, loaded, texts
+
+from planner.catalog import load_catalog
+from planner.domain import Kind, Priority
+from planner.importers import load_demo
+from planner.plan import Plan, PlanEvent
+from planner.solve import plan_season
+from planner.ui import state
+from planner.ui.calendar_board import (
+    Click,
+    Drop,
+    action_signature,
+    board_events,
+    board_options,
+    event_title,
+    read_action,
+    session_title,
+)
+from planner.ui.replanning import Marks
+from planner.ui.text import md_escape
+
+START = dt.date(2026, 11, 30)
+
+
+@cache
+def plan() -> Plan:
+    return plan_season(load_demo(START), load_catalog(), start=START, weeks=SHORT_WEEKS)
+
+
+def cards(kind: str, today: dt.date | None = None) -> list[dict]:
+    events = board_events(plan(), today or plan().start)
+    return [c for c in events if c.get("extendedProps", {}).get("card") == kind]
+
+
+# ----------------------------------------------------------------------------- plan -> cards
+
+
+def test_every_session_and_event_is_a_titled_card_on_its_day() -> None:
+    strength = cards("strength")
+    assert [(c["id"], c["start"]) for c in strength] == [
+        (s.uid, s.date.isoformat()) for s in plan().sessions
+    ]
+    first = plan().sessions[0]
+    n = len(first.exercises)
+    assert strength[0]["title"] == f"Strength - {n} exercises, {first.minutes} min"
+    endurance = cards("endurance")
+    assert len(endurance) == len(plan().events)
+    assert {c["start"] for c in endurance} == {e.date.isoformat() for e in plan().events}
+    # the athlete's own title leads each endurance card
+    assert all(c["title"].split(" · ")[-1] for c in endurance)
+
+
+def test_cards_are_coloured_by_kind_and_load() -> None:
+    colour_of_kind: dict[str, set[str]] = {}
+    for card, event in zip(cards("endurance"), plan().events, strict=True):
+        colour_of_kind.setdefault(event.kind.value, set()).add(card["color"])
+    assert all(len(colours) == 1 for colours in colour_of_kind.values())
+    assert len({next(iter(c)) for c in colour_of_kind.values()}) == len(colour_of_kind)
+    by_load = {
+        (s.load.value, c["color"]) for s, c in zip(plan().sessions, cards("strength"), strict=True)
+    }
+    assert len({load for load, _ in by_load}) == len(by_load)
+
+
+def test_race_cards_carry_their_priority() -> None:
+    race = PlanEvent(
+        date=START, title="Spring classic", sport="ride", kind=Kind.race, priority=Priority.A,
+        duration_min=300,
+    )  # fmt: skip
+    assert event_title(race) == "A race · Spring classic · 5 h"
+    easy = PlanEvent(date=START, title="Spin", sport="ride", kind=Kind.easy, duration_min=45)
+    assert event_title(easy) == "Spin · 45 min"
+    titles = [c["title"] for c in cards("endurance") if "race" in c["classNames"]]
+    assert titles and all(t[0] in "ABC" and t[1:].startswith(" race · ") for t in titles)
+    # the badge says the priority once: a "(C)" the athlete wrote in the title is not repeated
+    assert not any(f"({t[0]})" in t for t in titles)
+
+
+def test_only_coming_strength_sessions_can_be_dragged() -> None:
+    today = plan().sessions[2].date
+    strength = cards("strength", today)
+    assert [c["editable"] for c in strength] == [s.date >= today for s in plan().sessions]
+    assert not any(c["editable"] for c in cards("endurance"))
+    done = plan().sessions[0].model_copy(update={"state": "done"})
+    assert session_title(done).startswith("✓ done · Strength - ")
+
+
+def test_week_rows_name_phase_and_deload() -> None:
+    labels = [c for c in board_events(plan(), START) if c.get("extendedProps", {}).get("card")
+              == "week"]  # fmt: skip
+    assert [c["start"] for c in labels] == [
+        (START + dt.timedelta(weeks=i)).isoformat() for i in range(SHORT_WEEKS)
+    ]
+    assert labels[0]["title"].startswith("Week 1 · ")
+    deload_mondays = {
+        (s.date - dt.timedelta(days=s.date.weekday())).isoformat()
+        for s in plan().sessions
+        if s.deload
+    }
+    assert {c["start"] for c in labels if c["title"].endswith("· deload")} == deload_mondays
+    assert deload_mondays  # the demo's 4th week is a deload week
+
+
+def test_options_monday_first_views_and_the_real_today() -> None:
+    """Papercut 9: the board marks the real date, not the re-plan's 'today' setting."""
+    real = dt.date(2026, 12, 9)
+    options = board_options(plan(), plan().sessions[1].date, real)
+    assert options["firstDay"] == 1
+    assert options["now"] == "2026-12-09"
+    assert options["initialView"] == "season"
+    assert options["headerToolbar"]["right"].split(",") == ["season", "dayGridMonth", "dayGridWeek"]
+    season = options["views"]["season"]["visibleRange"]
+    # the whole season in one view: every week row from the first Monday to the last Sunday
+    assert season == {
+        "start": START.isoformat(),
+        "end": (plan().end + dt.timedelta(days=1)).isoformat(),
+    }
+    assert options["editable"] is False
+
+
+# ----------------------------------------------------------------------------- callbacks
+
+
+def test_a_card_click_opens_its_day() -> None:
+    value = {
+        "callback": "eventClick",
+        "eventClick": {"event": {"start": "2027-02-14", "extendedProps": {"card": "endurance"}}},
+    }
+    assert read_action(value) == Click(dt.date(2027, 2, 14))
+    day = {"callback": "dateClick", "dateClick": {"date": "2027-02-15T00:00:00.000Z"}}
+    assert read_action(day) == Click(dt.date(2027, 2, 15))
+    label = {"callback": "eventClick", "eventClick": {"event": {"extendedProps": {"card": "week"}}}}
+    assert read_action(label) is None
+
+
+def test_a_strength_drop_is_a_move() -> None:
+    value = {
+        "callback": "eventChange",
+        "eventChange": {
+            "oldEvent": {"id": "s1", "start": "2027-02-14"},
+            "event": {"id": "s1", "start": "2027-02-15", "extendedProps": {"card": "strength"}},
+        },
+    }
+    assert read_action(value) == Drop("s1", dt.date(2027, 2, 14), dt.date(2027, 2, 15))
+    endurance = {
+        "callback": "eventChange",
+        "eventChange": {
+            "oldEvent": {"start": "2027-02-14"},
+            "event": {"start": "2027-02-15", "extendedProps": {"card": "endurance"}},
+        },
+    }
+    assert read_action(endurance) is None
+    assert read_action({"callback": "eventsSet"}) is None
+    assert read_action(None) is None
+    assert action_signature({}) is None
+    assert action_signature(value) == action_signature(dict(reversed(value.items())))
+
+
+# ----------------------------------------------------------------------------- the drop in the app
+
+
+def drop(at: AppTest, from_day: dt.date, to_day: dt.date) -> AppTest:
+    """What the board's callback does on a drop (`replanning.ask_move`), then the full run."""
+    at.session_state[state.DROP] = {
+        "uid": "",
+        "from": from_day.isoformat(),
+        "to": to_day.isoformat(),
+    }
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def free_target(before: Plan) -> tuple[dt.date, dt.date]:
+    """A session and a day after it that the rules leave open (no session, no race near)."""
+    races = [e.date for e in before.events if e.kind == Kind.race]
+    days = {s.date for s in before.sessions}
+    for session in before.sessions[1:]:
+        target = session.date + dt.timedelta(days=1)
+        if target not in days and all(not -1 <= (r - target).days <= 2 for r in races):
+            return session.date, target
+    raise AssertionError("no free day after a session")
+
+
+def test_drop_replans_shows_the_move_and_undoes() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    before = current_plan(at)
+    old, new = free_target(before)
+    drop(at, old, new)
+    after = current_plan(at)
+    assert after.session_on(old) is None and after.session_on(new) is not None
+    assert any(e.previous_date == old and e.date == new for e in after.diff.moved)
+    page = " ".join(s.value for s in at.success)
+    assert md_escape(f"Moved {old:%a %d %b} -> {new:%a %d %b}.") in page
+    assert Marks.model_validate(at.session_state[state.MARKS]).pins == [new]
+    # undo: the plan before the drop, and the drop's pin and block go with it
+    at.button(key="undo_replan").click().run()
+    assert not at.exception
+    assert current_plan(at).sessions == before.sessions
+    assert Marks.model_validate(at.session_state[state.MARKS]).count() == 0
+    assert not at.success
+
+
+def test_drop_on_a_race_day_is_refused_with_the_rule_named() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    before = current_plan(at)
+    race = next(e.date for e in before.events if e.kind == Kind.race)
+    session = next(s for s in before.sessions if s.date < race)
+    drop(at, session.date, race)
+    errors = " ".join(e.value for e in at.error)
+    assert md_escape(f"Not moved {session.date:%a %d %b} -> {race:%a %d %b}") in errors
+    assert "race" in errors.lower()
+    assert current_plan(at).sessions == before.sessions
+    marks = at.session_state[state.MARKS]
+    assert not marks or Marks.model_validate(marks).count() == 0  # nothing left half-done
+
+
+@pytest.mark.parametrize("where", ["past", "taken"])
+def test_drop_on_a_past_or_taken_day_is_refused_without_a_solve(where: str) -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    before = current_plan(at)
+    at.date_input(key=state.TODAY).set_value(before.sessions[2].date).run()
+    session = before.sessions[3]
+    target = before.sessions[1].date if where == "past" else before.sessions[4].date
+    drop(at, session.date, target)
+    errors = " ".join(e.value for e in at.error)
+    expected = "is before today" if where == "past" else "already has a strength session"
+    assert expected in errors
+    assert current_plan(at).sessions == before.sessions
+    assert "Moved" not in texts(at)
