@@ -30,6 +30,7 @@ from planner.ui.calendar_board import (
 )
 from planner.ui.charts import season_spec, week_frame
 from planner.ui.fields import field_key, label_for
+from planner.ui.phone import scroll_to_opened_day
 from planner.ui.settings import Settings
 from planner.ui.text import md_escape
 
@@ -229,6 +230,7 @@ def _take_board_action(value: object, plan: Plan) -> None:
     action = read_action(value)
     if isinstance(action, Click) and plan.start <= action.day <= plan.end:
         st.session_state[state.DAY] = action.day.isoformat()
+        scroll_to_opened_day(f"{action.day:%A %d %B}")
     elif isinstance(action, Drop):
         st.session_state[state.DAY] = action.to_day.isoformat()
         replanning.ask_move(action.uid, action.from_day, action.to_day)
