@@ -19,15 +19,7 @@ from planner.config import PlannerConfig
 from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
 from planner.ui import replanning, state
-from planner.ui.calendar_board import (
-    BOARD_CSS,
-    Click,
-    Drop,
-    action_signature,
-    board_events,
-    board_options,
-    read_action,
-)
+from planner.ui.calendar_board import BOARD_CSS, board_events, board_options
 from planner.ui.charts import season_spec, week_frame
 from planner.ui.fields import field_key, label_for
 from planner.ui.phone import scroll_to_opened_day
@@ -221,22 +213,6 @@ def selected_day(plan: Plan) -> dt.date:
     return dt.date.fromisoformat(st.session_state[state.DAY])
 
 
-def _take_board_action(value: object, plan: Plan) -> None:
-    """Act once on the board's last callback: a click opens its day; a drop asks a re-plan."""
-    signature = action_signature(value)
-    if signature is None or signature == st.session_state.get(state.BOARD_SEEN):
-        return
-    st.session_state[state.BOARD_SEEN] = signature
-    action = read_action(value)
-    if isinstance(action, Click) and plan.start <= action.day <= plan.end:
-        st.session_state[state.DAY] = action.day.isoformat()
-        scroll_to_opened_day(f"{action.day:%A %d %B}")
-    elif isinstance(action, Drop):
-        st.session_state[state.DAY] = action.to_day.isoformat()
-        replanning.ask_move(action.uid, action.from_day, action.to_day)
-        st.rerun()  # the whole page: the re-plan runs with the calendar and settings
-
-
 BOARD_LEGEND = (
     "Cards: red race (with its priority), orange hard, purple long, green easy, grey rest; "
     "teal strength, darker is heavier. Drag a strength card with a gold edge to another day to "
@@ -245,18 +221,19 @@ BOARD_LEGEND = (
 )
 
 
-@st.fragment
 def calendar_view(plan: Plan) -> None:
     """The season as week rows of titled cards beside the opened day and the re-plan panel.
 
-    A fragment: opening a day redraws this part only; a drop and the re-plan buttons rerun the
-    whole page, since the summary and the exports show the new plan too.
+    Not a fragment: the board's callbacks rerun the whole page, whose first step
+    (`replanning.current`) turns a click into the opened day and a drop into its re-plan, so a
+    drop costs one run, not a fragment run and then a page run.
     """
+    opened = st.session_state.pop(state.BOARD_OPENED, None)
     selected_day(plan)
     today = replanning.today_for(plan)
     board_col, detail_col = st.columns([3, 2], gap="medium")
     with board_col:
-        value = board(
+        board(
             events=board_events(plan, today, int(st.session_state.get(state.BOARD_REVISION, 0))),
             options=board_options(
                 plan, dt.date.fromisoformat(st.session_state[state.DAY]), dt.date.today()
@@ -265,7 +242,8 @@ def calendar_view(plan: Plan) -> None:
             callbacks=["eventClick", "dateClick", "eventChange"],
             key=state.BOARD,
         )
-        _take_board_action(value, plan)
+        if opened == st.session_state[state.DAY]:
+            scroll_to_opened_day(f"{dt.date.fromisoformat(opened):%A %d %B}")
         st.caption(BOARD_LEGEND)
     with detail_col:
         options = _day_options(plan)

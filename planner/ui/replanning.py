@@ -24,6 +24,7 @@ from planner.domain import Calendar, Kind
 from planner.plan import DiffEntry, Plan
 from planner.replan import ReplanRequest
 from planner.ui import state
+from planner.ui.calendar_board import Click, Drop, action_signature, read_action
 from planner.ui.settings import Settings
 from planner.ui.solving import has_plan, replan_season
 from planner.ui.text import md_escape
@@ -220,6 +221,23 @@ def _redraw_board() -> None:
     st.session_state[state.BOARD_REVISION] = int(st.session_state.get(state.BOARD_REVISION, 0)) + 1
 
 
+def take_board_action() -> None:
+    """Act once on the calendar board's last callback (its value is in the session state under
+    the board's key when the run starts): a click opens its day, a drop asks for a re-plan."""
+    value = st.session_state.get(state.BOARD)
+    signature = action_signature(value)
+    if signature is None or signature == st.session_state.get(state.BOARD_SEEN):
+        return
+    st.session_state[state.BOARD_SEEN] = signature
+    action = read_action(value)
+    if isinstance(action, Click):
+        st.session_state[state.DAY] = action.day.isoformat()
+        st.session_state[state.BOARD_OPENED] = action.day.isoformat()
+    elif isinstance(action, Drop):
+        st.session_state[state.DAY] = action.to_day.isoformat()
+        ask_move(action.uid, action.from_day, action.to_day)
+
+
 def ask_move(uid: str, from_day: dt.date, to_day: dt.date) -> None:
     """A strength card was dropped on another day: the next full run re-plans (see `current`)."""
     st.session_state[state.DROP] = {
@@ -302,6 +320,7 @@ def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | N
     Runs a re-plan the Re-plan button asked for, explains one that had no solution, and says
     what the re-plan on screen changed.
     """
+    take_board_action()
     asked = st.session_state.pop(state.REPLAN_ASKED, False)
     drop = st.session_state.get(state.DROP)
     st.session_state[state.DROP] = None

@@ -35,6 +35,7 @@ PLAN = "plan"  # JSON of the plan of the latest solve, whatever its status
 LAST_GOOD = "last_good_plan"  # JSON of the last plan that had sessions (optimal or feasible)
 CALENDAR_ID = "calendar_id"  # identity of the calendar the editor's edits refer to
 BOARD_SEEN = "board_seen"  # the board's last callback already acted on
+BOARD_OPENED = "board_opened"  # the day a click on the board just opened (phone: scroll to it)
 BOARD_REVISION = "board_revision"  # raised per handled board action: the board redraws
 DROP = "board_drop"  # a strength card dropped on another day; the next full run re-plans
 DROP_REFUSED = "board_drop_refused"  # why the last drop was refused, to say so
@@ -62,6 +63,7 @@ def defaults(today: dt.date | None = None) -> dict[str, Any]:
         LAST_GOOD: None,
         CALENDAR_ID: None,
         BOARD_SEEN: None,
+        BOARD_OPENED: None,
         BOARD_REVISION: 0,
         DROP: None,
         DROP_REFUSED: None,
