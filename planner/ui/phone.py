@@ -20,9 +20,9 @@ PHONE_CSS = f"""<style>
   [data-testid=stMetric] {{ padding: 0.35rem 0.5rem; }}
   [data-testid=stMetricValue] {{ font-size: 1.2rem; }}
   [data-testid=stMetricLabel] p {{ font-size: 0.75rem; }}
-  [data-baseweb=tab-list] {{ flex-wrap: wrap; row-gap: 0.25rem; }}
-  [data-baseweb=tab] {{ padding-left: 0.25rem; padding-right: 0.25rem; }}
-  [data-baseweb=tab] p {{ font-size: 0.82rem; }}
+  [data-testid=stTabs] [role=tablist] {{ flex-wrap: wrap; row-gap: 0.25rem; }}
+  [data-testid=stTab] {{ padding-left: 0.25rem; padding-right: 0.25rem; }}
+  [data-testid=stTab] p {{ font-size: 0.82rem; }}
 }}
 </style>"""
 
