@@ -162,6 +162,37 @@ def dose_text(ex: PlannedExercise) -> str:
     return text
 
 
+def _rest_text(seconds: int) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def effort_and_rest(ex: Any) -> list[str]:
+    """'RIR 2' or 'RPE 7', and 'rest 90 s', when the exercise carries them (older plans and
+    catalogs do not: every field is optional here)."""
+    parts = []
+    rir, rpe, rest_s = (getattr(ex, name, None) for name in ("rir", "rpe", "rest_s"))
+    if rir is not None:
+        parts.append(f"RIR {rir}")
+    elif rpe is not None:
+        parts.append(f"RPE {rpe}")
+    if rest_s:
+        parts.append(f"rest {_rest_text(rest_s)}")
+    return parts
+
+
+def warm_up_lines(session: Any) -> list[str]:
+    """The session's warm-up as lines, from a text or a list (absent on older plans)."""
+    warm_up = getattr(session, "warm_up", None)
+    if not warm_up:
+        return []
+    if isinstance(warm_up, str):
+        return [warm_up]
+    return [str(getattr(item, "name", item)) for item in warm_up]
+
+
 def exercises_frame(session: PlannedSession) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -292,12 +323,22 @@ def day_detail(plan: Plan, day: dt.date) -> None:
     if session.deload:
         badges.append(":orange-badge[deload week]")
     st.markdown(" ".join(badges))
+    warm_up = warm_up_lines(session)
+    if warm_up:
+        st.markdown("**Warm-up**\n\n" + "\n".join(f"- {md_escape(line)}" for line in warm_up))
     for ex in session.exercises:
-        with st.expander(f"**{ex.name}** — {dose_text(ex)}"):
+        title = " · ".join([dose_text(ex), *effort_and_rest(ex)])
+        with st.expander(f"**{ex.name}** — {title}"):
             details = [f":gray-badge[{ex.load.value}]", f":gray-badge[level {ex.level}]"]
+            role = getattr(ex, "role", None)
+            if role:
+                details.append(f":blue-badge[{md_escape(str(role))}]")
             if ex.tempo:
                 details.append(f"Tempo: {md_escape(ex.tempo)}")
             st.markdown(" ".join(details))
+            note = getattr(ex, "load_note", None)
+            if note:
+                st.markdown(f"*{md_escape(str(note))}*")
             st.markdown("\n".join(f"- {md_escape(cue)}" for cue in ex.cues))
     if session.why:
         st.markdown("**Why this day**")
