@@ -25,6 +25,7 @@ from planner.ui.charts import KIND_COLOURS, LOAD_COLOURS, MISSED_COLOUR, PHASE_C
 # Strength cards share the season chart's teal family, darker for heavier work.
 STRENGTH_COLOURS = LOAD_COLOURS
 DONE_COLOUR = "#15803d"
+DARK_CARDS = {STRENGTH_COLOURS["heavy"], STRENGTH_COLOURS["moderate"], DONE_COLOUR}  # white text
 KIND_NAMES = {
     Kind.race.value: "race",
     Kind.hard.value: "hard",
@@ -188,7 +189,7 @@ def strength_events(plan: Plan, today: dt.date, revision: int = 0) -> list[dict[
                 "startEditable": movable,
                 "durationEditable": False,
                 "color": colour,
-                "textColor": "#ffffff" if session.load.value != "mobility" else "#1f2937",
+                "textColor": "#ffffff" if colour in DARK_CARDS else "#1f2937",
                 "order": ORDER_STRENGTH,
                 "classNames": ["strength", f"load-{session.load.value}", f"state-{session.state}"]
                 + (["deload"] if session.deload else []),

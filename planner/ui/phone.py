@@ -13,11 +13,14 @@ PHONE_MAX_PX = 640
 
 PHONE_CSS = f"""<style>
 @media (max-width: {PHONE_MAX_PX}px) {{
-  .stMainBlockContainer {{ padding-top: 2.6rem; padding-left: 0.6rem; padding-right: 0.6rem; }}
+  .stMainBlockContainer {{ padding-top: 3.6rem; padding-left: 0.6rem; padding-right: 0.6rem; }}
   .stMainBlockContainer h1 {{ font-size: 1.45rem; padding-top: 0; }}
   [data-testid=stFileUploaderDropzoneInstructions] {{ display: none; }}
   [data-testid=stFileUploaderDropzone] {{ padding: 0.3rem 0.5rem; }}
-  [data-testid=stMetric] {{ padding: 0.35rem 0.5rem; }}
+  .stElementContainer:has(h1) + .stElementContainer:has([data-testid=stCaptionContainer]) {{
+    display: none; }}
+  [data-testid=stMetric] {{ padding: 0.3rem 0.5rem; }}
+  [data-testid=stMetric] [data-testid=stTooltipIcon] {{ display: none; }}
   [data-testid=stMetricValue] {{ font-size: 1.2rem; }}
   [data-testid=stMetricLabel] p {{ font-size: 0.75rem; }}
   [data-testid=stTabs] [role=tablist] {{ flex-wrap: wrap; row-gap: 0.25rem; }}
