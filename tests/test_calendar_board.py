@@ -224,6 +224,10 @@ def test_drop_on_a_race_day_is_refused_with_the_rule_named() -> None:
     assert current_plan(at).sessions == before.sessions
     marks = at.session_state[state.MARKS]
     assert not marks or Marks.model_validate(marks).count() == 0  # nothing left half-done
+    # said once: the next action on a day clears the refusal
+    at.selectbox(key=state.DAY).set_value(session.date.isoformat()).run()
+    at.button(key="mark_block").click().run()
+    assert not any("Not moved" in e.value for e in at.error)
 
 
 @pytest.mark.parametrize("where", ["past", "taken"])

@@ -260,6 +260,7 @@ def calendar_view(plan: Plan) -> None:
     drop costs one run, not a fragment run and then a page run.
     """
     opened = st.session_state.pop(state.BOARD_OPENED, None)
+    replanning.board_messages(plan)
     selected_day(plan)
     today = replanning.today_for(plan)
     board_col, detail_col = st.columns([3, 2], gap="medium")

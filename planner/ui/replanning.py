@@ -97,6 +97,7 @@ def marks() -> Marks:
 def _save(new: Marks) -> None:
     st.session_state[state.MARKS] = new.model_dump(mode="json")
     st.session_state[state.REPLAN_FAILED] = None  # the explanation was about the old marks
+    st.session_state[state.DROP_REFUSED] = None
 
 
 def mark(kind: MarkKind, day: dt.date) -> None:
@@ -229,6 +230,7 @@ def take_board_action() -> None:
     if signature is None or signature == st.session_state.get(state.BOARD_SEEN):
         return
     st.session_state[state.BOARD_SEEN] = signature
+    st.session_state[state.DROP_REFUSED] = None  # said once; the next action clears it
     action = read_action(value)
     if isinstance(action, Click):
         st.session_state[state.DAY] = action.day.isoformat()
@@ -317,8 +319,9 @@ def drop_refused_view(refused: dict) -> None:
 def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | None) -> Plan | None:
     """The plan to show: the last re-plan of these inputs, else `plan` (the fresh solve).
 
-    Runs a re-plan the Re-plan button asked for, explains one that had no solution, and says
-    what the re-plan on screen changed.
+    Acts on the calendar board's last click or drop, runs a re-plan the Re-plan button asked
+    for, and explains one that had no solution (`board_messages` says what the re-plan on screen
+    changed, above the calendar).
     """
     take_board_action()
     asked = st.session_state.pop(state.REPLAN_ASKED, False)
@@ -333,9 +336,6 @@ def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | N
         _apply_drop(key, plan, calendar, settings, drop)
     elif asked:
         _replan(key, plan, calendar, settings)
-    refused = st.session_state.get(state.DROP_REFUSED)
-    if refused and refused["key"] == key:
-        drop_refused_view(refused)
     failed = st.session_state.get(state.REPLAN_FAILED)
     if failed and failed["key"] == key:
         failure_view(Plan.model_validate_json(failed["plan"]))
@@ -351,9 +351,19 @@ def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | N
     shown = steps[-1].plan
     st.session_state[state.PLAN] = shown
     st.session_state[state.LAST_GOOD] = shown
-    top = Plan.model_validate_json(shown)
-    diff_view(top, steps[-1].note)
-    return top
+    return Plan.model_validate_json(shown)
+
+
+def board_messages(plan: Plan) -> None:
+    """Above the calendar, where the card was dropped: a refused drop and why, or what the
+    re-plan on screen changed, with Undo."""
+    key = st.session_state.get(state.ACTIVE)
+    refused = st.session_state.get(state.DROP_REFUSED)
+    if key and refused and refused["key"] == key:
+        drop_refused_view(refused)
+    steps = _steps(key)
+    if steps:
+        diff_view(plan, steps[-1].note)
 
 
 def failure_view(plan: Plan) -> None:
