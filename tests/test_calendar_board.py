@@ -129,6 +129,17 @@ def test_options_monday_first_views_and_the_real_today() -> None:
     assert options["editable"] is False
 
 
+def test_pinned_and_blocked_days_are_labelled() -> None:
+    pin, block = plan().start + dt.timedelta(days=3), plan().start + dt.timedelta(days=5)
+    events = board_events(plan(), START, pins=[pin], blocks=[block])
+    labels = [c for c in events if c.get("extendedProps", {}).get("card") == "mark"]
+    marks = {(c["start"], c["title"]) for c in labels}
+    assert marks == {(pin.isoformat(), "📌 pinned"), (block.isoformat(), "⛔ blocked")}
+    click = {"callback": "eventClick", "eventClick": {"event": {"start": pin.isoformat(),
+             "extendedProps": {"card": "mark"}}}}  # fmt: skip
+    assert read_action(click) == Click(pin)
+
+
 # ----------------------------------------------------------------------------- callbacks
 
 

@@ -203,10 +203,38 @@ def strength_events(plan: Plan, today: dt.date, revision: int = 0) -> list[dict[
     return cards
 
 
-def board_events(plan: Plan, today: dt.date, revision: int = 0) -> list[dict[str, Any]]:
-    """Every card of the board: week bands, the athlete's events, the strength sessions."""
+def mark_events(pins: Iterable[dt.date], blocks: Iterable[dt.date]) -> list[dict[str, Any]]:
+    """The athlete's pinned and blocked days, as small labels: what the next re-plan keeps to."""
+    labels = [(day, "pinned", "📌 pinned") for day in pins]
+    labels += [(day, "blocked", "⛔ blocked") for day in blocks]
+    return [
+        {
+            "id": f"{kind}-{day.isoformat()}",
+            "title": title,
+            "start": day.isoformat(),
+            "allDay": True,
+            "editable": False,
+            "color": "transparent",
+            "textColor": "#1f2937",
+            "order": ORDER_RACE,
+            "classNames": ["mark", f"mark-{kind}"],
+            "extendedProps": {"card": "mark", "date": day.isoformat()},
+        }
+        for day, kind, title in labels
+    ]
+
+
+def board_events(
+    plan: Plan,
+    today: dt.date,
+    revision: int = 0,
+    pins: Iterable[dt.date] = (),
+    blocks: Iterable[dt.date] = (),
+) -> list[dict[str, Any]]:
+    """Every card of the board: week bands, the athlete's events, the strength sessions and the
+    athlete's marks."""
     cards = week_events(plan) + endurance_events(plan.events)
-    return cards + strength_events(plan, today, revision)
+    return cards + strength_events(plan, today, revision) + mark_events(pins, blocks)
 
 
 def board_options(plan: Plan, initial: dt.date, now: dt.date) -> dict[str, Any]:
@@ -259,6 +287,7 @@ BOARD_CSS = """
 .fc .state-missed .fc-event-title { text-decoration: line-through; }
 .fc .race { box-shadow: inset 0 0 0 2px #7f1d1d; }
 .fc .fc-bg-event { opacity: 0.55; }
+.fc .mark { border: 1px dashed #6b7280; font-size: 0.7rem; }
 .fc .week-label { border: none; cursor: default; pointer-events: none; }
 .fc .week-label .fc-event-title { font-size: 0.72rem; font-weight: 600; }
 .fc .fc-daygrid-day.fc-day-today { background: #fef9c3 !important; }
@@ -302,7 +331,7 @@ def read_action(value: Any) -> Click | Drop | None:
     callback = value.get("callback")
     if callback == "eventClick":
         event = (value.get("eventClick") or {}).get("event") or {}
-        if (event.get("extendedProps") or {}).get("card") not in ("strength", "endurance"):
+        if (event.get("extendedProps") or {}).get("card") not in ("strength", "endurance", "mark"):
             return None
         day = _day(event.get("start"))
         return Click(day) if day else None

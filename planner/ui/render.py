@@ -260,13 +260,20 @@ def calendar_view(plan: Plan) -> None:
     drop costs one run, not a fragment run and then a page run.
     """
     opened = st.session_state.pop(state.BOARD_OPENED, None)
+    marks = replanning.marks()
     replanning.board_messages(plan)
     selected_day(plan)
     today = replanning.today_for(plan)
     board_col, detail_col = st.columns([3, 2], gap="medium")
     with board_col:
         board(
-            events=board_events(plan, today, int(st.session_state.get(state.BOARD_REVISION, 0))),
+            events=board_events(
+                plan,
+                today,
+                int(st.session_state.get(state.BOARD_REVISION, 0)),
+                pins=marks.pins,
+                blocks=marks.blocks,
+            ),
             options=board_options(
                 plan, dt.date.fromisoformat(st.session_state[state.DAY]), dt.date.today()
             ),
