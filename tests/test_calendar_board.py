@@ -115,7 +115,7 @@ def test_week_rows_name_phase_and_deload() -> None:
 def test_options_monday_first_views_and_the_real_today() -> None:
     """Papercut 9: the board marks the real date, not the re-plan's 'today' setting."""
     real = dt.date(2026, 12, 9)
-    options = board_options(plan(), plan().sessions[1].date, real)
+    options = board_options(plan(), real)
     assert options["firstDay"] == 1
     assert options["now"] == "2026-12-09"
     assert options["initialView"] == "season"
@@ -127,6 +127,8 @@ def test_options_monday_first_views_and_the_real_today() -> None:
         "end": (plan().end + dt.timedelta(days=1)).isoformat(),
     }
     assert options["editable"] is False
+    assert options["initialDate"] == real.isoformat()  # month and week views open on today
+    assert board_options(plan(), START - dt.timedelta(days=30))["initialDate"] == START.isoformat()
 
 
 def test_pinned_and_blocked_days_are_labelled() -> None:

@@ -237,16 +237,17 @@ def board_events(
     return cards + strength_events(plan, today, revision) + mark_events(pins, blocks)
 
 
-def board_options(plan: Plan, initial: dt.date, now: dt.date) -> dict[str, Any]:
+def board_options(plan: Plan, now: dt.date) -> dict[str, Any]:
     """FullCalendar options: Monday-first week rows; the whole season, a month or a week.
 
     `now` is the real date (issue 13, papercut 9: the board marks today, not the re-plan's
-    'today', which is a setting and may lie anywhere in the plan)."""
+    'today', which is a setting and may lie anywhere in the plan). Nothing here depends on the
+    opened day, so opening a day does not redraw the board."""
     weeks = ((plan.end - plan.start).days + plan.start.weekday()) // 7 + 1
     first_monday = plan.start - dt.timedelta(days=plan.start.weekday())
     return {
         "initialView": "season",
-        "initialDate": max(plan.start, min(initial, plan.end)).isoformat(),
+        "initialDate": max(plan.start, min(now, plan.end)).isoformat(),
         "views": {
             "season": {
                 "type": "dayGrid",

@@ -274,9 +274,7 @@ def calendar_view(plan: Plan) -> None:
                 pins=marks.pins,
                 blocks=marks.blocks,
             ),
-            options=board_options(
-                plan, dt.date.fromisoformat(st.session_state[state.DAY]), dt.date.today()
-            ),
+            options=board_options(plan, dt.date.today()),
             custom_css=BOARD_CSS,
             callbacks=["eventClick", "dateClick", "eventChange"],
             key=state.BOARD,
