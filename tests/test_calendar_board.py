@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import SHORT_WEEKS, current_plan, loaded, texts
+from typer.testing import CliRunner
 
 from planner.catalog import load_catalog
+from planner.cli import app as cli_app
 from planner.domain import Kind, Priority
 from planner.importers import load_demo
 from planner.plan import Plan, PlanEvent
+from planner.replan import replan
 from planner.solve import plan_season
 from planner.ui import state
 from planner.ui.calendar_board import (
@@ -27,7 +31,7 @@ from planner.ui.calendar_board import (
     read_action,
     session_title,
 )
-from planner.ui.replanning import Marks
+from planner.ui.replanning import Marks, drop_request
 from planner.ui.text import md_escape
 
 START = dt.date(2026, 11, 30)
@@ -181,6 +185,35 @@ def test_a_strength_drop_is_a_move() -> None:
 
 
 # ----------------------------------------------------------------------------- the drop in the app
+
+
+def test_a_drop_asks_what_the_cli_asks(tmp_path: Path) -> None:
+    """The adapter builds the CLI's request: the same previous plan, --block OLD --pin NEW and
+    the athlete's other marks give the same re-plan through both doors."""
+    previous = plan()
+    today = previous.sessions[1].date
+    old = previous.sessions[3].date
+    new = old + dt.timedelta(days=1)
+    missed = previous.sessions[0].date
+    request, marks = drop_request(previous, today, Marks(missed=[missed]), old, new)
+    assert (marks.blocks, marks.pins, marks.missed) == ([old], [new], [missed])
+    old_path, new_path = tmp_path / "old.json", tmp_path / "new.json"
+    old_path.write_text(previous.model_dump_json())
+    result = CliRunner().invoke(
+        cli_app,
+        [
+            "plan", "--previous", str(old_path), "--today", today.isoformat(),
+            "--block", old.isoformat(), "--pin", new.isoformat(),
+            "--missed", missed.isoformat(), "--out", str(new_path),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    by_cli = Plan.model_validate_json(new_path.read_bytes())
+    by_app = replan(load_demo(START), load_catalog(), None, None, request)
+    assert [(s.uid, s.date, s.state) for s in by_app.sessions] == [
+        (s.uid, s.date, s.state) for s in by_cli.sessions
+    ]
+    assert by_app.diff == by_cli.diff
 
 
 def drop(at: AppTest, from_day: dt.date, to_day: dt.date) -> AppTest:

@@ -271,6 +271,30 @@ def refusal_for_drop(previous: Plan, from_day: dt.date, to_day: dt.date, today: 
     return ""
 
 
+def drop_request(
+    previous: Plan,
+    today: dt.date,
+    before: Marks,
+    from_day: dt.date,
+    to_day: dt.date,
+    pin_exercises: bool = False,
+) -> tuple[ReplanRequest, Marks]:
+    """The re-plan a drop asks for, and the marks it leaves: the athlete's marks plus the old
+    day blocked and the new one pinned, as `planner plan --previous ... --block OLD --pin NEW`
+    (with the other marks as their own options) asks."""
+    after = before.with_mark("blocks", from_day).with_mark("pins", to_day)
+    request = ReplanRequest(
+        previous=previous,
+        today=today,
+        pins=after.pins,
+        pin_exercises=pin_exercises,
+        blocks=after.blocks,
+        done=after.done,
+        missed=after.missed,
+    )
+    return request, after
+
+
 def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, drop: dict) -> None:
     """Re-plan with the dropped-on day pinned and the old day blocked, or say why not."""
     steps = _steps(key)
@@ -283,10 +307,8 @@ def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, d
         st.session_state[state.DROP_REFUSED] = {"key": key, "asked": asked, "lines": [refusal]}
         return
     before = marks()
-    after = before.with_mark("blocks", from_day).with_mark("pins", to_day)
-    request = request_for(previous, today).model_copy(
-        update={"pins": after.pins, "blocks": after.blocks}
-    )
+    pin_exercises = bool(st.session_state.get(state.PIN_EXERCISES))
+    request, after = drop_request(previous, today, before, from_day, to_day, pin_exercises)
     try:
         plan = replan_season(calendar, settings, request)
     except Exception:  # never a stack trace on the page; the log has the details
