@@ -78,6 +78,11 @@ def test_upload_drag_undo_refuse_and_open_a_day(app_url, browser, tmp_path) -> N
     marked = frame.locator(".fc-day-today").evaluate_all("els => els.map(e => e.dataset.date)")
     assert set(marked) <= {dt.date.today().isoformat()}
     save(page, tmp_path, "calendar-desktop.png")
+    # month and week views, then back to the whole season
+    for button, view in (("Month", "dayGridMonth"), ("Week", "dayGridWeek"), ("Season", "season")):
+        frame.get_by_role("button", name=button, exact=True).click()
+        frame.locator(f".fc-{view}-view").wait_for(timeout=SOLVE_TIMEOUT_MS)
+    assert frame.locator(".week-label").count() >= 6
 
     # drag a strength card to the next day: re-planned, the move shown, then undone
     old, new = pick_move(page)
