@@ -149,6 +149,15 @@ def test_pinned_and_blocked_days_are_labelled() -> None:
 # ----------------------------------------------------------------------------- callbacks
 
 
+def test_every_card_carries_the_revision() -> None:
+    """After a day is picked from the list the revision changes, so clicking the card clicked
+    before is a new action, not the board's old value."""
+    cards_ = board_events(plan(), START, revision=7, pins=[START])
+    props = [c["extendedProps"] for c in cards_ if c.get("extendedProps", {}).get("card")]
+    clickable = [p for p in props if p["card"] != "week"]
+    assert clickable and all(p["revision"] == 7 for p in clickable)
+
+
 def test_a_card_click_opens_its_day() -> None:
     value = {
         "callback": "eventClick",

@@ -142,7 +142,7 @@ def week_events(plan: Plan) -> list[dict[str, Any]]:
     return cards
 
 
-def endurance_events(events: Iterable[PlanEvent]) -> list[dict[str, Any]]:
+def endurance_events(events: Iterable[PlanEvent], revision: int = 0) -> list[dict[str, Any]]:
     """The athlete's fixed calendar: coloured by kind, never draggable."""
     cards = []
     for i, event in enumerate(events):
@@ -159,7 +159,11 @@ def endurance_events(events: Iterable[PlanEvent]) -> list[dict[str, Any]]:
                 "order": ORDER_RACE if event.kind == Kind.race else ORDER_ENDURANCE,
                 "classNames": ["endurance", f"kind-{kind}"]
                 + (["race", f"priority-{event.priority.value}"] if event.priority else []),
-                "extendedProps": {"card": "endurance", "date": event.date.isoformat()},
+                "extendedProps": {
+                    "card": "endurance",
+                    "date": event.date.isoformat(),
+                    "revision": revision,
+                },
             }
         )
     return cards
@@ -168,8 +172,9 @@ def endurance_events(events: Iterable[PlanEvent]) -> list[dict[str, Any]]:
 def strength_events(plan: Plan, today: dt.date, revision: int = 0) -> list[dict[str, Any]]:
     """Strength cards: coloured by load; a coming planned session can be dragged to another day.
 
-    `revision` goes into every card so the board redraws (and a refused drop snaps back) after
-    each handled action, and so the same drop made twice is seen as two drops."""
+    `revision` goes into every card (of every kind) so the board redraws after a drop, an undo
+    or a day picked from the list (a refused drop snaps back), and so the same drop or click
+    made again after that is seen as new."""
     cards = []
     for session in plan.sessions:
         movable = session.state == "planned" and session.date >= today
@@ -203,7 +208,9 @@ def strength_events(plan: Plan, today: dt.date, revision: int = 0) -> list[dict[
     return cards
 
 
-def mark_events(pins: Iterable[dt.date], blocks: Iterable[dt.date]) -> list[dict[str, Any]]:
+def mark_events(
+    pins: Iterable[dt.date], blocks: Iterable[dt.date], revision: int = 0
+) -> list[dict[str, Any]]:
     """The athlete's pinned and blocked days, as small labels: what the next re-plan keeps to."""
     labels = [(day, "pinned", "📌 pinned") for day in pins]
     labels += [(day, "blocked", "⛔ blocked") for day in blocks]
@@ -218,7 +225,7 @@ def mark_events(pins: Iterable[dt.date], blocks: Iterable[dt.date]) -> list[dict
             "textColor": "#1f2937",
             "order": ORDER_RACE,
             "classNames": ["mark", f"mark-{kind}"],
-            "extendedProps": {"card": "mark", "date": day.isoformat()},
+            "extendedProps": {"card": "mark", "date": day.isoformat(), "revision": revision},
         }
         for day, kind, title in labels
     ]
@@ -233,8 +240,8 @@ def board_events(
 ) -> list[dict[str, Any]]:
     """Every card of the board: week bands, the athlete's events, the strength sessions and the
     athlete's marks."""
-    cards = week_events(plan) + endurance_events(plan.events)
-    return cards + strength_events(plan, today, revision) + mark_events(pins, blocks)
+    cards = week_events(plan) + endurance_events(plan.events, revision)
+    return cards + strength_events(plan, today, revision) + mark_events(pins, blocks, revision)
 
 
 def board_options(plan: Plan, now: dt.date) -> dict[str, Any]:

@@ -290,6 +290,7 @@ def calendar_view(plan: Plan) -> None:
             format_func=lambda iso: _day_label(plan, iso),
             key=state.DAY,
             help="Or click a card or a day in the calendar.",
+            on_change=replanning.redraw_board,  # a click on the last clicked card is new again
         )
         day = dt.date.fromisoformat(st.session_state[state.DAY])
         day_detail(plan, day)

@@ -167,7 +167,7 @@ def back() -> None:
         _lines().pop(key, None)
     st.session_state[state.REPLAN_FAILED] = None
     st.session_state[state.DROP_REFUSED] = None
-    _redraw_board()
+    redraw_board()
 
 
 def _push(key: str, fresh: Plan, plan: Plan, applied: str, **extra: str | None) -> None:
@@ -217,7 +217,7 @@ def _replan(key: str, fresh: Plan, calendar: Calendar, settings: Settings) -> No
         st.session_state[state.REPLAN_FAILED] = {"key": key, "plan": plan.model_dump_json()}
 
 
-def _redraw_board() -> None:
+def redraw_board() -> None:
     """The board shows the plan as the server has it: a refused or undone drop snaps back."""
     st.session_state[state.BOARD_REVISION] = int(st.session_state.get(state.BOARD_REVISION, 0)) + 1
 
@@ -247,7 +247,7 @@ def ask_move(uid: str, from_day: dt.date, to_day: dt.date) -> None:
         "from": from_day.isoformat(),
         "to": to_day.isoformat(),
     }
-    _redraw_board()
+    redraw_board()
 
 
 def move_text(from_day: dt.date, to_day: dt.date) -> str:
