@@ -11,7 +11,8 @@ drags a different strength card one day later with the mouse and times from the 
 to the updated calendar (the move's diff on the page, the script done, the card on its new
 day); then Undo (timed too) puts the plan back. Each drop is a new re-plan.
 
-    PYTHONPATH=. python benchmarks/bench_app.py [--rounds 5] [--weeks 16] [--no-browser]
+    PYTHONPATH=. python benchmarks/bench_app.py [--rounds 5] [--weeks 16]
+        [--no-browser | --browser-only]
 """
 
 from __future__ import annotations
@@ -145,7 +146,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--weeks", type=int, default=16)
     parser.add_argument("--no-browser", action="store_true", help="skip the real-browser drops")
+    parser.add_argument("--browser-only", action="store_true", help="only the real-browser drops")
     args = parser.parse_args()
+    if not args.browser_only:
+        apptest_series(args.weeks, args.rounds)
+    if not args.no_browser:
+        browser_series(args.weeks, args.rounds)
+
+
+def apptest_series(weeks: int, rounds: int) -> None:
+    """Setting changes, cache hits and Re-plan clicks, timed with AppTest."""
 
     solve_path: list[float] = []  # wall time of plan_season: model building + CP-SAT
     with mock.patch.object(solving, "plan_season", timed(solving.plan_season, solve_path)):
@@ -153,11 +163,11 @@ def main() -> None:
         started = time.perf_counter()
         at.run()
         first_load = time.perf_counter() - started
-        at.number_input(key=state.WEEKS).set_value(args.weeks)
+        at.number_input(key=state.WEEKS).set_value(weeks)
         submit(at)
 
         fresh, solver, cached = [], [], []
-        values = [46 + i for i in range(args.rounds)]
+        values = [46 + i for i in range(rounds)]
         solve_path.clear()
         for minutes in values:
             at.number_input(key=KNOB).set_value(minutes)
@@ -166,11 +176,11 @@ def main() -> None:
         for minutes in values:
             at.number_input(key=KNOB).set_value(minutes)
             cached.append(submit(at))
-    assert len(solve_path) == args.rounds, "every fresh round solves once, cache hits never"
+    assert len(solve_path) == rounds, "every fresh round solves once, cache hits never"
     status = json.loads(at.session_state[state.PLAN])["status"]
-    replans = replan_rounds(at, args.rounds)
+    replans = replan_rounds(at, rounds)
 
-    print(f"app benchmark: demo season, {args.weeks}-week plan, {args.rounds} rounds")
+    print(f"app benchmark: demo season, {weeks}-week plan, {rounds} rounds")
     print(f"  first page load (demo, 22 weeks, solve included): {first_load:6.2f} s")
     print(
         f"  changed setting -> updated page (new solve): median {statistics.median(fresh):6.2f} s"
@@ -191,10 +201,10 @@ def main() -> None:
         f"  (min {min(replans):.2f}, max {max(replans):.2f})"
     )
 
-    if args.no_browser:
-        return
-    drops, undos, refused = drop_rounds(args.weeks, args.rounds)
-    print(f"  real browser, {args.weeks}-week plan: drag a strength card one day later")
+
+def browser_series(weeks: int, rounds: int) -> None:
+    drops, undos, refused = drop_rounds(weeks, rounds)
+    print(f"app benchmark, real browser, {weeks}-week plan: drag a strength card one day later")
     if drops:
         print(
             f"    drop -> updated calendar and diff: median {statistics.median(drops):6.2f} s"
