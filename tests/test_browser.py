@@ -162,6 +162,10 @@ def test_the_page_asks_nothing_of_other_hosts(app_url, browser) -> None:
     )
     page.goto(app_url)
     wait_for_plan(page)
+    wait_for_board(page)  # the calendar component's script and styles come from the app too
+    board(page).get_by_role("button", name="Month", exact=True).click()
+    board(page).locator(".fc-dayGridMonth-view").wait_for(timeout=SOLVE_TIMEOUT_MS)
+    page.wait_for_timeout(500)
     assert page.locator("link[rel~=icon]").count() >= 1
     assert elsewhere == []
     page.close()
