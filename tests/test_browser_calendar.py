@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser_app import (
+    BOARD,
     SOLVE_TIMEOUT_MS,
     board,
     calendar_ics,
@@ -142,6 +143,8 @@ def test_phone_390x844(app_url, browser, tmp_path) -> None:
     save(page, tmp_path, "calendar-phone.png")
     metric = page.get_by_text("Strength sessions", exact=True).first.bounding_box()
     assert metric is not None and metric["y"] + metric["height"] < 844
+    calendar = page.locator(BOARD).bounding_box()  # the calendar starts on the first screen
+    assert calendar is not None and calendar["y"] < 844 - 100, calendar
     tabs = page.locator("[data-testid=stTabs] [role=tablist]").first
     assert tabs.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
     assert page.locator("[data-testid=stSkeleton]").count() == 0

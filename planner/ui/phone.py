@@ -19,7 +19,20 @@ PHONE_CSS = f"""<style>
   [data-testid=stFileUploaderDropzone] {{ padding: 0.3rem 0.5rem; }}
   .stElementContainer:has(h1) + .stElementContainer:has([data-testid=stCaptionContainer]) {{
     display: none; }}
+  [data-testid=stHorizontalBlock]:has(> [data-testid=stColumn]) {{ row-gap: 0.5rem !important; }}
   [data-testid=stMetric] {{ padding: 0.3rem 0.5rem; }}
+  [data-testid=stHorizontalBlock] > .stElementContainer:has([data-testid=stMetric]) {{
+    flex: 1 1 0 !important; width: auto !important; min-width: 0 !important; }}
+  [data-testid=stHorizontalBlock]:has(> .stElementContainer [data-testid=stMetric]) {{
+    gap: 0.35rem !important; flex-wrap: nowrap !important; }}
+  [data-testid=stHorizontalBlock] > .stElementContainer [data-testid=stMetric] {{
+    width: 100% !important; min-width: 0 !important; padding: 0.3rem 0.35rem !important; }}
+  [data-testid=stHorizontalBlock] > .stElementContainer [data-testid=stMetricLabel] p {{
+    white-space: normal; line-height: 1.1; }}
+  [data-testid=stHorizontalBlock] > .stElementContainer [data-testid=stMetricValue] {{
+    font-size: 0.95rem; }}
+  [data-testid=stHorizontalBlock] > .stElementContainer [data-testid=stMetric] > div {{
+    padding: 0.25rem 0.2rem !important; }}
   [data-testid=stMetric] [data-testid=stTooltipIcon] {{ display: none; }}
   [data-testid=stMetricValue] {{ font-size: 1.2rem; }}
   [data-testid=stMetricLabel] p {{ font-size: 0.75rem; }}
