@@ -280,6 +280,7 @@ def board_options(plan: Plan, now: dt.date) -> dict[str, Any]:
         "fixedWeekCount": False,
         "dayMaxEvents": False,
         "editable": False,  # cards opt in: only coming strength sessions move
+        "eventLongPressDelay": 300,  # on a touch screen, hold a card this long to drag it
         "eventOrder": "order,title",
         "eventDisplay": "block",
         "weekNumbers": False,
