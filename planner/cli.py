@@ -36,6 +36,12 @@ CatalogOpt = Annotated[
 ]
 
 
+TIMEZONE_HELP = (
+    "Your time zone, Area/City (e.g. Australia/Sydney): UTC times in the calendar (Strava, "
+    "UTC-only feeds) are dated in it, and plan exports use it. Default: the calendar's own zone."
+)
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(EXIT_BAD_INPUT)
@@ -50,8 +56,27 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
         raise _fail(f"{option} '{value}' is not a date; use YYYY-MM-DD") from None
 
 
+def _parse_timezone(value: str | None) -> str | None:
+    """The --timezone value as an IANA name (trimmed), or exit 2 naming the option."""
+    if value is None:
+        return None
+    from planner.importers.ical_zones import iana_zone
+
+    zone = iana_zone(value)
+    if zone is None:
+        raise _fail(
+            f"--timezone '{value}' is not a time zone; use an IANA name Area/City, "
+            "such as Europe/London or Australia/Sydney"
+        )
+    return zone.key
+
+
 def _read_calendar(
-    path: Path | None, start: dt.date | None, end: dt.date | None, demo_start: dt.date
+    path: Path | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    demo_start: dt.date,
+    timezone: str | None = None,
 ) -> Calendar:
     if path is None:
         typer.echo("No calendar given: using the built-in demo season.", err=True)
@@ -60,7 +85,7 @@ def _read_calendar(
             lo, hi = start or dt.date.min, end or dt.date.max
             calendar = calendar.model_copy(update={"events": calendar.between(lo, hi)})
         return calendar
-    return load_calendar(path, start=start, end=end)
+    return load_calendar(path, start=start, end=end, timezone=timezone)
 
 
 def _write_json(data: object, out: Path) -> None:
@@ -84,11 +109,13 @@ def events(
     start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write JSON to this file.")] = None,
+    timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
 ) -> None:
     """Read a calendar and show the events it holds and the rows it skipped."""
     first, last = _parse_date(start, "--start"), _parse_date(end, "--end")
+    timezone = _parse_timezone(timezone)
     try:
-        cal = _read_calendar(calendar, first, last, first or next_monday())
+        cal = _read_calendar(calendar, first, last, first or next_monday(), timezone)
     except InputError as exc:
         raise _fail(str(exc)) from None
     if out is not None:
@@ -174,7 +201,7 @@ def plan(
     ] = None,
     all_day: Annotated[bool, typer.Option(help="iCal: all-day events.")] = False,
     time: Annotated[str, typer.Option(help="iCal: session start time HH:MM.")] = "18:00",
-    timezone: Annotated[str | None, typer.Option(help="iCal: IANA timezone.")] = None,
+    timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
     include_training: Annotated[bool, typer.Option(help="iCal: add endurance events.")] = False,
     previous: Annotated[
         Path | None, typer.Option(help="Re-plan: the previous plan's JSON.")
@@ -206,6 +233,7 @@ def plan(
     else:
         request = None
     first = _parse_date(start, "--start") or next_monday()
+    timezone = _parse_timezone(timezone)
     try:
         cfg = load_config(config) if config else PlannerConfig()
         if time_limit is not None:
@@ -213,12 +241,12 @@ def plan(
                 update={"solver": cfg.solver.model_copy(update={"time_limit_s": time_limit})}
             )
         cat = load_catalog(catalog)
-        cal = _read_calendar(calendar, None, None, first)
+        cal = _read_calendar(calendar, None, None, first, timezone)
         options = _export_options(out, all_day, time, timezone, include_training)
     except InputError as exc:
         raise _fail(str(exc)) from None
     horizon = weeks or default_weeks(cal, first, cfg)
-    profile = AthleteProfile(sport=sport, equipment=equipment or [])
+    profile = AthleteProfile(sport=sport, equipment=equipment or [], timezone=timezone)
     if request is not None:
         from planner.replan import replan
 

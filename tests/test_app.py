@@ -30,7 +30,12 @@ from planner.importers import load_demo
 from planner.plan import DiffEntry, Plan, PlanDiff, Status
 from planner.solve import plan_season
 from planner.ui import state
-from planner.ui.calendar_input import apply_edits, calendar_from_upload, events_frame
+from planner.ui.calendar_input import (
+    TIMEZONE_KEY,
+    apply_edits,
+    calendar_from_upload,
+    events_frame,
+)
 from planner.ui.charts import season_chart, season_spec, week_frame
 from planner.ui.fields import bounds, field_key, kind_of, parse_dates
 from planner.ui.render import _as_iso, dose_text
@@ -123,7 +128,9 @@ def test_day_selector_shows_that_days_session() -> None:
     assert _as_iso(second.date.isoformat()) == second.date.isoformat()
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.iterdir()), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(p for p in FIXTURES.iterdir() if p.is_file()), ids=lambda p: p.name
+)
 def test_upload_each_format(path: Path) -> None:
     at = loaded()
     at.file_uploader(key=state.UPLOAD).set_value((path.name, path.read_bytes(), "text/plain"))
@@ -184,6 +191,32 @@ def test_upload_then_start_where_the_calendar_starts() -> None:
     first = calendar_from_upload(path.read_bytes(), path.name).events[0].date
     assert current_plan(at).start == first - dt.timedelta(days=first.weekday())
     assert current_plan(at).events
+
+
+def test_upload_asks_the_timezone_and_dates_utc_times_in_it() -> None:
+    at = loaded()
+    path = FIXTURES / "strava_activities.csv"  # Strava's dates are UTC
+    at.file_uploader(key=state.UPLOAD).set_value((path.name, path.read_bytes(), "text/csv"))
+    at.run()
+    zone = at.selectbox(key=TIMEZONE_KEY)
+    assert zone.value == "UTC"  # no zone in the file, none from the (headless) browser
+
+    def late_date() -> dt.date:
+        frame = at.data_editor[0].value
+        return frame[frame["title"] == "Late track session"]["date"].iloc[0]
+
+    assert late_date() == dt.date(2026, 1, 10)
+    zone.set_value("Australia/Sydney").run()
+    assert not at.exception, at.exception
+    assert late_date() == dt.date(2026, 1, 11)  # 23:58 UTC is the next morning in Sydney
+
+
+def test_upload_timezone_defaults_to_the_calendars_own() -> None:
+    at = loaded()
+    path = FIXTURES / "google_xwr.ics"
+    at.file_uploader(key=state.UPLOAD).set_value((path.name, path.read_bytes(), "text/calendar"))
+    at.run()
+    assert at.selectbox(key=TIMEZONE_KEY).value == "America/New_York"
 
 
 # ----------------------------------------------------------------------------- review edits

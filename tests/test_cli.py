@@ -170,3 +170,43 @@ def test_config_json_round_trip_keeps_rule_parameters() -> None:
     again = PlannerConfig.model_validate_json(config.model_dump_json())
     assert again.params("rest-days").min_rest_days == 1
     assert again.params("taper").days_before_a == 7
+
+
+REAL = FIXTURES / "real"
+
+
+def test_events_timezone_dates_utc_times_in_the_athletes_zone(tmp_path: Path) -> None:
+    out = tmp_path / "events.json"
+    args = ["events", str(REAL / "node_ical_uid_sequence.ics"), "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    utc_dates = [e["date"] for e in json.loads(out.read_text())["events"]]
+    result = runner.invoke(app, [*args, "--timezone", "Australia/Sydney"])
+    assert result.exit_code == 0, result.output
+    sydney = json.loads(out.read_text())["events"]
+    # 14:00 UTC on 20 January is the 21st in Sydney
+    assert utc_dates == ["2024-01-15", "2024-01-20"]
+    assert [e["date"] for e in sydney] == ["2024-01-15", "2024-01-21"]
+    assert sydney[1]["start"].endswith("+11:00")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["events", str(REAL / "node_ical_uid_sequence.ics")], ["plan", "--weeks", "1"]],
+    ids=["events", "plan-demo"],
+)
+def test_bad_timezone_exit_2_naming_the_option(args: list[str]) -> None:
+    result = runner.invoke(app, [*args, "--timezone", "Mars/Olympus"])
+    assert result.exit_code == 2
+    assert "--timezone 'Mars/Olympus'" in result.output and "Area/City" in result.output
+
+
+def test_plan_timezone_dates_the_strava_calendar_and_the_export(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    args = ["plan", str(FIXTURES / "strava_activities.csv"), "--start", "2026-01-05"]
+    args += ["--weeks", "2", "--time-limit", "5", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--timezone", "Australia/Sydney"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(out.read_text())
+    late = [e for e in plan["events"] if e["title"] == "Late track session"]
+    assert [e["date"] for e in late] == ["2026-01-11"]  # 23:58 UTC on the 10th
+    assert plan["timezone"] == "Australia/Sydney"

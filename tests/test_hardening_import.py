@@ -706,7 +706,9 @@ _FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-_FIXTURE_BYTES = {name: fixture(name) for name in ICS_FIXTURES + CSV_FIXTURES}
+# the real-world shapes of issue 12 (tests/fixtures/import/real): mutated like the others
+REAL_ICS = sorted(f"real/{p.name}" for p in (FIXTURES / "real").glob("*.ics"))
+_FIXTURE_BYTES = {name: fixture(name) for name in ICS_FIXTURES + CSV_FIXTURES + REAL_ICS}
 
 
 @st.composite
@@ -758,6 +760,15 @@ def mutated(draw: st.DrawFn, names: list[str]) -> tuple[str, bytes]:
 def test_fuzz_mutated_ics_fixtures(case: tuple[str, bytes]) -> None:
     name, data = case
     outcome(data, name)
+
+
+@pytest.mark.timeout(300)
+@_FUZZ
+@given(mutated(REAL_ICS))
+def test_fuzz_mutated_real_world_shapes(case: tuple[str, bytes]) -> None:
+    name, data = case
+    with work_budget(WORK_BUDGET * 4):  # the largest of these files holds 34 events
+        outcome(data, name)
 
 
 @pytest.mark.timeout(300)

@@ -191,3 +191,17 @@ def test_json_shape() -> None:
     assert first["start"] == "2026-01-04T09:02:11+00:00"
     assert first["date"] == "2026-01-04"
     assert data["skipped"] == [{"where": "row 7", "reason": cal.skipped[0].reason}]
+
+
+GARMIN_LOCALISED = sorted((FIXTURES / "garmin").glob("activities_*.csv"))
+
+
+@pytest.mark.parametrize("path", GARMIN_LOCALISED, ids=lambda p: p.stem)
+def test_garmin_export_in_another_language(path: Path) -> None:
+    cal = load_calendar(path)
+    assert cal.format == "garmin-csv"
+    assert [e.date for e in cal.events] == [dt.date(2026, 3, 1), dt.date(2026, 3, 3)]
+    assert [e.duration_min for e in cal.events] == [204, 52]
+    assert cal.events[0].start == dt.datetime(2026, 3, 1, 9, 5, 12)
+    assert [e.sport for e in cal.events] == [Sport.ride, Sport.run]  # localised type names
+    assert cal.skipped == []

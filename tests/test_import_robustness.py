@@ -169,15 +169,76 @@ _ics_line = st.sampled_from(
         "CATEGORIES:A-Race",
         "STATUS:CANCELLED",
         "X-WR-TIMEZONE:Nowhere/X",
+        # shapes of issue 12: real calendars that once sank the whole file or misdated it
+        "DTSTART;TZID=Asia/Tokyo;VALUE=DATE:20260111",
+        "DTEND:20260310T000000Z",
+        "DTSTART;TZID=GMT Standard Time:20260115T233000",
+        "DTSTART;VALUE=DATE:16040222",
+        "DTSTART;VALUE=DATE:17531226",
+        "RRULE:FREQ=YEARLY",
+        "RRULE:FREQ=MONTHLY;BYDAY=2MO;COUNT=2",
+        "SEQUENCE:3",
+        "DTSTAMP:20260101T000000Z",
+        "UID:same ",
+        "BEGIN:VALARM",
+        "TRIGGER;RELATED=START:PT-2H",
+        "END:VALARM",
+        "BEGIN:VEVENT",
+    ]
+)
+# Whole components placed between the events: broken ones must cost only themselves.
+_ics_component = st.sampled_from(
+    [
+        ["BEGIN:VTODO", "UID:t", "DUE;VALUE=DATE:-0010101", "END:VTODO"],
+        ["BEGIN:VFREEBUSY", "FREEBUSY:20260115T180000Z/20260115T160000Z", "END:VFREEBUSY"],
+        [
+            "BEGIN:VTIMEZONE",
+            "TZID:",
+            "BEGIN:STANDARD",
+            "DTSTART:16010101T000000",
+            "TZOFFSETFROM:+0000",
+            "TZOFFSETTO:+0000",
+            "END:STANDARD",
+            "END:VTIMEZONE",
+        ],
+        [
+            "BEGIN:VTIMEZONE",
+            "TZID:GMT Standard Time",
+            "TZID:Europe/London",
+            "BEGIN:STANDARD",
+            "DTSTART:16010101T020000",
+            "TZOFFSETFROM:+0100",
+            "TZOFFSETTO:+0000",
+            "END:STANDARD",
+            "END:VTIMEZONE",
+        ],
+        ["X-WR-TIMEZONE:W. Europe Standard Time"],
+        ["X-WR-TIMEZONE:"],
+        ["BEGIN:VEVENT", "UID:cut", "DTSTART:20260105T070000Z"],
     ]
 )
 
 
 @_settings
-@given(st.lists(st.lists(_ics_line, max_size=6), max_size=5))
-def test_random_ical_only_raises_calendar_error(events: list[list[str]]) -> None:
+@given(
+    st.lists(st.lists(_ics_line, max_size=6), max_size=5),
+    st.lists(_ics_component, max_size=3),
+    st.booleans(),
+)
+def test_random_ical_only_raises_calendar_error(
+    events: list[list[str]], others: list[list[str]], cut: bool
+) -> None:
     body = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//x//EN"]
+    for lines in others:
+        body += lines
     for lines in events:
         body += ["BEGIN:VEVENT", *lines, "END:VEVENT"]
-    body.append("END:VCALENDAR")
-    _import_expecting_only_handled_errors("\r\n".join(body).encode(), "random.ics")
+    if not cut:
+        body.append("END:VCALENDAR")
+    cal = _import_expecting_only_handled_errors("\r\n".join(body).encode(), "random.ics")
+    if cal is None:
+        return
+    for event in cal.events:
+        assert 1900 <= event.date.year <= 2200
+        if event.start is None:  # all-day: no clock time, no duration
+            assert event.end is None and event.duration_min is None

@@ -11,7 +11,9 @@ case-insensitively after trimming):
 - intervals-csv: start_date_local, name, type. Local ISO date-time; duration elapsed_time,
   else moving_time, in seconds; a true "race" column marks a race.
 - garmin-csv: Activity Type, Date, Title and one of Favorite/Time/Calories/Distance. Local
-  "2025-02-06 17:06:03"; duration Time (h:mm:ss), else Elapsed/Activity/Moving Time.
+  "2025-02-06 17:06:03"; duration Time (h:mm:ss), else Elapsed/Activity/Moving Time. The
+  same columns in the languages Garmin Connect exports in (`GARMIN_LOCALISED`: German
+  "Aktivitätstyp,Datum,Favorit,Titel", Norwegian/Danish "Aktivitetstype,Dato", ...).
 - generic-csv: date, title (see below).
 
 The generic format is for people writing their calendar by hand or in a spreadsheet:
@@ -152,6 +154,94 @@ GENERIC = CsvFormat(
     durations=(("duration_min", "min"),),
     explicit=True,
 )
+
+# Garmin Connect writes Activities.csv in the account's language. Headers seen in real exports
+# (German, Norwegian, Swedish, Danish, Dutch, French, Spanish, Italian), lower case, with the
+# English column each stands for; a Garmin file is read through this table.
+GARMIN_LOCALISED: dict[str, str] = {
+    # activity type
+    "aktivitätstyp": "activity type",
+    "aktivitetstype": "activity type",
+    "aktivitetstyp": "activity type",
+    "activiteittype": "activity type",
+    "type d'activité": "activity type",
+    "tipo de actividad": "activity type",
+    "tipo di attività": "activity type",
+    # date
+    "datum": "date",
+    "dato": "date",
+    "fecha": "date",
+    "data": "date",
+    # title
+    "titel": "title",
+    "tittel": "title",
+    "titre": "title",
+    "título": "title",
+    "titolo": "title",
+    # favourite
+    "favorit": "favorite",
+    "favoritt": "favorite",
+    "favoriet": "favorite",
+    "favori": "favorite",
+    "preferita": "favorite",
+    # distance
+    "distanz": "distance",
+    "distanse": "distance",
+    "distans": "distance",
+    "afstand": "distance",
+    "distancia": "distance",
+    "distanza": "distance",
+    # calories
+    "kalorien": "calories",
+    "kalorier": "calories",
+    "calorieën": "calories",
+    "calorías": "calories",
+    "calorie": "calories",
+    # time (h:mm:ss)
+    "zeit": "time",
+    "tid": "time",
+    "tijd": "time",
+    "durée": "time",
+    "tiempo": "time",
+    "tempo": "time",
+    "verstrichene zeit": "elapsed time",
+    "zeit in bewegung": "moving time",
+    "temps de déplacement": "moving time",
+}
+
+
+# Activity types of a localised export, by word stem, as the English type the classifier knows
+# (German Radfahren/Laufen/Laufband/Schwimmen/Krafttraining, Norwegian Løping/Styrketrening/
+# Bassengsvømming, Spanish Carrera/Ciclismo, French Course à pied/Cyclisme, ...).
+_GARMIN_TYPES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"kraft|styrke|styrka|fuerza|musculation|forza|kracht", re.I),
+        "Strength Training",
+    ),
+    (re.compile(r"schwimm|svøm|sim(ning)?\b|natación|natation|nuoto|zwem", re.I), "Swimming"),
+    (
+        re.compile(r"lauf|løp|löp|løb|carrera|correr|course|corsa|hardlo|trail", re.I),
+        "Running",
+    ),
+    (
+        re.compile(r"rad|sykl|sykkel|cykl|cykel|ciclismo|cyclisme|vélo|fiets|wielren|bici", re.I),
+        "Cycling",
+    ),
+]
+
+
+def garmin_type(text: str) -> str:
+    """The English Garmin activity type for a localised one ('Radfahren' -> 'Cycling')."""
+    for pattern, english in _GARMIN_TYPES:
+        if pattern.search(text):
+            return f"{text} ({english})"
+    return text
+
+
+def garmin_header(cell: str) -> str:
+    """The English Garmin column for a (normalised) localised header cell."""
+    return GARMIN_LOCALISED.get(cell, cell)
+
 
 # Most specific first: Strava's header also contains a Garmin-like "Activity Type".
 FORMATS: list[CsvFormat] = [TRAININGPEAKS, STRAVA, INTERVALS, GARMIN, GENERIC]
@@ -407,6 +497,8 @@ def find_format(headers: list[str]) -> CsvFormat | None:
     for fmt in FORMATS:
         if fmt.matches(present):
             return fmt
+    if GARMIN.matches({garmin_header(h) for h in headers}):
+        return GARMIN  # Activities.csv of an account in another language
     return None
 
 
@@ -466,7 +558,8 @@ def read_csv(
         raise CalendarError("the file has no header row", where=where)
     cols = _Columns({})
     for i, cell in enumerate(header):
-        cols.index.setdefault(_normalise_header(cell), i)
+        name = _normalise_header(cell)
+        cols.index.setdefault(garmin_header(name) if fmt is GARMIN else name, i)
     day_first = _infer_day_first(rows, cols.index.get(fmt.date[0].lower()))
     decimal_comma = delimiter == ";"
     source_format = fmt.name
@@ -555,6 +648,8 @@ def _row_event(
         raise RowError(f"the year {day.year} is outside {MIN_YEAR}-{MAX_YEAR} (fix the date)")
     title = cols.get(row, fmt.title).strip()
     type_text = cols.get(row, fmt.type).strip()
+    if fmt is GARMIN and type_text and classify.sport_of(type_text) is None:
+        type_text = garmin_type(type_text)  # an export in another language
     description = cols.get(row, fmt.description).strip()
     raw_duration, unit = cols.pick(row, fmt.durations)
     minutes = parse_duration(raw_duration, unit, decimal_comma) if raw_duration else None

@@ -75,6 +75,9 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
             try:
                 text, encoding = data.decode(name), name
             except UnicodeDecodeError as exc:
+                if name == "utf-8-sig" and (mended := _mend_split_folds(data[3:])) is not None:
+                    text, encoding = mended, name
+                    break
                 raise _not_text(
                     where, f"it starts like {name} text but is not ({exc.reason})"
                 ) from None
@@ -92,6 +95,9 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
                 text, encoding = data.decode(name), name
                 break
             except UnicodeDecodeError:
+                if name == "utf-8" and (mended := _mend_split_folds(data)) is not None:
+                    text, encoding = mended, name
+                    break
                 continue
     assert text is not None  # latin-1 decodes anything
     text = text.lstrip("\ufeff")
@@ -106,6 +112,23 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
             hint="export the calendar again and upload the file it produces",
         )
     return text, encoding
+
+
+# A UTF-8 lead byte with part of its continuation bytes, a line fold (line end + one blank),
+# then the rest of the character: iCalendar folds by octets, and RFC 5545 (3.1) tells readers
+# to unfold before decoding, so a fold inside "é" is legal.
+_SPLIT_FOLD = re.compile(rb"([\xc2-\xf4][\x80-\xbf]{0,2})(\r\n|\n|\r)([ \t])([\x80-\xbf]{1,3})")
+
+
+def _mend_split_folds(data: bytes) -> str | None:
+    """UTF-8 text of an iCalendar file whose folds split characters, else None. The split
+    bytes are moved after the fold, so every line keeps its number."""
+    if b"BEGIN:VCALENDAR" not in data[:4096].upper():
+        return None
+    try:
+        return _SPLIT_FOLD.sub(rb"\2\3\1\4", data).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def looks_like_ical(text: str) -> bool:

@@ -4,12 +4,18 @@ Decisions, so the planner can rely on them:
 
 - Recurrences (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded over the window
   only; an RRULE without an end is therefore bounded by the window.
-- Time zones: a TZID time keeps its zone; a UTC time ("Z") is converted to the athlete's timezone
-  if given, else to the calendar's (X-WR-TIMEZONE, or the most common TZID); a floating time (no
-  zone) gets that same timezone attached, and stays naive only when no timezone is known at all.
-  `Event.date` is the local date of the start in that zone.
+- Parsing: see `ical_parse` (one broken component costs only itself; a cut-off file keeps
+  its complete events) and `ical_zones` (zones by their VTIMEZONE and Windows names).
+- Time zones: a TZID time keeps its zone (even one at +0000 that day); a UTC time ("Z") is
+  converted to the athlete's timezone if given, else to the calendar's (X-WR-TIMEZONE, or the
+  most common TZID); a floating time (no zone) gets that same timezone attached, and stays
+  naive only when no timezone is known at all. `Event.date` is the local date of the start in
+  that zone. An empty or unknown X-WR-TIMEZONE is ignored with a note.
 - All-day events have `start`/`end` None; one spanning several days becomes one event per day
-  (up to `MAX_ALL_DAY_SPAN_DAYS`). A timed event belongs to the day it starts.
+  (up to `MAX_ALL_DAY_SPAN_DAYS`). A VALUE=DATE written with a TZID, or a DATE start with a
+  DATE-TIME end, is all-day too. A timed event belongs to the day it starts.
+- A series (RRULE/RDATE) may start before MIN_YEAR (birthdays in 1604, holidays from 1753);
+  several RRULEs in one event expand as their union.
 - `Calendar.timezone` is X-WR-TIMEZONE when present and valid, else the most common TZID of the
   events (UTC and floating times declare nothing).
 - Problems with one VEVENT are reported in `skipped` with `where="UID x"` (or `"line N"` when
@@ -23,10 +29,11 @@ Decisions, so the planner can rely on them:
 - An RRULE whose UNTIL is before DTSTART is reported; it yields nothing, not even DTSTART.
 - Line ends: CRLF, LF, bare CR or any mix are read alike.
 - Two VEVENTs with the same UID and RECURRENCE-ID: identical ones are reported as duplicates;
-  versions of the same event (same start, or recurring) keep the highest SEQUENCE, as RFC 5545
-  says; different one-off events that merely share a UID (a buggy exporter) are both kept.
-- Of versions with the same SEQUENCE a series wins over a one-off, else the first in the file;
-  every version not kept (a one-off sharing a series' UID, say) is reported.
+  versions of the same event (same start, recurring, or each with its own SEQUENCE/DTSTAMP,
+  even if it moved) keep the highest SEQUENCE, then the latest DTSTAMP, as RFC 5545 says;
+  different one-off events that merely share a UID and stamp (a buggy exporter) are all kept.
+- Of versions with the same SEQUENCE and DTSTAMP a series wins over a one-off, else the first
+  in the file; every version not kept (a one-off sharing a series' UID, say) is reported.
 """
 
 from __future__ import annotations
@@ -44,7 +51,8 @@ import x_wr_timezone
 
 from planner.domain import Calendar, Event, Kind, Skipped, Source
 from planner.errors import CalendarError
-from planner.importers import classify
+from planner.importers import classify, ical_parse
+from planner.importers.ical_zones import iana_zone, is_utc, zone_name
 from planner.importers.limits import (
     DEFAULT_WINDOW_DAYS,
     MAX_ALL_DAY_SPAN_DAYS,
@@ -69,6 +77,7 @@ _FREQ_SECONDS = {
     "YEARLY": 365 * 86400,
 }
 _SYNTHETIC_UID = "@planner-import"
+_LAST_DAY = dt.date(MAX_YEAR, 12, 31)
 # Properties RFC 5545 allows once per VEVENT; a repeated one keeps its first value.
 _SINGLE_VALUED = (
     "UID",
@@ -81,25 +90,6 @@ _SINGLE_VALUED = (
     "STATUS",
     "SEQUENCE",
 )
-
-
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name.strip())
-    except (ValueError, KeyError, OSError):
-        return None
-
-
-def _tz_name(value: Any) -> str | None:
-    tzinfo = getattr(value, "tzinfo", None)
-    if tzinfo is None:
-        return None
-    key = getattr(tzinfo, "key", None) or getattr(tzinfo, "zone", None)
-    if key and key.upper() not in ("UTC", "ETC/UTC", "Z"):
-        return str(key)
-    return None
 
 
 def _text(component: icalendar.Component, name: str) -> str:
@@ -124,38 +114,6 @@ def _categories(component: icalendar.Component) -> list[str]:
         else:
             result.extend(part.strip() for part in str(item).split(","))
     return [c for c in result if c]
-
-
-def _vevent_lines(text: str) -> list[int]:
-    """1-based line numbers of every BEGIN:VEVENT, in document order."""
-    return [
-        number
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip().upper() == "BEGIN:VEVENT"
-    ]
-
-
-def _parse(text: str, where: str) -> icalendar.Calendar:
-    try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError...
-        raise CalendarError(
-            f"the iCalendar data cannot be read ({str(exc)[:200]})",
-            where=where,
-            hint="export the calendar again, or check that the file is a complete .ics file "
-            "from BEGIN:VCALENDAR to END:VCALENDAR",
-        ) from exc
-    calendars = [c for c in calendars if c.name == "VCALENDAR"]
-    if not calendars:
-        raise CalendarError(
-            "the file has no VCALENDAR",
-            where=where,
-            hint="the file must start with BEGIN:VCALENDAR",
-        )
-    first = calendars[0]
-    for extra in calendars[1:]:  # several calendars glued together: merge them
-        first.subcomponents.extend(extra.subcomponents)
-    return first
 
 
 def _estimate(rule: Any, start: dt.datetime, span: tuple[dt.datetime, dt.datetime]) -> float:
@@ -207,35 +165,50 @@ class _Importer:
 
     # ------------------------------------------------------------------------------ run
     def run(self, start: dt.date | None, end: dt.date | None) -> Calendar:
-        cal = _parse(self.text, self.where)
+        parsed = ical_parse.parse(self.text)
+        if parsed is None:
+            raise CalendarError(
+                "the file has no BEGIN:VCALENDAR, so it holds no calendar",
+                where=self.where,
+                hint="the file must start with BEGIN:VCALENDAR; export the calendar again",
+            )
+        cal = parsed.calendar
+        if parsed.cut_off and not any(c.name == "VEVENT" for c in cal.subcomponents):
+            raise CalendarError(
+                "the file is cut off before the end of its first event, so it holds no event",
+                where=self.where,
+                hint="export the calendar again and upload the whole file",
+            )
+        self.skipped.extend(parsed.skipped)
         name = _text(cal, "X-WR-CALNAME") or None
-        declared = _text(cal, "X-WR-TIMEZONE")
-        try:
-            cal = x_wr_timezone.to_standard(cal)
-        except Exception as exc:  # an unknown X-WR-TIMEZONE: keep the times as written
-            log.info("X-WR-TIMEZONE %r not applied: %s", declared, exc)
-        lines = _vevent_lines(self.text)
+        declared = self._declared_zone(cal)
+        if declared:
+            # Google's convention: UTC and floating times are in X-WR-TIMEZONE, or in the
+            # athlete's zone when given (one zone for dating and export). Applied by us, not by
+            # x-wr-timezone (which recurring-ical-events would call again): it takes a
+            # VTIMEZONE without TZNAME lines for floating and one named "UTC" for UTC
+            cal = _XWrTimezone(self.user_tz or ZoneInfo(declared)).walk(cal)
+            del cal["X-WR-TIMEZONE"]
         events = [c for c in cal.subcomponents if c.name == "VEVENT"]
         self.where_of: dict[int, str] = {}
         for i, component in enumerate(events):
             uid = _text(component, "UID")
-            line = lines[i] if i < len(lines) else None
+            line = parsed.vevent_lines.get(id(component))
             self.where_of[id(component)] = (
                 f"UID {uid}" if uid else (f"line {line}" if line else f"VEVENT {i + 1}")
             )
         valid = self._validate(events)
         valid = self._deduplicate(valid)
-        cal_zone = _zone(declared)
-        common = Counter(
-            n for c in valid if (n := _tz_name(c.get("DTSTART").dt)) and _zone(n)
-        ).most_common(1)
+        cal_zone = iana_zone(declared)
+        common = Counter(n for c in valid if (n := zone_name(c.get("DTSTART").dt))).most_common(1)
         timezone = cal_zone.key if cal_zone else (common[0][0] if common else None)
-        self.zone = self.user_tz or _zone(timezone)
+        self.zone = self.user_tz or iana_zone(timezone)
         window = self._window(valid, start, end)
         keep = {id(c) for c in valid}
         cal.subcomponents = [c for c in cal.subcomponents if c.name != "VEVENT" or id(c) in keep]
         result = self._expand(cal, valid, window)
-        result = [e for e in result if window[0] <= e.date <= window[1]]
+        first, last = max(window[0], dt.date(MIN_YEAR, 1, 1)), min(window[1], _LAST_DAY)
+        result = [e for e in result if first <= e.date <= last]
         if len(result) > MAX_EVENTS:
             raise CalendarError(
                 f"the calendar has {len(result):,} events between {window[0]} and "
@@ -260,6 +233,27 @@ class _Importer:
             format=FORMAT, events=result, skipped=self.skipped, timezone=timezone, name=name
         )
 
+    def _declared_zone(self, cal: icalendar.Calendar) -> str:
+        """X-WR-TIMEZONE as an IANA name, written back so that x-wr-timezone and
+        recurring-ical-events can use it; an empty or unknown one is removed with a note."""
+        if "X-WR-TIMEZONE" not in cal:
+            return ""
+        raw = _text(cal, "X-WR-TIMEZONE")
+        zone = iana_zone(raw)
+        if zone is None:
+            del cal["X-WR-TIMEZONE"]
+            shown = f"'{raw[:60]}'" if raw else "empty"
+            self.skip(
+                "calendar",
+                f"X-WR-TIMEZONE is {shown}, not a time zone this planner knows; it was ignored "
+                "and each time was read in the zone written with it (UTC or floating times: "
+                "the time zone you give, if any)",
+            )
+            return ""
+        if str(cal.get("X-WR-TIMEZONE")) != zone.key:
+            cal["X-WR-TIMEZONE"] = icalendar.vText(zone.key)
+        return zone.key
+
     # ------------------------------------------------------------------------- checks
     def _validate(self, events: list[icalendar.Component]) -> list[icalendar.Component]:
         valid = []
@@ -278,19 +272,16 @@ class _Importer:
             if "DTSTART" not in component:
                 self.skip(where, "the event has no DTSTART (start date); add one")
                 continue
+            _strip_uid(component)
             try:
+                _dates_as_written(component)
                 start = component.get("DTSTART").dt
                 end_prop = component.get("DTEND")
                 end = end_prop.dt if end_prop is not None else None
             except Exception as exc:
                 self.skip(where, f"the dates cannot be read ({exc}); fix DTSTART/DTEND")
                 continue
-            if not isinstance(start, dt.date) or not MIN_YEAR <= start.year <= MAX_YEAR:
-                year = getattr(start, "year", "?")
-                self.skip(
-                    where,
-                    f"DTSTART is in the year {year}, outside {MIN_YEAR}-{MAX_YEAR}; fix the date",
-                )
+            if not self._start_ok(component, start, where):
                 continue
             if end is not None and isinstance(end, dt.date) and _before(end, start):
                 del component["DTEND"]
@@ -308,14 +299,9 @@ class _Importer:
             if "DURATION" in component and not self._duration_ok(component, start, where):
                 continue
             if "RRULE" in component:
-                rules = component.get("RRULE")
-                rules = rules if isinstance(rules, list) else [rules]
-                if len(rules) > 1:
-                    self.skip(where, "the event has several RRULEs; only the first is used")
-                    component["RRULE"] = rules[0]
-                interval = _interval(component.get("RRULE"))
-                if interval is None or interval < 1:
-                    text = component.get("RRULE").to_ical().decode()
+                bad = [r for r in _rules(component) if (_interval(r) or 0) < 1]
+                if bad:
+                    text = bad[0].to_ical().decode()
                     self.skip(
                         where,
                         f"RRULE {text} is invalid: INTERVAL must be 1 or more; the series was "
@@ -326,29 +312,55 @@ class _Importer:
             valid.append(component)
         return valid
 
+    def _start_ok(self, component: icalendar.Component, start: Any, where: str) -> bool:
+        """DTSTART within MIN_YEAR-MAX_YEAR; a series may start earlier (yearly holidays from
+        1753, birthdays without a year written as 1604) when reaching today is cheap."""
+        if not isinstance(start, dt.date) or start.year > MAX_YEAR:
+            year = getattr(start, "year", "?")
+        elif start.year >= MIN_YEAR:
+            return True
+        elif _recurring(component) and start.year >= _MIN_SERIES_YEAR:
+            periods = sum(
+                _periods_until(rule, start, dt.date(MIN_YEAR, 1, 1)) for rule in _rules(component)
+            )
+            if periods <= _MAX_PERIODS_BEFORE_MIN_YEAR:
+                return True
+            year = start.year
+        else:
+            year = start.year
+        self.skip(
+            where, f"DTSTART is in the year {year}, outside {MIN_YEAR}-{MAX_YEAR}; fix the date"
+        )
+        return False
+
     def _check_rule_end(self, component: icalendar.Component, start: dt.date, where: str) -> None:
         """Report an RRULE that repeats nothing: COUNT=0 (dropped, keeping DTSTART, which RFC
         5545 always counts) or an UNTIL before DTSTART (the rule yields no date at all)."""
-        rule = component.get("RRULE")
-        text = rule.to_ical().decode()
+        rules = _rules(component)
+        kept = []
         rdates = " and RDATE dates" if "RDATE" in component else ""
-        if (rule.get("COUNT") or [None])[0] == 0:
-            del component["RRULE"]
-            self.skip(
-                where,
-                f"RRULE {text} has COUNT=0, so it repeats nothing: only its DTSTART{rdates} "
-                "were kept; fix COUNT",
-            )
-            return
-        until = (rule.get("UNTIL") or [None])[0]
-        if isinstance(until, dt.date) and _before(until, start):
-            rest = "only its RDATE dates were imported" if rdates else "the event was left out"
-            self.skip(
-                where,
-                f"RRULE {text} ends on {_when(until)} (UNTIL), before the event starts on "
-                f"{_when(start)} (DTSTART), so the rule has no occurrences and {rest}: "
-                "check the UNTIL date",
-            )
+        for rule in rules:
+            text = rule.to_ical().decode()
+            if (rule.get("COUNT") or [None])[0] == 0:
+                self.skip(
+                    where,
+                    f"RRULE {text} has COUNT=0, so it repeats nothing: only its DTSTART{rdates} "
+                    "were kept; fix COUNT",
+                )
+                continue
+            kept.append(rule)
+            until = (rule.get("UNTIL") or [None])[0]
+            if isinstance(until, dt.date) and _before(until, start):
+                rest = "only its RDATE dates were imported" if rdates else "the event was left out"
+                if len(rules) > 1:
+                    rest = "only the event's other RRULEs were imported"
+                self.skip(
+                    where,
+                    f"RRULE {text} ends on {_when(until)} (UNTIL), before the event starts on "
+                    f"{_when(start)} (DTSTART), so the rule has no occurrences and {rest}: "
+                    "check the UNTIL date",
+                )
+        _set_rules(component, kept)
 
     def _duration_ok(self, component: icalendar.Component, start: dt.date, where: str) -> bool:
         """Check DURATION: a negative one is dropped (reported), one ending after MAX_YEAR
@@ -387,7 +399,7 @@ class _Importer:
                 uid = f"line-{index}{_SYNTHETIC_UID}"
                 component["UID"] = uid
             rid = component.get("RECURRENCE-ID")
-            key = (uid, rid.to_ical().decode() if rid is not None else "")
+            key = (uid, _ical_text(rid) if rid is not None else "")
             groups.setdefault(key, []).append(component)
         drop: set[int] = set()
         for (uid, _rid), group in groups.items():
@@ -409,8 +421,13 @@ class _Importer:
             # versions of one event: all of a group with a series, else those with one start
             versions: dict[bytes, list[icalendar.Component]] = {}
             recurring = any(_recurring(c) for c in distinct)
+            # each with its own SEQUENCE/DTSTAMP: edits of one event, even when it moved (RFC
+            # 5545); two sharing one (the same stamp on different days) are an exporter reusing
+            # a UID for different events, which are kept apart by their start
+            stamps = Counter((_sequence(c), _dtstamp(c)) for c in distinct)
+            versioned = all(n == 1 for n in stamps.values())
             for component in distinct:
-                key = b"" if recurring else component.get("DTSTART").to_ical()
+                key = b"" if recurring or versioned else component.get("DTSTART").to_ical()
                 versions.setdefault(key, []).append(component)
             kept = [self._keep_one_version(same) for same in versions.values()]
             kept_ids = {id(c) for c in kept}
@@ -420,10 +437,10 @@ class _Importer:
         return [c for c in events if id(c) not in drop]
 
     def _keep_one_version(self, versions: list[icalendar.Component]) -> icalendar.Component:
-        """The version to import (RFC 5545: the highest SEQUENCE; on a tie a series, which holds
-        more, then the first); the others are reported. Chosen here, not by
-        recurring-ical-events, so that we know which ones are dropped."""
-        kept = max(versions, key=lambda c: (_sequence(c), _recurring(c)))
+        """The version to import (RFC 5545: the highest SEQUENCE, then the latest DTSTAMP; on a
+        tie a series, which holds more, then the first); the others are reported. Chosen here,
+        not by recurring-ical-events, so that we know which ones are dropped."""
+        kept = max(versions, key=lambda c: (_sequence(c), _dtstamp(c), _recurring(c)))
         for component in versions:
             if component is not kept:
                 self.skip(self.where_of[id(component)], _version_note(component, kept))
@@ -436,7 +453,8 @@ class _Importer:
         if start is None and end is not None:
             start = end - span
         if start is None:
-            days = [_day(c, "DTSTART") for c in events]
+            # a series from before MIN_YEAR (a birthday in 1604) does not pull the window back
+            days = [d for c in events if (d := _day(c, "DTSTART")).year >= MIN_YEAR]
             start = min(days) if days else dt.date.today()
         if end is None:
             end = start + span
@@ -460,14 +478,14 @@ class _Importer:
                 by_uid[uid] = component
         runaway: set[str] = set()
         for uid, component in by_uid.items():
-            rule = component.get("RRULE")
-            if rule is None:
+            rules = _rules(component)
+            if not rules:
                 continue
             start = component.get("DTSTART").dt
             start_dt = (
                 start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
             ).replace(tzinfo=None)
-            estimate = _estimate(rule, start_dt, span)
+            estimate = sum(_estimate(rule, start_dt, span) for rule in rules)
             if estimate > MAX_OCCURRENCES_PER_SERIES:
                 runaway.add(uid)
                 self._skip_runaway(component, f"about {int(estimate):,}")
@@ -476,15 +494,24 @@ class _Importer:
             # window (or, for a series starting after it, eight years) day by day first
             first = max(start_dt.date(), span[0].date())
             last = span[1].date() if first <= span[1].date() else first + dt.timedelta(days=2922)
-            if not _matches_some_day(rule, first, last):
+            matching = []
+            for rule in rules:
+                if _matches_some_day(rule, first, last):
+                    matching.append(rule)
+                    continue
                 text = rule.to_ical().decode()
-                del component["RRULE"]
+                rest = (
+                    "the event's other RRULEs were kept"
+                    if len(rules) > 1
+                    else ("only its DTSTART was kept")
+                )
                 self.skip(
                     self.where_of[id(component)],
                     f"RRULE {text} matches no date between {first} and {last}: the series has "
-                    "no occurrence there and only its DTSTART was kept; check BYMONTH, "
-                    "BYMONTHDAY, BYYEARDAY and BYDAY",
+                    f"no occurrence there and {rest}; check BYMONTH, BYMONTHDAY, BYYEARDAY and "
+                    "BYDAY",
                 )
+            _set_rules(component, matching)
         if runaway:
             cal.subcomponents = [
                 c for c in cal.subcomponents if c.name != "VEVENT" or _text(c, "UID") not in runaway
@@ -579,8 +606,7 @@ class _Importer:
         return self.where_of.get(id(component), f"UID {uid}")
 
     def _skip_runaway(self, component: icalendar.Component, how_many: str) -> None:
-        rule = component.get("RRULE")
-        text = rule.to_ical().decode() if rule is not None else "?"
+        text = " and ".join(r.to_ical().decode() for r in _rules(component)) or "?"
         self.skip(
             self.where_of[id(component)],
             f"RRULE {text} repeats {how_many} times in the window, over the limit of "
@@ -669,15 +695,39 @@ class _Importer:
         return found
 
     def _localise(self, moment: dt.datetime) -> dt.datetime:
+        """A floating time gets the zone; a UTC time is converted to it; a time in a zone of
+        its own (even one at +0000 that day, like London in winter) keeps it."""
         if moment.tzinfo is None:
             return moment.replace(tzinfo=self.zone) if self.zone else moment
-        if (
-            self.zone is not None
-            and moment.utcoffset() == dt.timedelta(0)
-            and (_tz_name(moment) is None)
-        ):
+        if self.zone is not None and is_utc(moment):
             return moment.astimezone(self.zone)
         return moment
+
+
+class _XWrTimezone(x_wr_timezone.UTCChangingWalker):
+    """Moves UTC times into X-WR-TIMEZONE and gives it to floating times; a time in any other
+    zone, even one at +0000 or without a TZNAME, keeps its zone."""
+
+    def is_UTC(self, dt: Any) -> bool:  # noqa: N802 (the library's name)
+        return is_utc(dt)
+
+    def is_Floating(self, dt: Any) -> bool:  # noqa: N802
+        return getattr(dt, "tzinfo", None) is None
+
+    def copy_component(
+        self, component: icalendar.Component, attributes: dict, subcomponents: list
+    ) -> icalendar.Component:
+        """Changed in place: a copy would lose the parse errors and the line of each VEVENT."""
+        for key, value in attributes.items():
+            component[key] = value
+        component.subcomponents = list(subcomponents)
+        return component
+
+    def walk_value_datetime(self, dt: Any) -> Any:
+        try:
+            return super().walk_value_datetime(dt)
+        except (OverflowError, ValueError):  # 9999-12-31 23:59 UTC is the year 10000 in Berlin
+            return dt  # an out-of-range date: skipped later with its reason
 
 
 def _source_component(occurrence: Any) -> icalendar.Component:
@@ -687,6 +737,89 @@ def _source_component(occurrence: Any) -> icalendar.Component:
     if isinstance(component, icalendar.Component):
         return component
     return occurrence.as_component(False)
+
+
+# A series may start before MIN_YEAR (yearly holidays since 1753, Apple's year-less birthdays
+# in 1604) but not before the Gregorian calendar, and only when dateutil, which walks every
+# period from DTSTART, reaches MIN_YEAR in a bounded number of steps.
+_MIN_SERIES_YEAR = 1583
+_MAX_PERIODS_BEFORE_MIN_YEAR = 5_000
+
+
+def _rules(component: icalendar.Component) -> list[Any]:
+    """The event's RRULEs (RFC 5545 allows several; their union is the series)."""
+    rules = component.get("RRULE")
+    if rules is None:
+        return []
+    return list(rules) if isinstance(rules, list) else [rules]
+
+
+def _set_rules(component: icalendar.Component, rules: list[Any]) -> None:
+    if len(rules) == len(_rules(component)):
+        return  # unchanged (rules are only ever removed)
+    if "RRULE" in component:
+        del component["RRULE"]
+    for rule in rules:
+        component.add("RRULE", rule)
+
+
+def _periods_until(rule: Any, start: dt.date, until: dt.date) -> float:
+    """How many FREQ periods lie between start and until (what dateutil walks through)."""
+    freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+    interval = max(1, _interval(rule) or 1)
+    first = start if not isinstance(start, dt.datetime) else start.date()
+    seconds = max(0, (until - first).days) * 86400
+    return seconds / (_FREQ_SECONDS.get(freq, 1) * interval)
+
+
+def _strip_uid(component: icalendar.Component) -> None:
+    """A UID with blanks around it ("abc ") is the UID "abc" everywhere, as we report it."""
+    uid = component.get("UID")
+    if uid is not None and not isinstance(uid, list) and str(uid) != str(uid).strip():
+        component["UID"] = icalendar.vText(str(uid).strip())
+
+
+def _dates_as_written(component: icalendar.Component) -> None:
+    """All-day stays all-day: a VALUE=DATE written with a TZID (Nextcloud, holiday feeds) is
+    the date as written, and a DATE start with a DATE-TIME end (which RFC 5545 forbids) ends on
+    the end's date: icalendar would make both midnight date-times, one long timed event."""
+    for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+        prop = component.get(name)
+        if _declared_date(prop) and isinstance(prop.dt, dt.datetime):
+            component[name] = icalendar.vDDDTypes(prop.dt.date())
+    for name in ("EXDATE", "RDATE"):
+        props = component.get(name)
+        if props is None:
+            continue
+        props = props if isinstance(props, list) else [props]
+        if not any(_declared_date(prop) for prop in props):
+            continue
+        fixed = []
+        for prop in props:
+            dts = [getattr(d, "dt", None) for d in getattr(prop, "dts", [])]
+            if _declared_date(prop) and all(isinstance(d, dt.datetime) for d in dts):
+                prop = icalendar.prop.vDDDLists([d.date() for d in dts])
+            fixed.append(prop)
+        del component[name]
+        for prop in fixed:
+            component.add(name, prop)
+    start = component.get("DTSTART")
+    end = component.get("DTEND")
+    if (
+        start is not None
+        and end is not None
+        and not isinstance(start.dt, dt.datetime)
+        and isinstance(end.dt, dt.datetime)
+    ):
+        day = end.dt.date()
+        if end.dt.time() != dt.time() and day >= start.dt:
+            day += dt.timedelta(days=1)  # an end during a day includes that day
+        component["DTEND"] = icalendar.vDDDTypes(day)
+
+
+def _declared_date(prop: Any) -> bool:
+    params = getattr(prop, "params", None) or {}
+    return str(params.get("VALUE", "")).upper() == "DATE"
 
 
 def _interval(rule: Any) -> int | None:
@@ -753,6 +886,25 @@ def _sequence(component: icalendar.Component) -> int:
         return -1
 
 
+def _ical_text(prop: Any) -> str:
+    """A property as written (icalendar gives bytes, or str for a broken property)."""
+    raw = prop.to_ical()
+    return raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+
+
+def _dtstamp(component: icalendar.Component) -> str:
+    """DTSTAMP as UTC text that sorts in time order ('' when absent or unreadable)."""
+    try:
+        value = getattr(component.get("DTSTAMP"), "dt", None)
+    except Exception:  # icalendar raises on reading a broken property's value
+        return ""
+    if not isinstance(value, dt.datetime):
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime("%Y%m%dT%H%M%S")
+
+
 def _when(value: dt.date) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M %Z").strip()
@@ -776,11 +928,14 @@ def _version_note(dropped: icalendar.Component, kept: icalendar.Component) -> st
     """Why `dropped` lost to `kept`, another version of the same UID (and RECURRENCE-ID)."""
     if _sequence(kept) > _sequence(dropped):
         why = "it has a higher SEQUENCE"
+    elif _dtstamp(kept) > _dtstamp(dropped):
+        why = "same SEQUENCE, later DTSTAMP"
     elif _recurring(kept) and not _recurring(dropped):
         why = "same SEQUENCE: the series wins"
     else:
         why = "same SEQUENCE: the first in the file wins"
-    same = "UID" if _recurring(kept) or _recurring(dropped) else "UID and start"
+    same_start = kept.get("DTSTART").to_ical() == dropped.get("DTSTART").to_ical()
+    same = "UID and start" if same_start and not _recurring(kept) else "UID"
     return (
         f"{_describe(dropped)} has the same {same} as {_describe(kept)} but different content, "
         f"so RFC 5545 reads them as versions of one event; the other was kept ({why}) and this "

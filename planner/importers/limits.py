@@ -31,8 +31,9 @@ MIN_YEAR = 1900
 MAX_YEAR = 2200
 """Events after this year are skipped as implausible (e.g. year 9999 placeholders)."""
 
-MAX_ALL_DAY_SPAN_DAYS = 31
-"""An all-day event spanning several days becomes one event per day, up to this many days."""
+MAX_ALL_DAY_SPAN_DAYS = 366
+"""An all-day event spanning several days becomes one event per day, up to this many days (a
+40-day training camp is 40 events; a year-long "season" banner is the most a file may span)."""
 
 MAX_DURATION_MIN = 48 * 60
 """Longest plausible single session or race (48 h); longer rows are skipped as a unit mistake."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from typing import Any
+from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
@@ -25,14 +26,49 @@ EDITABLE = ["sport", "kind", "priority"]
 FORMAT_NAMES = {"ics": "iCalendar (.ics)"}
 
 
+TIMEZONE_KEY = "upload_timezone"
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def _parse_upload(data: bytes, filename: str) -> str:
-    return read_calendar(data, filename).model_dump_json()
+def _parse_upload(data: bytes, filename: str, timezone: str | None = None) -> str:
+    return read_calendar(data, filename, timezone=timezone).model_dump_json()
 
 
-def calendar_from_upload(data: bytes, filename: str) -> Calendar:
-    """Import uploaded bytes (cached on the bytes); raises CalendarError with a readable message."""
-    return Calendar.model_validate_json(_parse_upload(bytes(data), filename))
+def calendar_from_upload(data: bytes, filename: str, timezone: str | None = None) -> Calendar:
+    """Import uploaded bytes (cached on the bytes and zone); UTC times are dated in `timezone`.
+    Raises CalendarError with a readable message."""
+    return Calendar.model_validate_json(_parse_upload(bytes(data), filename, timezone))
+
+
+@st.cache_data(show_spinner=False)
+def _zone_names() -> list[str]:
+    return sorted(available_timezones())
+
+
+def default_timezone(calendar: Calendar) -> str:
+    """The calendar's own zone, else the browser's, else UTC."""
+    names = set(_zone_names())
+    for candidate in (calendar.timezone, getattr(st.context, "timezone", None)):
+        if candidate in names:
+            return str(candidate)
+    return "UTC"
+
+
+def _ask_timezone(calendar: Calendar, identity: str) -> str:
+    """The athlete's zone, asked next to the upload; a new file resets it to its default."""
+    if st.session_state.get(TIMEZONE_KEY + "_for") != identity:
+        st.session_state[TIMEZONE_KEY] = default_timezone(calendar)
+        st.session_state[TIMEZONE_KEY + "_for"] = identity
+    return str(
+        st.selectbox(
+            "Your time zone",
+            _zone_names(),
+            key=TIMEZONE_KEY,
+            help="UTC times in the file (Strava, UTC-only feeds) are dated in this zone, and "
+            "the plan's calendar export uses it. Default: the calendar's own zone, else your "
+            "browser's.",
+        )
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -123,6 +159,11 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
         source_text = f"Your file: {md_escape(upload.name)}"
         try:
             calendar = calendar_from_upload(data, upload.name)
+            with left:
+                zone = _ask_timezone(calendar, identity)
+            calendar = calendar_from_upload(data, upload.name, zone)
+            calendar = calendar.model_copy(update={"timezone": zone})
+            identity += ":" + zone
         except CalendarError as exc:
             with right:
                 st.error(
