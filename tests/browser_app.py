@@ -159,6 +159,8 @@ def drag_card(page, from_iso: str, to_iso: str) -> None:
     frame = board(page)
     card = frame.locator(f"td[data-date='{from_iso}'] .strength").first
     cell = frame.locator(f"td[data-date='{to_iso}']")
+    # both days in view: the target may sit in the next week row, below the board's fold
+    cell.evaluate("el => el.scrollIntoView({block: 'center'})")
     card.scroll_into_view_if_needed()
     start, end = card.bounding_box(), cell.bounding_box()
     assert start is not None and end is not None
