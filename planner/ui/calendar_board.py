@@ -212,8 +212,8 @@ def mark_events(
     pins: Iterable[dt.date], blocks: Iterable[dt.date], revision: int = 0
 ) -> list[dict[str, Any]]:
     """The athlete's pinned and blocked days, as small labels: what the next re-plan keeps to."""
-    labels = [(day, "pinned", "📌 pinned") for day in pins]
-    labels += [(day, "blocked", "⛔ blocked") for day in blocks]
+    labels = [(day, "pinned", "pinned day") for day in pins]
+    labels += [(day, "blocked", "blocked day") for day in blocks]
     return [
         {
             "id": f"{kind}-{day.isoformat()}",
@@ -292,7 +292,7 @@ BOARD_CSS = """
 .fc { font-size: 0.8rem; }
 .fc .fc-daygrid-event { white-space: normal; cursor: pointer; }
 .fc .fc-event-title { font-weight: 600; overflow-wrap: anywhere; }
-.fc .strength.fc-event-draggable { cursor: grab; border-left: 4px solid #f59e0b; }
+.fc .strength.fc-event-draggable { cursor: grab; border-left: 4px solid #f59e0b !important; }
 .fc .state-missed .fc-event-title { text-decoration: line-through; }
 .fc .race { box-shadow: inset 0 0 0 2px #7f1d1d; }
 .fc .fc-bg-event { opacity: 0.55; }

@@ -248,7 +248,7 @@ BOARD_LEGEND = (
     "Cards: red race (with its priority), orange hard, purple long, green easy, grey rest; "
     "teal strength, darker is heavier. Drag a strength card with a gold edge to another day to "
     "move it; click any card or day to open it. Each week row names its phase and deload weeks; "
-    "today's date has a gold box."
+    "pinned and blocked days are labelled; today's date has a gold box."
 )
 
 
