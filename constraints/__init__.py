@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from constraints.adaptation_first import AdaptationFirst
 from constraints.availability import Availability
 from constraints.balance import Balance
 from constraints.base import Penalty, Rule, RuleParams, SoftParams
@@ -18,6 +19,7 @@ from constraints.stability import Stability
 from constraints.steady_progress import SteadyProgress
 from constraints.taper import Taper
 from constraints.weekly_frequency import WeeklyFrequency
+from constraints.weekly_volume import WeeklyVolume
 
 REGISTRY: tuple[Rule, ...] = (
     RestDays(),
@@ -28,6 +30,8 @@ REGISTRY: tuple[Rule, ...] = (
     NoNewExercises(),
     Availability(),
     PhaseLoads(),
+    AdaptationFirst(),
+    WeeklyVolume(),
     SessionSize(),
     Pins(),
     WeeklyFrequency(),

@@ -1,22 +1,37 @@
-"""race-day: no strength session on a race day or in the days just before it."""
+"""race-day: no strength session on a race day or in the days before it, by its priority."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
+from planner.domain import Priority
 
 
 class Params(RuleParams):
     days_before: int = Field(
         default=1, ge=0, le=7, description="Strength-free days before any race (besides race day)."
     )
+    days_before_a: int = Field(
+        default=5, ge=0, le=14, description="Strength-free days before an A race (its week)."
+    )
+    days_before_b: int = Field(
+        default=2, ge=0, le=14, description="Strength-free days before a B race."
+    )
+
+    def window(self, priority: Priority) -> int:
+        """Strength-free days before a race of this priority (at least `days_before`)."""
+        extra = {Priority.A: self.days_before_a, Priority.B: self.days_before_b}
+        return max(self.days_before, extra.get(priority, 0))
 
 
 class RaceDay(Rule):
     id = "race-day"
-    title = "Race day"
-    statement = "No strength session on a race day or the day before a race."
+    title = "Race day and race week"
+    statement = (
+        "No strength session on a race day, in the 5 days before an A race, the 2 days before "
+        "a B race or the day before any race."
+    )
     hard = True
     Params = Params
 
@@ -24,7 +39,7 @@ class RaceDay(Rule):
         days = {
             d
             for race in inst.races
-            for d in range(race.offset - params.days_before, race.offset + 1)
+            for d in range(race.offset - params.window(race.priority), race.offset + 1)
             if inst.first_free <= d < inst.n_days
         }
         return Forbidden(days=days)
@@ -35,4 +50,7 @@ class RaceDay(Rule):
         return []
 
     def conflict_text(self, params) -> str:
-        return f"no strength on race days or the {params.days_before} day(s) before them (race-day)"
+        return (
+            f"no strength on race days, the {params.days_before_a}/{params.days_before_b}/"
+            f"{params.days_before} day(s) before A/B/C races (race-day)"
+        )

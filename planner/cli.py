@@ -14,7 +14,7 @@ from constraints import REGISTRY
 from planner.catalog import catalog_table, catalog_to_json, load_catalog
 from planner.config import PlannerConfig, load_config, next_monday
 from planner.constants import MAX_WEEKS
-from planner.domain import AthleteProfile, Calendar, Catalog, Priority, Sport
+from planner.domain import AthleteProfile, Calendar, Catalog, Experience, Priority, Sport
 from planner.errors import InputError
 from planner.importers import calendar_to_json, load_calendar, load_demo
 from planner.plan import Plan, Status
@@ -196,6 +196,13 @@ def plan(
     equipment: Annotated[
         list[str] | None, typer.Option(help="Equipment at hand (repeat); default: all.")
     ] = None,
+    experience: Annotated[
+        Experience, typer.Option(help="Strength-training experience (sets the adaptation).")
+    ] = Experience.intermediate,
+    level: Annotated[
+        list[str] | None,
+        typer.Option(help="Starting level of a chain, CHAIN=N (repeat), e.g. hinge=2."),
+    ] = None,
     time_limit: Annotated[
         float | None, typer.Option(help="Solver time limit in seconds (default 10).")
     ] = None,
@@ -246,7 +253,13 @@ def plan(
     except InputError as exc:
         raise _fail(str(exc)) from None
     horizon = weeks or default_weeks(cal, first, cfg)
-    profile = AthleteProfile(sport=sport, equipment=equipment or [], timezone=timezone)
+    profile = AthleteProfile(
+        sport=sport,
+        equipment=equipment or [],
+        experience=experience,
+        start_levels=_start_levels(level or [], cat),
+        timezone=timezone,
+    )
     if request is not None:
         from planner.replan import replan
 
@@ -315,6 +328,25 @@ def _replan_request(
         done=dates(done, "--done"),
         missed=dates(missed, "--missed"),
     )
+
+
+def _start_levels(values: list[str], cat: Catalog) -> dict[str, int]:
+    """`--level CHAIN=N` values as chain id -> level, each checked against the catalog."""
+    levels: dict[str, int] = {}
+    for value in values:
+        chain_id, sep, number = value.partition("=")
+        chain = cat.chain_by_id.get(chain_id.strip())
+        known = ", ".join(c.id for c in cat.chains)
+        if not sep or chain is None:
+            raise _fail(f"--level '{value}': use CHAIN=N with CHAIN one of {known}")
+        try:
+            n = int(number)
+        except ValueError:
+            raise _fail(f"--level '{value}': N must be a whole number") from None
+        if not 1 <= n <= len(chain.levels):
+            raise _fail(f"--level '{value}': chain {chain.id} has levels 1 to {len(chain.levels)}")
+        levels[chain.id] = n
+    return levels
 
 
 def _export_options(

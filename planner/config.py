@@ -42,13 +42,25 @@ class SeasonSettings(BaseModel):
         default=3,
         ge=0,
         le=8,
-        description="Weeks of anatomical adaptation (light, higher reps) opening each base block.",
+        description="Weeks of anatomical adaptation (light, higher reps) opening each block after "
+        "a transition; the plan's first block takes what the athlete's experience asks for "
+        "(adaptation-first), or this when that rule is off.",
+    )
+    max_strength_weeks: int = Field(
+        default=4,
+        ge=1,
+        le=12,
+        description="Shortest max-strength block: taken from build when base is shorter, and "
+        "never cut by a deload; a season too short for it says so in a note.",
     )
     deload_every: int = Field(
         default=4, ge=2, le=8, description="Every n-th week of a block is a deload week."
     )
     deload_volume_pct: int = Field(
-        default=30, ge=0, le=60, description="Volume cut in a deload week, percent of sets."
+        default=30,
+        ge=0,
+        le=60,
+        description="Volume cut in a deload week, percent of the sets of the last normal week.",
     )
 
 

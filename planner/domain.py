@@ -251,10 +251,22 @@ class Catalog(BaseModel):
         return sorted({item for e in self.exercises for need in e.equipment for item in need})
 
 
+class Experience(StrEnum):
+    """Strength-training experience: how much adaptation comes before heavy work."""
+
+    novice = "novice"
+    intermediate = "intermediate"
+    advanced = "advanced"
+
+
 class AthleteProfile(BaseModel):
     """Who the plan is for."""
 
     sport: Sport = Field(default=Sport.ride, description="Main endurance sport.")
+    experience: Experience = Field(
+        default=Experience.intermediate,
+        description="Strength-training experience: novice, intermediate or advanced.",
+    )
     equipment: list[str] = Field(
         default_factory=list,
         description="Equipment at hand; empty means 'everything the catalog needs'.",

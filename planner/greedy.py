@@ -64,6 +64,12 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
         eve = d + 1 < inst.n_days and inst.days[d + 1].key_session is not None
         return cost, eve, d
 
+    volume = _VolumeBudget(inst)
+    adaptation = inst.config.params("adaptation-first")
+    heavy_from_day, heavy_after = 0, 0  # adaptation-first: first day and sessions before heavy
+    if adaptation.enabled:
+        heavy_from_day = 7 * adaptation.weeks_for(inst.profile.experience)
+        heavy_after = adaptation.sessions_for(inst.profile.experience)
     states = [ChainState(level=chain.start) for chain in inst.chains]
     week_levels = [[chain.start] * inst.n_weeks for chain in inst.chains]
     sessions: dict[int, dict[int, int]] = {}
@@ -81,6 +87,10 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 dwell = max(min_days, chain.levels[st.level].dwell_days or 0)
                 earliest = max(days[0], st.first_day + dwell)
                 ready = st.count >= min_sessions and earliest <= days[-1]
+                # adaptation-first: no heavy exercise new in a deload week.
+                new_heavy = chain.levels[st.level + 1].heavy and adaptation.enabled
+                if new_heavy and inst.week_deload(w):
+                    ready = False
                 if ready and not any(d in no_new_days for d in days):
                     moved[c] = replace(st, seen=set(st.seen))
                     st.level, st.count, st.first_day = st.level + 1, 0, None
@@ -91,17 +101,35 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
         # Fill the best days first; a day whose session would be too small (every exercise
         # ruled out there) gives way to the next best instead of leaving the week short.
         chosen: list[int] = []
+        budget = volume.budget(w)
         for d in candidates:
             if len(chosen) >= target:
                 break
             if d - last_session <= rest or any(abs(d - o) <= rest for o in chosen):
                 continue
             blocked = {c for c, first in from_day.items() if d < first}
+            # A capped week shares its sets among the sessions it still needs.
+            share = None if budget is None else budget // max(1, target - len(chosen))
+            heavy_ok = d >= heavy_from_day and sum(1 for s in sessions if s < d) >= heavy_after
             picked = _fill_session(
-                inst, d, states, forbidden, no_new_days, max_minutes, max_ex, blocked
+                inst,
+                d,
+                states,
+                forbidden,
+                no_new_days,
+                max_minutes,
+                max_ex,
+                blocked,
+                share,
+                heavy_ok and not (adaptation.enabled and inst.week_deload(w)),
+                heavy_ok,
             )
-            if len(picked) < min_ex:
+            # Transition weeks allow one-drill sessions (session-size).
+            fewest = 1 if inst.days[d].goal == "transition" else min_ex
+            if len(picked) < fewest:
                 continue
+            if budget is not None:
+                budget -= _sets(inst, d, picked)
             chosen.append(d)
             sessions[d] = picked
             for c, k in picked.items():
@@ -111,6 +139,7 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 st.seen.add(k)
                 st.first_day = d if st.first_day is None else min(st.first_day, d)
         last_session = max([last_session, *chosen])
+        volume.record(w, sum(_sets(inst, d, sessions[d]) for d in chosen))
         # A level starts in a week that trains it; otherwise the move waits.
         for c, before in moved.items():
             if states[c].first_day is None:
@@ -129,7 +158,13 @@ def _fill_session(
     max_minutes: int,
     max_ex: int,
     blocked: set[int],
+    budget: int | None = None,
+    new_heavy_ok: bool = True,
+    heavy_ok: bool = True,
 ) -> dict[int, int]:
+    """The session on `day`: chains by urgency, each at its current level, within the minutes,
+    the sets `budget`, and adaptation-first (heavy work at all, heavy work done for the first
+    time)."""
     next_key = inst.days[day + 1].key_session if day + 1 < inst.n_days else None
 
     def urgency(c: int) -> tuple[int, int, int]:
@@ -150,11 +185,66 @@ def _fill_session(
             continue
         if day in no_new_days and k not in states[c].seen:
             continue
+        if exercise.heavy and not (heavy_ok and (new_heavy_ok or k in states[c].seen)):
+            continue
         if next_key is not None and exercise.heavy and exercise.lower_body:
             continue
         cost = inst.dose(day, exercise).minutes
         if minutes + cost > max_minutes:
             continue
+        sets = inst.dose(day, exercise).sets
+        if budget is not None and sets > budget:
+            continue
         picked[c] = k
         minutes += cost
+        if budget is not None:
+            budget -= sets
     return picked
+
+
+def _sets(inst: Instance, day: int, picked: dict[int, int]) -> int:
+    return sum(inst.dose(day, inst.chains[c].levels[k]).sets for c, k in picked.items())
+
+
+class _VolumeBudget:
+    """The most sets a week may hold under weekly-volume, given the weeks before it: a deload
+    week (100 - deload %) of the last normal week, maintenance weeks the max-strength average's
+    share, taper weeks the maintenance (or max-strength) average's share."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        params = inst.config.params("weekly-volume")
+        self.on = params.enabled
+        self.maintenance_pct = getattr(params, "maintenance_pct", 100)
+        self.taper_pct = getattr(params, "taper_pct", 100)
+        self.keep = 100 - inst.config.season.deload_volume_pct
+        self.done: dict[str, list[int]] = {}
+        self.last_normal: int | None = None
+
+    def budget(self, w: int) -> int | None:
+        if not self.on:
+            return None
+        inst = self.inst
+        goal = inst.week_goal(w).value
+        if inst.week_deload(w):
+            return None if self.last_normal is None else self.keep * self.last_normal // 100
+        ms, maint = self.done.get("max strength"), self.done.get("maintenance")
+        if goal == "maintenance" and ms:
+            return self.maintenance_pct * sum(ms) // (100 * len(ms))
+        if goal == "taper" and maint:
+            return self.taper_pct * sum(maint) // (100 * len(maint))
+        if goal == "taper" and ms:
+            return self.taper_pct * self.maintenance_pct * sum(ms) // (10_000 * len(ms))
+        return None
+
+    def record(self, w: int, sets: int) -> None:
+        inst = self.inst
+        goal = inst.week_goal(w).value
+        if goal == "transition":
+            self.done, self.last_normal = {}, None
+            return
+        if inst.week_deload(w):
+            return
+        if inst.week_loaded(w):
+            self.last_normal = sets
+        self.done.setdefault(goal, []).append(sets)

@@ -12,7 +12,7 @@ from functools import cached_property
 from planner.config import PlannerConfig
 from planner.constants import MAX_WEEKS, SETUP_S
 from planner.domain import AthleteProfile, Calendar, Catalog, Event, Exercise, Kind, Priority
-from planner.periodisation import GOALS, DayPhase, Goal, phase_days
+from planner.periodisation import GOALS, DayPhase, Goal, WeekPhase, phase_days
 from planner.plan import PhaseName
 
 PRIORITY_ORDER = {Priority.A: 0, Priority.B: 1, Priority.C: 2}
@@ -123,8 +123,10 @@ class Instance:
     catalog: Catalog
     profile: AthleteProfile
     calendar: Calendar
+    weeks: list[WeekPhase] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the season's shape had to give up
     history: History | None = None
-    _doses: dict[tuple[int, str], Dosed] = field(default_factory=dict, repr=False)
+    _doses: dict[tuple[str, Goal, float, bool], Dosed] = field(default_factory=dict, repr=False)
 
     @property
     def first_free(self) -> int:
@@ -152,7 +154,15 @@ class Instance:
         return range(week * 7, min(self.n_days, week * 7 + 7))
 
     def week_goal(self, week: int) -> Goal:
-        return self.days[week * 7].goal
+        """The goal of most of the week's days (a race can split a week)."""
+        return self.weeks[week].goal
+
+    def week_deload(self, week: int) -> bool:
+        return self.weeks[week].deload
+
+    def week_loaded(self, week: int) -> bool:
+        """Whether the week is a normal training week of max strength or maintenance."""
+        return self.week_goal(week) in (Goal.max_strength, Goal.maintenance)
 
     def week_target(self, week: int) -> int:
         """Sessions the phase asks for in this week (scaled down for a partial last week)."""
@@ -169,9 +179,9 @@ class Instance:
         return exercise.load in GOALS[self.days[day].goal].loads
 
     def dose(self, day: int, exercise: Exercise) -> Dosed:
-        key = (day // 7, exercise.id)  # doses are set per week
+        d = self.days[day]
+        key = (exercise.id, d.goal, d.season.fraction, d.deload)
         if key not in self._doses:
-            d = self.days[day]
             self._doses[key] = prescribe(
                 exercise, d.goal, d.season.fraction, d.deload, self.config.season.deload_volume_pct
             )
@@ -251,7 +261,12 @@ def build_instance(
     ]
     # A races shortly after the horizon still shape its last phases (build, peak, taper).
     a_races = [start + dt.timedelta(days=r.offset) for r in races if r.priority == Priority.A]
-    phases = phase_days(start, n_days, a_races, config.season)
+    # The plan opens with the adaptation the athlete's experience asks for (adaptation-first).
+    adaptation = config.params("adaptation-first")
+    weeks_for = getattr(adaptation, "weeks_for", None)
+    first_adaptation = weeks_for(profile.experience) if adaptation.enabled and weeks_for else None
+    shape = phase_days(start, n_days, a_races, config.season, first_adaptation)
+    phases = shape.days
     by_day: dict[dt.date, list[Event]] = {}
     for event in calendar.between(start, end):
         by_day.setdefault(event.date, []).append(event)
@@ -274,4 +289,6 @@ def build_instance(
         catalog=catalog,
         profile=profile,
         calendar=calendar,
+        weeks=shape.weeks,
+        notes=shape.notes,
     )

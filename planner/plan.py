@@ -52,6 +52,15 @@ class PlanPhase(BaseModel):
     goal: str = Field(default="", description="Strength goal, e.g. 'max strength'.")
 
 
+class PlanWeek(BaseModel):
+    """A plan week (7 days from the start): its strength goal and planned volume."""
+
+    start: dt.date
+    goal: str = Field(description="Strength goal of most of the week's days.")
+    deload: bool = False
+    sets: int = Field(default=0, description="Planned volume: the sets of its exercises, summed.")
+
+
 class PlannedExercise(BaseModel):
     """One exercise of a session with its dose."""
 
@@ -140,6 +149,9 @@ class Plan(BaseModel):
     events: list[PlanEvent] = Field(default_factory=list)
     phases: list[PlanPhase] = Field(default_factory=list)
     sessions: list[PlannedSession] = Field(default_factory=list)
+    weeks: list[PlanWeek] = Field(
+        default_factory=list, description="Each week's goal and planned volume (sets)."
+    )
     explanation: Explanation = Field(default_factory=Explanation)
     conflicts: list[str] = Field(
         default_factory=list, description="When infeasible: the hard rules that conflict."

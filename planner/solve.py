@@ -23,6 +23,7 @@ from planner.plan import (
     PlannedExercise,
     PlannedSession,
     PlanPhase,
+    PlanWeek,
     RuleReport,
     Status,
 )
@@ -118,6 +119,8 @@ def solve_instance(
                 "the solver returned a plan: this is the planner's quick starting plan. It keeps "
                 "every hard rule but may cost more; raise the time limit for a better one."
             )
+    if plan.sessions:
+        plan.weeks = week_summaries(inst, plan.sessions)
     stats = SolveStats(built.build_seconds, elapsed, plan.status.value, plan.objective, plan.bound)
     return plan, stats
 
@@ -195,8 +198,27 @@ def _base_plan(inst: Instance, status: Status) -> Plan:
             for e in day.events
         ],
         phases=phase_bands(inst),
+        notes=list(inst.notes),  # what the season's shape had to give up, and why
         timezone=inst.profile.timezone or inst.calendar.timezone,
     )
+
+
+def week_summaries(inst: Instance, sessions: list[PlannedSession]) -> list[PlanWeek]:
+    """Each plan week's goal, deload flag and planned volume (missed sessions count nothing)."""
+    sets = [0] * inst.n_weeks
+    for session in sessions:
+        day = inst.day_index(session.date)
+        if day is not None and session.state != "missed":
+            sets[day // 7] += sum(e.sets for e in session.exercises)
+    return [
+        PlanWeek(
+            start=inst.days[7 * w].date,
+            goal=inst.week_goal(w).value,
+            deload=inst.week_deload(w),
+            sets=sets[w],
+        )
+        for w in range(inst.n_weeks)
+    ]
 
 
 def phase_bands(inst: Instance) -> list[PlanPhase]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from constraints import rule_by_id
+from constraints.post_race import LIGHT_LOADS
 from constraints.steady_progress import earliest_days
 from planner.constants import WARM_UP_MIN
 from planner.domain import Exercise, Kind, Priority
@@ -189,16 +190,22 @@ def check_rest_days(plan: Plan, inst: Instance, params: Any) -> list[str]:
 
 
 def check_race_day(plan: Plan, inst: Instance, params: Any) -> list[str]:
-    """No session on a race day or in the `days_before` days before it."""
+    """No session on a race day or in the days before it: `days_before_a` / `days_before_b`
+    before A / B races, and at least `days_before` before any race."""
     out = []
     days = _session_days(plan, inst)
     for race in inst.races:
-        for d in _in_horizon(inst, race.offset - params.days_before, race.offset):
+        before = max(
+            params.days_before,
+            _by_priority(race.priority, params.days_before_a, params.days_before_b, 0),
+        )
+        for d in _in_horizon(inst, race.offset - before, race.offset):
             if d in days:
                 out.append(
                     f"race-day: session on {_fmt(inst.days[d].date)}, {race.offset - d} day(s) "
-                    f"before race '{race.event.title}' on {_fmt(race.event.date)}; none allowed "
-                    f"on race day or the {params.days_before} day(s) before"
+                    f"before {race.priority.value} race '{race.event.title}' on "
+                    f"{_fmt(race.event.date)}; none allowed on race day or the {before} day(s) "
+                    "before"
                 )
     return out
 
@@ -229,19 +236,34 @@ def check_taper(plan: Plan, inst: Instance, params: Any) -> list[str]:
 
 
 def check_post_race_recovery(plan: Plan, inst: Instance, params: Any) -> list[str]:
-    """No session in the `days_after_<priority>` days after a race."""
+    """No session in the strength-free days after a race: its priority's `days_after_<p>`, or
+    more for a long race (marathon, half marathon, long ride). After a long race's recovery the
+    first session within `light_window_days` holds light and mobility work only."""
     out = []
     days = _session_days(plan, inst)
     for race in inst.races:
-        after = _by_priority(
-            race.priority, params.days_after_a, params.days_after_b, params.days_after_c
-        )
+        after = params.recovery_days(race.priority, race.event)
         for d in _in_horizon(inst, race.offset + 1, race.offset + after):
             if d in days:
                 out.append(
                     f"post-race-recovery: session on {_fmt(inst.days[d].date)}, "
                     f"{d - race.offset} day(s) after {race.priority.value} race "
                     f"'{race.event.title}'; {after} strength-free day(s) required"
+                )
+        if not params.light_first_session or params.long_race_days(race.event) == 0:
+            continue
+        first = race.offset + after + 1
+        window = [
+            d for d in sorted(days) if first <= d < first + params.light_window_days and d >= 0
+        ]
+        if window:
+            session = days[window[0]]
+            heavier = [e.name for e in session.exercises if e.load not in LIGHT_LOADS]
+            if heavier:
+                out.append(
+                    f"post-race-recovery: the first session after the recovery from "
+                    f"'{race.event.title}', on {_fmt(session.date)}, holds "
+                    f"{', '.join(heavier)}; only light or mobility work allowed"
                 )
     return out
 
@@ -404,6 +426,14 @@ def check_session_size(plan: Plan, inst: Instance, params: Any) -> list[str]:
     return out
 
 
+def week_volumes(plan: Plan, inst: Instance) -> list[int]:
+    """Each week's planned volume: the sets of its sessions' exercises, summed."""
+    volumes = [0] * inst.n_weeks
+    for day, session in _session_days(plan, inst).items():
+        volumes[day // 7] += sum(e.sets for e in session.exercises)
+    return volumes
+
+
 def _week_counts(plan: Plan, inst: Instance) -> list[int]:
     counts = [0] * inst.n_weeks
     for day in _session_days(plan, inst):
@@ -431,6 +461,125 @@ def check_weekly_frequency(plan: Plan, inst: Instance, params: Any) -> list[str]
     return out
 
 
+def check_adaptation_first(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No heavy exercise before the experience's adaptation weeks (from the plan start) and
+    sessions (any sessions before its day); no heavy exercise first done in a deload week."""
+    out = []
+    weeks = params.weeks_for(inst.profile.experience)
+    needed = params.sessions_for(inst.profile.experience)
+    sessions = _session_days(plan, inst)
+    seen: set[str] = set()
+    for n, d in enumerate(sorted(sessions)):
+        heavy = [e for e in sessions[d].exercises if e.heavy]
+        if not heavy:
+            continue
+        names = ", ".join(e.name for e in heavy)
+        label = _fmt(inst.days[d].date)
+        if d < 7 * weeks:
+            out.append(
+                f"adaptation-first: heavy {names} on {label}, in the first {weeks} week(s) of "
+                f"the plan; adaptation comes first ({inst.profile.experience.value})"
+            )
+        if n < needed:
+            out.append(
+                f"adaptation-first: heavy {names} on {label} after {n} session(s); {needed} "
+                f"sessions of adaptation required ({inst.profile.experience.value})"
+            )
+        for e in heavy:
+            if e.id not in seen and inst.week_deload(d // 7):
+                out.append(
+                    f"adaptation-first: {e.name} is done for the first time on {label}, in a "
+                    "deload week"
+                )
+            seen.add(e.id)
+    return out
+
+
+def check_weekly_volume(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """Weekly sets: deload week <= (100 - deload %) of the last normal loaded week; per block
+    (split at transition weeks), maintenance weeks average <= `maintenance_pct` % of the
+    max-strength weeks, taper weeks <= `taper_pct` % of the maintenance weeks (or of the
+    max-strength share when there is no maintenance). Deload weeks are left out of averages; in
+    re-plans, deload, maintenance and taper weeks that begin in history are not held to it."""
+    out = []
+    volumes = week_volumes(plan, inst)
+    keep = 100 - inst.config.season.deload_volume_pct
+    last_normal = None
+    groups: dict[Goal, list[int]] = {g: [] for g in (Goal.max_strength, Goal.maintenance)}
+    groups[Goal.taper] = []
+
+    def label(w: int) -> str:
+        return _fmt(inst.days[w * 7].date)
+
+    def average(weeks: list[int]) -> float:
+        return sum(volumes[w] for w in weeks) / len(weeks)
+
+    def total(weeks: list[int]) -> int:
+        return sum(volumes[w] for w in weeks)
+
+    def decided(w: int) -> bool:  # re-plans: weeks that begin in history are not held to it
+        return 7 * w >= inst.first_free
+
+    def close_block() -> None:
+        # Averages compared cross-multiplied, in integers, as the model states them.
+        ms, maint_all, taper = (
+            groups[g] for g in (Goal.max_strength, Goal.maintenance, Goal.taper)
+        )
+        maint = [w for w in maint_all if decided(w)]
+        taper = [w for w in taper if decided(w)]
+        pct_m, pct_t = params.maintenance_pct, params.taper_pct
+        if ms and maint and 100 * len(ms) * total(maint) > pct_m * len(maint) * total(ms):
+            out.append(
+                f"weekly-volume: maintenance weeks from {label(maint[0])} average "
+                f"{average(maint):.1f} sets, above {pct_m} % of the max-strength weeks' "
+                f"{average(ms):.1f}"
+            )
+        if taper and maint_all:
+            if 100 * len(maint_all) * total(taper) > pct_t * len(taper) * total(maint_all):
+                out.append(
+                    f"weekly-volume: taper weeks from {label(taper[0])} average "
+                    f"{average(taper):.1f} sets, above {pct_t} % of the maintenance weeks' "
+                    f"{average(maint_all):.1f}"
+                )
+        elif (
+            taper
+            and ms
+            and 10_000 * len(ms) * total(taper) > pct_t * pct_m * len(taper) * total(ms)
+        ):
+            out.append(
+                f"weekly-volume: taper weeks from {label(taper[0])} average "
+                f"{average(taper):.1f} sets, above {pct_t * pct_m / 100:g} % of the "
+                f"max-strength weeks' {average(ms):.1f}"
+            )
+        for weeks in groups.values():
+            weeks.clear()
+
+    for w in range(inst.n_weeks):
+        goal = inst.week_goal(w)
+        if goal == Goal.transition:
+            last_normal = None
+            close_block()
+            continue
+        if inst.week_deload(w):
+            if (
+                last_normal is not None
+                and decided(w)
+                and volumes[w] * 100 > keep * volumes[last_normal]
+            ):
+                out.append(
+                    f"weekly-volume: deload week from {label(w)} holds {volumes[w]} sets, more "
+                    f"than {keep} % of the {volumes[last_normal]} of the week from "
+                    f"{label(last_normal)}"
+                )
+            continue
+        if inst.week_loaded(w):
+            last_normal = w
+        if goal in groups:
+            groups[goal].append(w)
+    close_block()
+    return out
+
+
 HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
     "rest-days": check_rest_days,
     "race-day": check_race_day,
@@ -440,6 +589,8 @@ HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
     "no-new-exercises": check_no_new_exercises,
     "availability": check_availability,
     "phase-loads": check_phase_loads,
+    "adaptation-first": check_adaptation_first,
+    "weekly-volume": check_weekly_volume,
     "session-size": check_session_size,
     "weekly-frequency": check_weekly_frequency,
 }

@@ -665,3 +665,30 @@ def test_diff_lines_read_as_sentences() -> None:
     assert lines[0] == "Re-planned as of Mon 04 Jan: 3 sessions kept."
     assert lines[1].startswith("2 sessions moved: Wed 06 Jan -> Thu 07 Jan: Wed 06 Jan is blocked")
     assert lines[2] == "1 session added: Wed 06 Jan: pinned day"
+
+
+def test_athlete_panel_experience_and_starting_levels_reach_the_plan() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+
+    def first_heavy(plan: Plan) -> dt.date:
+        return min(s.date for s in plan.sessions if any(e.heavy for e in s.exercises))
+
+    default = current_plan(at)
+    assert (first_heavy(default) - default.start).days >= 21  # intermediate: 3 weeks first
+    at.selectbox(key=state.EXPERIENCE).set_value("advanced")
+    at.number_input(key=state.level_key("bridge")).set_value(2)
+    submit(at)
+    plan = current_plan(at)
+    bridge = [e.level for s in plan.sessions for e in s.exercises if e.chain == "bridge"]
+    assert bridge and min(bridge) == 2
+    assert first_heavy(plan) < first_heavy(default)
+
+
+def test_settings_collect_the_athlete_panel() -> None:
+    values = state.defaults(dt.date(2026, 11, 25))
+    values[state.EXPERIENCE] = "novice"
+    values[state.level_key("hinge")] = 2
+    settings, problems = collect(values)
+    assert not problems and settings is not None
+    assert settings.profile.experience.value == "novice"
+    assert settings.profile.start_levels == {"hinge": 2}

@@ -172,6 +172,49 @@ def test_config_json_round_trip_keeps_rule_parameters() -> None:
     assert again.params("taper").days_before_a == 7
 
 
+def _first_heavy_day(data: dict) -> str | None:
+    heavy = [s["date"] for s in data["sessions"] if any(e["heavy"] for e in s["exercises"])]
+    return min(heavy) if heavy else None
+
+
+def test_plan_experience_and_level_flags(tmp_path: Path) -> None:
+    """--experience sets the adaptation before heavy work; --level CHAIN=N the starting level."""
+    days = {}
+    for experience in ("novice", "advanced"):
+        out = tmp_path / f"{experience}.json"
+        args = ["plan", "--start", START, "--weeks", "10", "--out", str(out)]
+        result = runner.invoke(app, [*args, "--experience", experience, "--level", "bridge=2"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(out.read_text())
+        bridge = [e for s in data["sessions"] for e in s["exercises"] if e["chain"] == "bridge"]
+        assert bridge and min(e["level"] for e in bridge) == 2
+        days[experience] = _first_heavy_day(data)
+    start = dt.date.fromisoformat(START)
+    assert days["novice"] is not None and days["advanced"] is not None
+    assert dt.date.fromisoformat(days["novice"]) >= start + dt.timedelta(days=28)
+    assert days["advanced"] < days["novice"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("hinge", "use CHAIN=N"),
+        ("nosuch=2", "use CHAIN=N"),
+        ("hinge=two", "whole number"),
+        ("hinge=9", "levels 1 to"),
+    ],
+)
+def test_plan_bad_level_exit_2(value: str, message: str) -> None:
+    result = runner.invoke(app, ["plan", "--start", START, "--weeks", "2", "--level", value])
+    assert result.exit_code == 2
+    assert message in result.output and value in result.output
+
+
+def test_plan_bad_experience_exit_2() -> None:
+    result = runner.invoke(app, ["plan", "--start", START, "--experience", "expert"])
+    assert result.exit_code == 2
+
+
 REAL = FIXTURES / "real"
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from constraints import REGISTRY
 from constraints.availability import WEEKDAYS
 from planner.config import PlannerConfig, SeasonSettings
-from planner.domain import AthleteProfile, Kind, Priority
+from planner.domain import AthleteProfile, Calendar, Event, Experience, Kind, Priority, Sport
 from planner.instance import build_instance
 from planner.plan import Plan, Status
 from planner.solve import plan_season
@@ -75,6 +75,21 @@ def scenarios(draw) -> dict[str, Any]:
         st.integers(-7, n_days + 21), st.just(Kind.race), st.sampled_from([None, "A", "B", "C"])
     ).map(lambda t: (t[0], t[1], t[2], f"race {t[0]}"))
     events = draw(st.lists(event, max_size=12)) + draw(st.lists(races, max_size=3))
+    # Long races of each kind, so race-scaled recovery and its light first session are drawn.
+    long_race = st.tuples(
+        st.integers(-10, n_days + 7),
+        st.sampled_from(
+            [
+                ("City Marathon", Sport.run),
+                ("Half Marathon", Sport.run),
+                ("Trail", Sport.run),
+                ("Gran fondo", Sport.ride),
+            ]
+        ),
+        st.sampled_from([None, 45, 100, 200, 330]),
+        st.sampled_from(["A", "B", "C"]),
+    )
+    long_races = draw(st.lists(long_race, max_size=2))
     rules = {
         rule.id: draw(model_params(rule.Params, start, n_days))
         for rule in REGISTRY
@@ -91,12 +106,30 @@ def scenarios(draw) -> dict[str, Any]:
     return {
         "weeks": weeks,
         "start": start,
-        "calendar": make_calendar(start, events),
-        "profile": AthleteProfile(start_levels=levels),
+        "calendar": _with_long_races(make_calendar(start, events), start, long_races),
+        "profile": AthleteProfile(
+            start_levels=levels, experience=draw(st.sampled_from(list(Experience)))
+        ),
         "config": PlannerConfig.model_validate(
             {"season": season, "rules": rules, "solver": {"time_limit_s": TIME_LIMIT_S}}
         ),
     }
+
+
+def _with_long_races(calendar: Calendar, start: dt.date, races: list[tuple]) -> Calendar:
+    extra = [
+        Event(
+            date=start + dt.timedelta(days=offset),
+            title=title,
+            sport=sport,
+            kind=Kind.race,
+            priority=Priority(priority),
+            duration_min=minutes,
+        )
+        for offset, (title, sport), minutes, priority in races
+    ]
+    events = sorted([*calendar.events, *extra], key=lambda e: e.date)
+    return calendar.model_copy(update={"events": events})
 
 
 def run(scenario: dict[str, Any]) -> Plan:

@@ -131,21 +131,23 @@ def test_race_day_counts_a_race_just_after_the_horizon() -> None:
 # Max strength from the first week (no adaptation), so only the taper keeps deadlifts out.
 B_RACE_DAY_10 = [(10, "race", "B", "regional race")]
 MAX_STRENGTH = {"adaptation_weeks": 0}
+# ...and heavy work allowed from the first session (adaptation-first is tested on its own).
+NO_ADAPT = {"adaptation-first": {"enabled": False}}
 
 
 def test_taper_trivially_feasible() -> None:
-    plan = solve(make_instance(B_RACE_DAY_10, **MAX_STRENGTH))
+    plan = solve(make_instance(B_RACE_DAY_10, rules=NO_ADAPT, **MAX_STRENGTH))
     assert plan.status == Status.optimal
 
 
 @pytest.mark.parametrize("day", [6, 7, 8])
 def test_taper_infeasible_with_deadlift_in_the_days_before_a_b_race(day: int) -> None:
-    inst = make_instance(B_RACE_DAY_10, **MAX_STRENGTH)
+    inst = make_instance(B_RACE_DAY_10, rules=NO_ADAPT, **MAX_STRENGTH)
     assert solve_forced(inst, doing(inst, (day, "deadlift")))[0] == INFEASIBLE
 
 
 def test_taper_feasible_with_deadlift_before_the_taper() -> None:
-    inst = make_instance(B_RACE_DAY_10, **MAX_STRENGTH)
+    inst = make_instance(B_RACE_DAY_10, rules=NO_ADAPT, **MAX_STRENGTH)
     status, plan = solve_forced(inst, doing(inst, (5, "deadlift")))
     assert solved(status)
     assert plan is not None
@@ -153,7 +155,7 @@ def test_taper_feasible_with_deadlift_before_the_taper() -> None:
 
 
 def test_taper_allows_light_posterior_chain_work() -> None:
-    inst = make_instance(B_RACE_DAY_10, **MAX_STRENGTH)
+    inst = make_instance(B_RACE_DAY_10, rules=NO_ADAPT, **MAX_STRENGTH)
     assert solved(solve_forced(inst, doing(inst, (7, "glute-bridge")))[0])
 
 
@@ -165,33 +167,34 @@ def test_taper_allows_light_posterior_chain_work() -> None:
         ("C", {}, 7, True),  # 2 days before a C race by default
         ("C", {}, 8, False),
         (None, {}, 7, False),  # no priority counts as B
-        ("A", {"days_before_a": 3}, 13, True),
-        ("A", {}, 13, False),
+        ("A", {"days_before_a": 3}, 10, True),
+        ("A", {}, 10, False),
     ],
 )
 def test_taper_parameters_and_priorities(
     priority: str | None, rules: dict, day: int, feasible: bool
 ) -> None:
     if priority == "A":
-        # Race on day 17: weeks 0-1 peak (heavy allowed), week 2 taper. The deadlift is new on
-        # day 13, so no-new-exercises is off to let only the taper decide.
+        # Race on day 17: peak to day 10 (heavy allowed), taper from day 11. The deadlift is new
+        # on day 10, so no-new-exercises is off to let only the taper decide.
         inst = make_instance(
             [(17, "race", "A", "goal race")],
-            rules={"taper": rules, "no-new-exercises": OFF},
+            rules={"taper": rules, "no-new-exercises": OFF, **NO_ADAPT},
             weeks=3,
+            adaptation_weeks=0,
             taper_weeks=1,
             peak_weeks=2,
         )
     else:
         inst = make_instance(
-            [(10, "race", priority, "race")], rules={"taper": rules}, **MAX_STRENGTH
+            [(10, "race", priority, "race")], rules={"taper": rules, **NO_ADAPT}, **MAX_STRENGTH
         )
     assert solved(solve_forced(inst, doing(inst, (day, "deadlift")))[0]) == feasible
 
 
 def test_taper_switched_off_allows_deadlift_before_a_race() -> None:
-    inst = make_instance(B_RACE_DAY_10, rules={"taper": OFF}, **MAX_STRENGTH)
-    assert solved(solve_forced(inst, doing(inst, (8, "deadlift")))[0])
+    inst = make_instance(B_RACE_DAY_10, rules={"taper": OFF, **NO_ADAPT}, **MAX_STRENGTH)
+    assert solved(solve_forced(inst, doing(inst, (7, "deadlift")))[0])
 
 
 # ---------------------------------------------------------------------------------- post-race
@@ -228,8 +231,13 @@ def test_post_race_parameters(priority: str | None, rules: dict, day: int, feasi
 
 
 def test_post_race_after_an_a_race() -> None:
-    # A race on day 9: taper weeks 0-1, transition from day 14. Two days off after it.
-    inst = make_instance([(9, "race", "A", "goal race")], weeks=3)
+    # A race on day 9: taper up to it, transition from day 10 (mobility only, so one-drill
+    # sessions free of the progression rule). Two days off after it.
+    inst = make_instance(
+        [(9, "race", "A", "goal race")],
+        rules={"progression-order": OFF, "session-size": {"min_exercises": 1}},
+        weeks=3,
+    )
     assert solve_forced(inst, sessions_on(10))[0] == INFEASIBLE
     assert solve_forced(inst, sessions_on(11))[0] == INFEASIBLE
     assert solved(solve_forced(inst, sessions_on(12))[0])
@@ -452,7 +460,7 @@ def test_phase_loads_feasible_with_light_work_in_adaptation() -> None:
 
 
 def test_phase_loads_follow_the_season_shape() -> None:
-    inst = make_instance(adaptation_weeks=0)
+    inst = make_instance(rules=NO_ADAPT, adaptation_weeks=0)
     assert solved(solve_forced(inst, doing(inst, (0, "deadlift")))[0])
 
 
@@ -469,7 +477,7 @@ def test_phase_loads_transition_allows_only_mobility() -> None:
 
 
 def test_phase_loads_switched_off() -> None:
-    inst = make_instance(rules={"phase-loads": OFF})
+    inst = make_instance(rules={"phase-loads": OFF, **NO_ADAPT})
     assert solved(solve_forced(inst, doing(inst, (0, "deadlift")))[0])
 
 
@@ -491,7 +499,9 @@ def test_session_size_trivially_feasible() -> None:
 
 def test_session_size_infeasible_with_one_or_six_exercises() -> None:
     # Max strength from day 0 so all six chains are allowed; long sessions allowed.
-    inst = make_instance(rules={"availability": {"max_session_minutes": 180}}, adaptation_weeks=0)
+    inst = make_instance(
+        rules={"availability": {"max_session_minutes": 180}, **NO_ADAPT}, adaptation_weeks=0
+    )
     assert solve_forced(inst, exactly_chains(0, 1))[0] == INFEASIBLE
     assert solve_forced(inst, exactly_chains(0, 6))[0] == INFEASIBLE
 
@@ -507,6 +517,7 @@ def test_session_size_parameters() -> None:
         rules={
             "session-size": {"max_exercises": 6},
             "availability": {"max_session_minutes": 180},
+            **NO_ADAPT,
         },
         adaptation_weeks=0,
     )
@@ -650,17 +661,19 @@ def easy_days_with_hard_on(day: int, weeks: int = 1, kind: str = "hard"):
 
 
 def test_hard_day_trivially_free_on_easy_days() -> None:
-    plan = solve(make_instance(easy_days_with_hard_on(3), adaptation_weeks=0, weeks=1))
+    plan = solve(make_instance(easy_days_with_hard_on(3), NO_ADAPT, adaptation_weeks=0, weeks=1))
     assert cost(plan, "hard-day-interference") == 0
 
 
 @pytest.mark.parametrize("kind", ["hard", "long", "race"])
 def test_hard_day_heavy_legs_the_day_before_a_key_day_cost_the_weight(kind: str) -> None:
-    inst = make_instance(easy_days_with_hard_on(3, kind=kind), adaptation_weeks=0, weeks=1)
+    inst = make_instance(
+        easy_days_with_hard_on(3, kind=kind), NO_ADAPT, adaptation_weeks=0, weeks=1
+    )
     if kind == "race":
         inst = make_instance(
             [(d, "easy", None, "spin") for d in range(7) if d != 3] + [(3, "race", "C", "race")],
-            rules={"race-day": {"days_before": 0}, "taper": {"days_before_c": 0}},
+            rules={"race-day": {"days_before": 0}, "taper": {"days_before_c": 0}, **NO_ADAPT},
             adaptation_weeks=0,
             weeks=1,
         )
@@ -672,14 +685,19 @@ def test_hard_day_heavy_legs_the_day_before_a_key_day_cost_the_weight(kind: str)
 def test_hard_day_weight_parameter_and_switch() -> None:
     events = easy_days_with_hard_on(3)
     five = make_instance(
-        events, rules={"hard-day-interference": {"weight": 5}}, adaptation_weeks=0, weeks=1
+        events,
+        rules={"hard-day-interference": {"weight": 5}, **NO_ADAPT},
+        adaptation_weeks=0,
+        weeks=1,
     )
     _, plan = solve_forced(five, doing(five, (2, "deadlift")))
     assert plan is not None and cost(plan, "hard-day-interference") == 5
     light = doing(five, (2, "glute-bridge"))
     _, plan = solve_forced(five, light)
     assert plan is not None and cost(plan, "hard-day-interference") == 0
-    off = make_instance(events, rules={"hard-day-interference": OFF}, adaptation_weeks=0, weeks=1)
+    off = make_instance(
+        events, rules={"hard-day-interference": OFF, **NO_ADAPT}, adaptation_weeks=0, weeks=1
+    )
     _, plan = solve_forced(off, doing(off, (2, "deadlift")))
     assert plan is not None and cost(plan, "hard-day-interference") == 0
 
@@ -766,7 +784,7 @@ def test_balance_ignores_chains_the_phase_forbids() -> None:
     inst = make_instance()
     _, plan = solve_forced(inst, never_train(inst, "hinge"))
     assert plan is not None and cost(plan, "balance") == 0
-    strength = make_instance(adaptation_weeks=0)
+    strength = make_instance(rules=NO_ADAPT, adaptation_weeks=0)
     _, plan = solve_forced(strength, never_train(strength, "hinge"))
     assert plan is not None and cost(plan, "balance") == 2
 

@@ -37,8 +37,14 @@ EVENTS = (
     + [(d, "long", None, "long ride") for d in range(5, 42, 7) if d != 26]
     + [(26, "race", "B", "spring classic"), (45, "race", "A", "goal race")]
 )
-BASE_RULES = {"progression-order": {"min_days": 7}}
-SEASON = {"adaptation_weeks": 0}
+# The new season-shape rules have validator tests of their own below; here they are off so each
+# mutation breaks exactly the rule it is about.
+BASE_RULES = {
+    "progression-order": {"min_days": 7},
+    "adaptation-first": {"enabled": False},
+    "weekly-volume": {"enabled": False},
+}
+SEASON = {"adaptation_weeks": 0, "max_strength_weeks": 1}
 
 
 def instance(rules: dict | None = None, **kwargs):
@@ -203,7 +209,7 @@ def test_session_on_a_race_day(inst, plan: Plan) -> None:
 def test_session_the_day_before_a_race(inst, plan: Plan) -> None:
     move(plan, inst, 22, 25)
     assert rules_named(validate(plan, inst)) == {"race-day"}
-    assert validate(plan, instance({"race-day": {"days_before": 0}})) == []
+    assert validate(plan, instance({"race-day": {"days_before": 0, "days_before_b": 0}})) == []
 
 
 def test_session_the_day_after_a_b_race(inst, plan: Plan) -> None:
@@ -337,7 +343,7 @@ def test_heavy_work_in_anatomical_adaptation() -> None:
     adaptation = make_instance()
     bad = hand_plan(adaptation, {0: ["glute-bridge", "deadlift"]})
     violations = validate(bad, adaptation)
-    assert rules_named(violations) == {"phase-loads"}
+    assert rules_named(violations) == {"phase-loads", "adaptation-first"}
 
 
 def test_session_with_too_few_or_too_many_exercises(inst, plan: Plan) -> None:

@@ -16,12 +16,17 @@ from constraints import REGISTRY
 from constraints.base import Rule
 from planner.config import PlannerConfig, SeasonSettings
 from planner.constants import MAX_WEEKS
-from planner.domain import AthleteProfile, Catalog, Sport
+from planner.domain import AthleteProfile, Catalog, Experience, Sport
 from planner.ui import state
 from planner.ui.fields import field_key, field_widget, widget_to_value
 
 SPORTS = [Sport.ride, Sport.run, Sport.swim]
 SPORT_LABELS = {Sport.ride: "Cycling", Sport.run: "Running", Sport.swim: "Swimming"}
+EXPERIENCE_LABELS = {
+    Experience.novice: "Novice (new to lifting)",
+    Experience.intermediate: "Intermediate",
+    Experience.advanced: "Advanced",
+}
 FORM = "settings_form"
 
 
@@ -70,7 +75,10 @@ def collect(values: dict[str, Any]) -> tuple[Settings | None, list[str]]:
             start=monday_of(values[state.START]),
             weeks=int(values[state.WEEKS]),
             profile=AthleteProfile(
-                sport=Sport(values[state.SPORT]), equipment=list(values[state.EQUIPMENT])
+                sport=Sport(values[state.SPORT]),
+                equipment=list(values[state.EQUIPMENT]),
+                experience=Experience(values.get(state.EXPERIENCE, Experience.intermediate)),
+                start_levels=state.start_levels(values),
             ),
             config=config,
             preferred_time=values[state.PREFERRED_TIME],
@@ -118,6 +126,28 @@ def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
                 format_func=lambda v: SPORT_LABELS[Sport(v)],
                 key=state.SPORT,
             )
+            st.selectbox(
+                "Strength-training experience",
+                [e.value for e in Experience],
+                format_func=lambda v: EXPERIENCE_LABELS[Experience(v)],
+                key=state.EXPERIENCE,
+                help="How long adaptation lasts before heavy lifting: novice 4 weeks and 6 "
+                "sessions, intermediate 3 and 4, advanced 1 and 2.",
+            )
+            with st.expander("Starting level per exercise chain", expanded=False):
+                for chain in catalog.chains:
+                    key = state.level_key(chain.id)
+                    if key not in st.session_state:
+                        st.session_state[key] = 1
+                    st.number_input(
+                        chain.name,
+                        min_value=1,
+                        max_value=len(chain.levels),
+                        step=1,
+                        key=key,
+                        help="1 = the chain's first exercise; start higher if you already "
+                        "master the earlier ones.",
+                    )
             st.multiselect(
                 "Equipment at hand",
                 catalog.equipment_items(),

@@ -19,6 +19,8 @@ START = "start_date"
 WEEKS = "weeks"
 SPORT = "sport"
 EQUIPMENT = "equipment"
+EXPERIENCE = "experience"
+LEVEL_PREFIX = "start_level_"  # + chain id: the athlete's starting level in that chain
 PREFERRED_TIME = "preferred_time"
 TIME_LIMIT = "time_limit_s"
 # Other widgets.
@@ -57,6 +59,7 @@ def defaults(today: dt.date | None = None) -> dict[str, Any]:
         WEEKS: DEFAULT_WEEKS,
         SPORT: "ride",
         EQUIPMENT: [],
+        EXPERIENCE: "intermediate",
         PREFERRED_TIME: DEFAULT_PREFERRED_TIME,
         TIME_LIMIT: DEFAULT_TIME_LIMIT_S,
         PLAN: None,
@@ -82,6 +85,19 @@ def defaults(today: dt.date | None = None) -> dict[str, Any]:
         for name, info in rule.Params.model_fields.items():
             values[field_key(rule.id, name)] = default_widget_value(info, getattr(params, name))
     return values
+
+
+def level_key(chain_id: str) -> str:
+    return LEVEL_PREFIX + chain_id
+
+
+def start_levels(values: dict[str, Any]) -> dict[str, int]:
+    """Chain id -> starting level, from the athlete panel's level widgets."""
+    return {
+        key[len(LEVEL_PREFIX) :]: int(value)
+        for key, value in values.items()
+        if key.startswith(LEVEL_PREFIX)
+    }
 
 
 def init_state() -> None:
