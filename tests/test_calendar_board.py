@@ -42,6 +42,12 @@ def plan() -> Plan:
     return plan_season(load_demo(START), load_catalog(), start=START, weeks=SHORT_WEEKS)
 
 
+@cache
+def season_plan() -> Plan:
+    """16 weeks: long enough for deload weeks."""
+    return plan_season(load_demo(START), load_catalog(), start=START, weeks=16)
+
+
 def cards(kind: str, today: dt.date | None = None) -> list[dict]:
     events = board_events(plan(), today or plan().start)
     return [c for c in events if c.get("extendedProps", {}).get("card") == kind]
@@ -101,19 +107,30 @@ def test_only_coming_strength_sessions_can_be_dragged() -> None:
 
 
 def test_week_rows_name_phase_and_deload() -> None:
-    labels = [c for c in board_events(plan(), START) if c.get("extendedProps", {}).get("card")
-              == "week"]  # fmt: skip
+    season = season_plan()
+    labels = [
+        c for c in board_events(season, START) if c.get("extendedProps", {}).get("card") == "week"
+    ]
     assert [c["start"] for c in labels] == [
-        (START + dt.timedelta(weeks=i)).isoformat() for i in range(SHORT_WEEKS)
+        (START + dt.timedelta(weeks=i)).isoformat() for i in range(16)
     ]
     assert labels[0]["title"].startswith("Week 1 · ")
-    deload_mondays = {
+    deload_mondays = {w.start.isoformat() for w in season.weeks if w.deload}
+    assert deload_mondays  # the season has deload weeks
+    assert {c["start"] for c in labels if c["title"].endswith("· deload")} == deload_mondays
+    # a plan made before plans listed their weeks: its deload sessions say it
+    older = season.model_copy(update={"weeks": []})
+    from_sessions = {
         (s.date - dt.timedelta(days=s.date.weekday())).isoformat()
-        for s in plan().sessions
+        for s in older.sessions
         if s.deload
     }
-    assert {c["start"] for c in labels if c["title"].endswith("· deload")} == deload_mondays
-    assert deload_mondays  # the demo's 4th week is a deload week
+    older_deload = {
+        c["start"]
+        for c in board_events(older, START)
+        if c.get("extendedProps", {}).get("card") == "week" and c["title"].endswith("· deload")
+    }
+    assert from_sessions and older_deload == from_sessions
 
 
 def test_options_monday_first_views_and_the_real_today() -> None:

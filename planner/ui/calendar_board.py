@@ -101,12 +101,19 @@ def _phase_on(plan: Plan, day: dt.date) -> str:
     return band.name.value if band else PhaseName.general.value
 
 
+def _deload_mondays(plan: Plan) -> set[dt.date]:
+    """Mondays of deload weeks: from the plan's weeks, and from its sessions for plans made
+    before the plan listed its weeks."""
+    weeks = {w.start - dt.timedelta(days=w.start.weekday()) for w in plan.weeks if w.deload}
+    return weeks | {s.date - dt.timedelta(days=s.date.weekday()) for s in plan.sessions if s.deload}
+
+
 def week_events(plan: Plan) -> list[dict[str, Any]]:
     """Per week: a band in its phase colour and a label card 'Week N · phase (· deload)' across
     the top of the row (a label, not a card to drag or open)."""
-    deload_weeks = {s.date - dt.timedelta(days=s.date.weekday()) for s in plan.sessions if s.deload}
     monday = plan.start - dt.timedelta(days=plan.start.weekday())
     cards: list[dict[str, Any]] = []
+    deload_weeks = _deload_mondays(plan)
     number = 1
     while monday <= plan.end:
         phase = _phase_on(plan, max(monday, plan.start))
