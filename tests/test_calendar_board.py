@@ -31,6 +31,7 @@ from planner.ui.calendar_board import (
     read_action,
     session_title,
 )
+from planner.ui.fields import field_key
 from planner.ui.replanning import Marks, drop_request
 from planner.ui.text import md_escape
 
@@ -348,3 +349,16 @@ def test_a_pinned_session_offers_unpin_not_pin() -> None:
     assert "unmark_pin" in keys and "mark_pin" not in keys
     at.button(key="unmark_pin").click().run()
     assert "mark_pin" in {b.key for b in at.button}
+
+
+def test_a_drop_without_a_plan_for_the_settings_says_so() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    before = current_plan(at)
+    # strict weekly frequency on two weekdays: no plan; the last good plan stays on screen
+    at.toggle(key=field_key("weekly-frequency", "strict")).set_value(True)
+    at.multiselect(key=field_key("availability", "weekdays")).set_value(["Mon", "Tue"])
+    at.button(key="submit").click().run()
+    assert any("last plan that worked" in w.value for w in at.warning)
+    session = before.sessions[2]
+    drop(at, session.date, session.date + dt.timedelta(days=1))
+    assert any("was not moved" in w.value for w in at.warning)

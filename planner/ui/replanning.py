@@ -351,6 +351,12 @@ def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | N
     st.session_state[state.DROP] = None
     if plan is None or calendar is None or settings is None or not has_plan(plan):
         st.session_state[state.ACTIVE] = None
+        if drop:
+            st.warning(
+                "The session was not moved: the calendar shows the last plan that worked, and "
+                "moving needs a plan for the current settings. Fix the settings, then drag again.",
+                icon=":material/block:",
+            )
         return plan
     key = inputs_key(calendar, settings)
     st.session_state[state.ACTIVE] = key
