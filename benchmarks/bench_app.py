@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import statistics
 import sys
@@ -148,10 +149,13 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip the real-browser drops")
     parser.add_argument("--browser-only", action="store_true", help="only the real-browser drops")
     args = parser.parse_args()
+    # The machine may be shared: the figures read differently at a load of 1 and of 10.
+    print(f"load average before: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if not args.browser_only:
         apptest_series(args.weeks, args.rounds)
     if not args.no_browser:
         browser_series(args.weeks, args.rounds)
+    print(f"load average after: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def apptest_series(weeks: int, rounds: int) -> None:
