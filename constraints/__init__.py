@@ -6,7 +6,9 @@ from constraints.adaptation_first import AdaptationFirst
 from constraints.availability import Availability
 from constraints.balance import Balance
 from constraints.base import Penalty, Rule, RuleParams, SoftParams
+from constraints.calendar_strength import CalendarStrength
 from constraints.hard_day_interference import HardDayInterference
+from constraints.key_session_spacing import KeySessionSpacing
 from constraints.no_new_before_a import NoNewExercises
 from constraints.phase_loads import PhaseLoads
 from constraints.pins import Pins
@@ -15,9 +17,11 @@ from constraints.progression import ProgressionOrder
 from constraints.race_day import RaceDay
 from constraints.rest_days import RestDays
 from constraints.session_size import SessionSize
+from constraints.sport_emphasis import SportEmphasis
 from constraints.stability import Stability
 from constraints.steady_progress import SteadyProgress
 from constraints.taper import Taper
+from constraints.unavailable_days import UnavailableDays
 from constraints.weekly_frequency import WeeklyFrequency
 from constraints.weekly_volume import WeeklyVolume
 
@@ -29,6 +33,8 @@ REGISTRY: tuple[Rule, ...] = (
     ProgressionOrder(),
     NoNewExercises(),
     Availability(),
+    UnavailableDays(),
+    CalendarStrength(),
     PhaseLoads(),
     AdaptationFirst(),
     WeeklyVolume(),
@@ -36,7 +42,9 @@ REGISTRY: tuple[Rule, ...] = (
     Pins(),
     WeeklyFrequency(),
     HardDayInterference(),
+    KeySessionSpacing(),
     Balance(),
+    SportEmphasis(),
     SteadyProgress(),
     Stability(),
 )

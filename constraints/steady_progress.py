@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from constraints.base import Penalty, Rule, SoftParams
+from planner.sport import minor_chains
 
 
 class Params(SoftParams):
@@ -45,6 +46,11 @@ def earliest_days(inst, chain) -> list[int]:
     progression-order on, each step waits the dwell after the level before. Before that day
     being below the level costs nothing: it could not be helped."""
     progression = inst.config.params("progression-order")
+    # A chain the sport needs least comes once a window (sport-emphasis), so it can move up
+    # only after min_sessions windows, not at the pace of a core chain.
+    pace = 0
+    if chain.id in minor_chains(inst):
+        pace = inst.config.params("sport-emphasis").minor_window_days * progression.min_sessions
 
     def first_allowed(level: int, after: int) -> int:
         exercise = chain.levels[level]
@@ -57,7 +63,7 @@ def earliest_days(inst, chain) -> list[int]:
     earliest[chain.start] = day
     for k in range(chain.start + 1, len(chain)):
         if progression.enabled:
-            dwell = max(progression.min_days, chain.levels[k - 1].dwell_days or 0, 1)
+            dwell = max(progression.min_days, chain.levels[k - 1].dwell_days or 0, 1, pace)
             day = first_allowed(k, day + dwell)
         else:
             day = first_allowed(k, 0)

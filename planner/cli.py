@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,15 @@ from constraints import REGISTRY
 from planner.catalog import catalog_table, catalog_to_json, load_catalog
 from planner.config import PlannerConfig, load_config, next_monday
 from planner.constants import MAX_WEEKS
-from planner.domain import AthleteProfile, Calendar, Catalog, Experience, Priority, Sport
+from planner.domain import (
+    ENDURANCE_SPORTS,
+    AthleteProfile,
+    Calendar,
+    Catalog,
+    Experience,
+    Priority,
+    Sport,
+)
 from planner.errors import InputError
 from planner.importers import calendar_to_json, load_calendar, load_demo
 from planner.plan import Plan, Status
@@ -26,6 +35,9 @@ app = typer.Typer(
 )
 
 EXIT_PLAN, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
+
+# The choices of --sport: endurance sports only (strength is what the planner plans).
+MainSport = StrEnum("MainSport", {s.value: s.value for s in ENDURANCE_SPORTS})
 
 CalendarArg = Annotated[
     Path | None,
@@ -192,7 +204,13 @@ def plan(
     config: Annotated[Path | None, typer.Option(help="Rules config TOML.")] = None,
     catalog: CatalogOpt = None,
     out: Annotated[Path | None, typer.Option(help="Write .json, .ics or .csv.")] = None,
-    sport: Annotated[Sport, typer.Option(help="Main endurance sport.")] = Sport.ride,
+    sport: Annotated[
+        MainSport | None,
+        typer.Option(
+            help="Main endurance sport; it decides which chains the plan leans on "
+            "(default: the calendar's dominant sport)."
+        ),
+    ] = None,
     equipment: Annotated[
         list[str] | None, typer.Option(help="Equipment at hand (repeat); default: all.")
     ] = None,
@@ -253,8 +271,17 @@ def plan(
     except InputError as exc:
         raise _fail(str(exc)) from None
     horizon = weeks or default_weeks(cal, first, cfg)
+    if sport is None:
+        main_sport = cal.dominant_sport()
+        typer.echo(
+            f"Main sport: {main_sport.value} (the calendar's dominant sport; set --sport to "
+            "change it).",
+            err=True,
+        )
+    else:
+        main_sport = Sport(sport.value)
     profile = AthleteProfile(
-        sport=sport,
+        sport=main_sport,
         equipment=equipment or [],
         experience=experience,
         start_levels=_start_levels(level or [], cat),

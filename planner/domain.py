@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Sport(StrEnum):
@@ -19,8 +19,14 @@ class Sport(StrEnum):
     ride = "ride"
     run = "run"
     swim = "swim"
+    triathlon = "triathlon"  # an athlete's main sport; events are ride, run or swim
     strength = "strength"
     other = "other"
+
+
+# The sports an athlete can name as their main sport: strength is what the planner plans, and
+# "other" says nothing about which chains matter.
+ENDURANCE_SPORTS = (Sport.ride, Sport.run, Sport.swim, Sport.triathlon)
 
 
 class Kind(StrEnum):
@@ -31,7 +37,9 @@ class Kind(StrEnum):
     long = "long"
     easy = "easy"
     rest = "rest"
-    other = "other"  # not training at all (a work trip, a birthday): counts as no training
+    other = "other"  # not training at all (the dentist, a birthday): counts as no training
+    # Away or unable to train (work trip, travel, holiday, illness): no strength session fits.
+    unavailable = "unavailable"
 
 
 class Priority(StrEnum):
@@ -75,7 +83,9 @@ class Event(BaseModel):
     title: str = Field(default="", description="Title as the athlete wrote it (never trusted).")
     description: str = Field(default="", description="Free-text notes from the source.")
     sport: Sport = Field(default=Sport.other, description="ride, run, swim, strength or other.")
-    kind: Kind = Field(default=Kind.other, description="race, hard, long, easy, rest or other.")
+    kind: Kind = Field(
+        default=Kind.other, description="race, hard, long, easy, rest, other or unavailable."
+    )
     priority: Priority | None = Field(
         default=None, description="Race priority A/B/C; only races have one."
     )
@@ -95,6 +105,21 @@ class Event(BaseModel):
     @property
     def is_race(self) -> bool:
         return self.kind == Kind.race
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last calendar day the event covers: a multi-day event (a week's holiday) covers
+        every day from its date to its end. An end at midnight is exclusive (iCal's DTEND), so
+        Mon 09:00 to Wed 00:00 covers Mon and Tue."""
+        end = self.end
+        if end is None and self.start is not None and self.duration_min:
+            end = self.start + dt.timedelta(minutes=self.duration_min)
+        if end is None:
+            return self.date
+        last = end.date()
+        if end.time() == dt.time(0) and last > self.date:
+            last -= dt.timedelta(days=1)
+        return max(self.date, last)
 
 
 class Skipped(BaseModel):
@@ -121,6 +146,21 @@ class Calendar(BaseModel):
 
     def races(self) -> list[Event]:
         return [e for e in self.events if e.is_race]
+
+    def dominant_sport(self) -> Sport:
+        """The endurance sport with the most training time (an hour for events without a
+        duration); triathlon when swim, ride and run each hold at least 15 % of it; ride for a
+        calendar without endurance training."""
+        minutes = dict.fromkeys((Sport.ride, Sport.run, Sport.swim), 0)
+        for event in self.events:
+            if event.sport in minutes and event.kind != Kind.unavailable:
+                minutes[event.sport] += event.duration_min or 60
+        total = sum(minutes.values())
+        if not total:
+            return Sport.ride
+        if all(share >= 0.15 * total for share in minutes.values()):
+            return Sport.triathlon
+        return max(minutes, key=lambda sport: minutes[sport])  # ties: ride, then run
 
 
 # ----------------------------------------------------------------------------- catalog
@@ -262,7 +302,9 @@ class Experience(StrEnum):
 class AthleteProfile(BaseModel):
     """Who the plan is for."""
 
-    sport: Sport = Field(default=Sport.ride, description="Main endurance sport.")
+    sport: Sport = Field(
+        default=Sport.ride, description="Main endurance sport: ride, run, swim or triathlon."
+    )
     experience: Experience = Field(
         default=Experience.intermediate,
         description="Strength-training experience: novice, intermediate or advanced.",
@@ -275,3 +317,11 @@ class AthleteProfile(BaseModel):
         default_factory=dict, description="Chain id -> starting level (default 1)."
     )
     timezone: str | None = Field(default=None, description="IANA timezone for exports.")
+
+    @field_validator("sport")
+    @classmethod
+    def _endurance_sport(cls, value: Sport) -> Sport:
+        if value not in ENDURANCE_SPORTS:
+            names = ", ".join(s.value for s in ENDURANCE_SPORTS)
+            raise ValueError(f"the main sport must be an endurance sport ({names}), not {value}")
+        return value

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from constraints import REGISTRY, rule_by_id
+from constraints.sport_emphasis import emphasis_reason
 from planner.domain import Kind
 from planner.plan import PlannedSession, RuleReport
 
@@ -78,6 +79,12 @@ def session_reasons(
         reasons.append(
             f"next race: '{race.event.title}' ({race.priority.value}) in {days_out} day(s)"
         )
+
+    emphasis = inst.config.params("sport-emphasis")
+    if emphasis.enabled:
+        reason = emphasis_reason(inst, emphasis)
+        if reason:
+            reasons.append(reason)
 
     for ex in session.exercises:
         chain = inst.chains[inst.chain_index[ex.chain]]

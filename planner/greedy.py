@@ -13,9 +13,12 @@ from dataclasses import dataclass, field, replace
 
 from constraints.base import Forbidden
 from constraints.hard_day_interference import day_cost
+from constraints.key_session_spacing import key_events, spaced
+from constraints.sport_emphasis import core_applies
 from planner.constants import WARM_UP_MIN
 from planner.domain import Priority
 from planner.instance import Instance
+from planner.sport import emphasis, minor_chains
 
 
 @dataclass
@@ -166,14 +169,28 @@ def _fill_session(
     the sets `budget`, and adaptation-first (heavy work at all, heavy work done for the first
     time)."""
     next_key = inst.days[day + 1].key_session if day + 1 < inst.n_days else None
+    spacing = inst.config.params("key-session-spacing")
+    keys = key_events(inst, spacing) if spacing.enabled and spacing.weight else {}
+    key_soon = any(day + j in keys for j in range(1, spacing.days_before + 1))
+    params = inst.config.params("sport-emphasis")
+    core = emphasis(inst.profile.sport, params)[0] if params.enabled else set()
+    minor = minor_chains(inst)
+    window = params.minor_window_days
 
-    def urgency(c: int) -> tuple[int, int, int]:
-        # Chains with a level still to unlock come first, then the one trained longest ago.
+    def urgency(c: int) -> tuple[int, int, int, int]:
+        # The sport's core chains first; then chains with a level still to unlock, then the
+        # one trained longest ago.
         st = states[c]
         climbing = st.level + 1 < len(inst.chains[c])
-        return (0 if climbing else 1, st.last_day, c)
+        return (0 if inst.chains[c].id in core else 1, 0 if climbing else 1, st.last_day, c)
 
-    order = sorted((c for c in range(len(inst.chains)) if c not in blocked), key=urgency)
+    def spent(c: int) -> bool:
+        """Another sport's chain already trained in this day's window (once is enough)."""
+        return inst.chains[c].id in minor and states[c].last_day // window == day // window
+
+    order = sorted(
+        (c for c in range(len(inst.chains)) if c not in blocked and not spent(c)), key=urgency
+    )
     picked: dict[int, int] = {}
     minutes = 0
     for c in order:
@@ -189,6 +206,8 @@ def _fill_session(
             continue
         if next_key is not None and exercise.heavy and exercise.lower_body:
             continue
+        if key_soon and spaced(exercise, spacing):
+            continue
         cost = inst.dose(day, exercise).minutes
         if minutes + cost > max_minutes:
             continue
@@ -199,6 +218,14 @@ def _fill_session(
         minutes += cost
         if budget is not None:
             budget -= sets
+    if params.enabled and params.minor_with_core:
+        # Another sport's chain only alongside every core chain the phase allows.
+        missing_core = any(
+            chain.id in core and c not in picked and core_applies(inst, day, chain)
+            for c, chain in enumerate(inst.chains)
+        )
+        if missing_core:
+            picked = {c: k for c, k in picked.items() if inst.chains[c].id not in minor}
     return picked
 
 

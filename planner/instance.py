@@ -165,10 +165,27 @@ class Instance:
         return self.week_goal(week) in (Goal.max_strength, Goal.maintenance)
 
     def week_target(self, week: int) -> int:
-        """Sessions the phase asks for in this week (scaled down for a partial last week)."""
+        """Sessions the phase asks for in this week, scaled down for a partial last week and
+        for days the athlete is away (while the unavailable-days rule is on)."""
         target = GOALS[self.week_goal(week)].sessions_per_week
-        length = len(self.week_days(week))
-        return min(target, math.ceil(target * length / 7))
+        days = self.week_days(week)
+        if self.config.params("unavailable-days").enabled:
+            days = [d for d in days if d not in self.away_days]
+        return min(target, math.ceil(target * len(days) / 7))
+
+    @cached_property
+    def away_days(self) -> dict[int, Event]:
+        """Day index -> the unavailable event (travel, holiday, illness) covering it, from the
+        event's date to its last day; events that began before the horizon count too."""
+        days: dict[int, Event] = {}
+        for event in self.calendar.events:
+            if event.kind != Kind.unavailable:
+                continue
+            first = max(0, (event.date - self.start).days)
+            last = min(self.n_days - 1, (event.last_day - self.start).days)
+            for day in range(first, last + 1):
+                days.setdefault(day, event)
+        return days
 
     def day_index(self, date: dt.date) -> int | None:
         offset = (date - self.start).days

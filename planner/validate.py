@@ -19,7 +19,7 @@ from constraints import rule_by_id
 from constraints.post_race import LIGHT_LOADS
 from constraints.steady_progress import earliest_days
 from planner.constants import WARM_UP_MIN
-from planner.domain import Exercise, Kind, Priority
+from planner.domain import Exercise, Kind, Priority, Sport
 from planner.instance import ChainPlan, Instance
 from planner.periodisation import Goal
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
@@ -461,6 +461,44 @@ def check_weekly_frequency(plan: Plan, inst: Instance, params: Any) -> list[str]
     return out
 
 
+def check_unavailable_days(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No session on a day an unavailable event covers, from its date to its last day."""
+    out = []
+    for session in _sessions(plan):
+        for event in inst.calendar.events:
+            if event.kind == Kind.unavailable and event.date <= session.date <= event.last_day:
+                out.append(
+                    f"unavailable-days: session on {_fmt(session.date)}, a day of "
+                    f"'{event.title}' ({_fmt(event.date)} to {_fmt(event.last_day)})"
+                )
+                break
+    return out
+
+
+def check_calendar_strength(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """No session on the day of a strength event in the calendar; with counts_for_rest_days
+    (and rest-days on), at least min_rest_days strength-free days between the two."""
+    rest = inst.config.params("rest-days")
+    gap = rest.min_rest_days if params.counts_for_rest_days and rest.enabled else 0
+    strength_dates = sorted({e.date for e in inst.calendar.events if e.sport == Sport.strength})
+    out = []
+    for session in _sessions(plan):
+        for day in strength_dates:
+            apart = abs((session.date - day).days)
+            if apart == 0:
+                out.append(
+                    f"calendar-strength: session on {_fmt(session.date)}, a day with strength "
+                    "work in the calendar"
+                )
+            elif apart - 1 < gap:
+                out.append(
+                    f"calendar-strength: session on {_fmt(session.date)} and strength work in "
+                    f"the calendar on {_fmt(day)} are {apart - 1} days apart; at least {gap} "
+                    "strength-free days required"
+                )
+    return out
+
+
 def check_adaptation_first(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """No heavy exercise before the experience's adaptation weeks (from the plan start) and
     sessions (any sessions before its day); no heavy exercise first done in a deload week."""
@@ -588,12 +626,48 @@ HARD_CHECKS: dict[str, Callable[[Plan, Instance, Any], list[str]]] = {
     "progression-order": check_progression_order,
     "no-new-exercises": check_no_new_exercises,
     "availability": check_availability,
+    "unavailable-days": check_unavailable_days,
+    "calendar-strength": check_calendar_strength,
     "phase-loads": check_phase_loads,
     "adaptation-first": check_adaptation_first,
     "weekly-volume": check_weekly_volume,
     "session-size": check_session_size,
     "weekly-frequency": check_weekly_frequency,
 }
+
+
+def check_sport_emphasis(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """The hard part of sport-emphasis: with minor_with_core, a session that trains a chain the
+    main sport needs least also trains every core chain of that sport whose levels (from the
+    athlete's start) the day's phase allows."""
+    if not params.minor_with_core:
+        return []
+    sport = inst.profile.sport
+    lists = {
+        Sport.ride: (params.ride_core, params.ride_minor),
+        Sport.run: (params.run_core, params.run_minor),
+        Sport.triathlon: (
+            [*params.ride_core, *params.run_core],
+            [c for c in params.ride_minor if c in params.run_minor],
+        ),
+    }
+    core, minor = lists.get(sport, ([], []))
+    out = []
+    for day, session in sorted(_session_days(plan, inst).items()):
+        trained = {e.chain for e in session.exercises}
+        if not trained & (set(minor) - set(core)):
+            continue
+        for chain in inst.chains:
+            allowed = any(inst.allowed(day, ex) for ex in chain.levels[chain.start :])
+            if chain.id in core and allowed and chain.id not in trained:
+                out.append(
+                    f"sport-emphasis: session on {_fmt(session.date)} trains another sport's "
+                    f"chain but not {chain.name}, a core chain"
+                )
+    return out
+
+
+HARD_CHECKS["sport-emphasis"] = check_sport_emphasis
 
 
 def check_pins(plan: Plan, inst: Instance, params: Any) -> list[str]:
@@ -761,10 +835,72 @@ def cost_stability(plan: Plan, inst: Instance, params: Any) -> int:
     )
 
 
+def cost_sport_emphasis(plan: Plan, inst: Instance, params: Any) -> int:
+    """weight for each week (7 days from the plan start, decided days only) and core chain of
+    the main sport the week does not train while its phase allows one of the chain's levels;
+    and minor_weight per session beyond one that trains a minor chain in each window of
+    minor_window_days days from the plan start.
+    Triathlon: both sports' core chains are core, chains minor for both are minor; swimming and
+    other sports have none."""
+    sport = inst.profile.sport
+    core = {Sport.ride: set(params.ride_core), Sport.run: set(params.run_core)}.get(sport)
+    minor = {Sport.ride: set(params.ride_minor), Sport.run: set(params.run_minor)}.get(sport)
+    if sport == Sport.triathlon:
+        core = set(params.ride_core) | set(params.run_core)
+        minor = set(params.ride_minor) & set(params.run_minor)
+    core, minor = core or set(), (minor or set()) - (core or set())
+    cost = 0
+    sessions = _session_days(plan, inst)
+    trained = {d: {e.chain for e in s.exercises} for d, s in sessions.items()}
+    for week in range(inst.n_weeks):
+        days = [d for d in inst.week_days(week) if d >= inst.first_free]
+        for chain in inst.chains:
+            if chain.id not in core:
+                continue
+            allowed = any(inst.allowed(d, ex) for d in days for ex in chain.levels[chain.start :])
+            if allowed and not any(chain.id in trained.get(d, set()) for d in days):
+                cost += params.weight
+    step = params.minor_window_days
+    for first in range(0, inst.n_days, step):
+        days = range(first, min(inst.n_days, first + step))
+        if days[-1] < inst.first_free:
+            continue
+        for chain_id in minor:
+            count = sum(
+                1
+                for d in days
+                if d in sessions and chain_id in {e.chain for e in sessions[d].exercises}
+            )
+            cost += params.minor_weight * max(0, count - 1)
+    return cost
+
+
+def cost_key_session_spacing(plan: Plan, inst: Instance, params: Any) -> int:
+    """weight for each posterior-chain exercise that is heavy or listed as eccentric, in a
+    decided session 1 to days_before days before a long session (also a hard one with
+    hard_sessions) in the horizon, or a race (also just after it)."""
+    kinds = {Kind.long, Kind.hard} if params.hard_sessions else {Kind.long}
+    key_days = {day.index for day in inst.days if any(e.kind in kinds for e in day.events)}
+    key_days |= {race.offset for race in inst.races}
+    cost = 0
+    for day, session in _session_days(plan, inst).items():
+        if day < inst.first_free:
+            continue
+        if not any(day + j in key_days for j in range(1, params.days_before + 1)):
+            continue
+        for planned in session.exercises:
+            ex = inst.catalog.by_id.get(planned.id)
+            if ex is not None and ex.posterior_chain and (ex.heavy or ex.id in params.eccentric):
+                cost += params.weight
+    return cost
+
+
 SOFT_COSTS: dict[str, Callable[[Plan, Instance, Any], int]] = {
     "weekly-frequency": cost_weekly_frequency,
     "hard-day-interference": cost_hard_day_interference,
+    "key-session-spacing": cost_key_session_spacing,
     "balance": cost_balance,
+    "sport-emphasis": cost_sport_emphasis,
     "steady-progress": cost_steady_progress,
     "stability": cost_stability,
 }

@@ -34,7 +34,11 @@ STATUS = {
     cp_model.INFEASIBLE: Status.infeasible,
 }
 
-EventSpec = tuple[int, Kind | str, Priority | str | None, str]
+# (offset in days, kind, priority, title), optionally followed by the sport (default ride).
+EventSpec = (
+    tuple[int, Kind | str, Priority | str | None, str]
+    | tuple[int, Kind | str, Priority | str | None, str, Sport | str]
+)
 
 
 @cache
@@ -43,15 +47,15 @@ def catalog() -> Catalog:
 
 
 def make_calendar(start: dt.date = START, events: Iterable[EventSpec] = ()) -> Calendar:
-    """A calendar from (offset in days from `start`, kind, priority, title) tuples."""
+    """A calendar from (offset in days from `start`, kind, priority, title[, sport]) tuples."""
     made = []
-    for offset, kind, priority, title in events:
+    for offset, kind, priority, title, *sport in events:
         kind = Kind(kind)
         made.append(
             Event(
                 date=start + dt.timedelta(days=offset),
                 title=title,
-                sport=Sport.ride,
+                sport=Sport(sport[0]) if sport else Sport.ride,
                 kind=kind,
                 priority=Priority(priority) if priority else None,
             )

@@ -278,10 +278,11 @@ def _changed_value(info, current):
 @pytest.mark.parametrize("rule", REGISTRY, ids=lambda r: r.id)
 def test_rule_toggle_and_parameter_replan(rule) -> None:
     at = loaded(weeks=SHORT_WEEKS)
-    assert current_plan(at).settings[rule.id]["enabled"] is True
-    _widget(at, field_key(rule.id, "enabled")).set_value(False)
+    default = rule.Params().enabled  # key-session-spacing is off by default
+    assert current_plan(at).settings[rule.id]["enabled"] is default
+    _widget(at, field_key(rule.id, "enabled")).set_value(not default)
     submit(at)
-    assert current_plan(at).settings[rule.id]["enabled"] is False
+    assert current_plan(at).settings[rule.id]["enabled"] is (not default)
     _widget(at, field_key(rule.id, "enabled")).set_value(True)
     numeric = [
         (name, info)

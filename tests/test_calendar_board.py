@@ -92,6 +92,9 @@ def test_race_cards_carry_their_priority() -> None:
     assert event_title(race) == "A race · Spring classic · 5 h"
     easy = PlanEvent(date=START, title="Spin", sport="ride", kind=Kind.easy, duration_min=45)
     assert event_title(easy) == "Spin · 45 min"
+    # every kind has a card title, even without a title of its own
+    for kind in Kind:
+        assert event_title(PlanEvent(date=START, title="", sport="other", kind=kind))
     titles = [c["title"] for c in cards("endurance") if "race" in c["classNames"]]
     assert titles and all(t[0] in "ABC" and t[1:].startswith(" race · ") for t in titles)
     # the badge says the priority once: a "(C)" the athlete wrote in the title is not repeated

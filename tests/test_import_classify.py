@@ -69,9 +69,9 @@ def test_sport_from_type_column(type_text: str, expected: Sport | None) -> None:
         ("Local 10k race", Sport.run, Kind.race),
         ("Sprint triathlon", Sport.ride, Kind.race),
         ("Ironman Wales", Sport.ride, Kind.race),
-        ("Work trip to Frankfurt", Sport.other, Kind.other),
+        ("Work trip to Frankfurt", Sport.other, Kind.unavailable),  # issue 11: away
         ("Dentist", Sport.other, Kind.other),
-        ("Christmas with family (no bike)", Sport.other, Kind.other),
+        ("Christmas with family (no bike)", Sport.other, Kind.unavailable),
         # negatives: word boundaries and race-pace training
         ("Attempt a new route ride", Sport.ride, Kind.easy),
         ("Brunch with friends", Sport.other, Kind.other),
@@ -93,8 +93,9 @@ def test_description_only_counts_when_title_is_silent() -> None:
     assert classify("Easy ride", "no intervals today, rest between")[1] == Kind.easy
     # rest words only count in a title
     assert classify("Ride", "3 min rest between efforts")[1] == Kind.easy
-    # a sport mentioned in passing is not training
-    assert classify("Work trip", "Hotel gym only.")[:2] == (Sport.other, Kind.other)
+    # a sport mentioned in passing is not training (and a work trip is time away)
+    assert classify("Work trip", "Hotel gym only.")[:2] == (Sport.other, Kind.unavailable)
+    assert classify("Dentist", "Cycle there.")[:2] == (Sport.other, Kind.other)
 
 
 @pytest.mark.parametrize(
@@ -166,3 +167,54 @@ def test_priority_value(value: str, priority: Priority | None) -> None:
 def test_priority_of_ignores_plain_words() -> None:
     assert priority_of("A day out") is None
     assert priority_of("attempt TT") is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Work trip",
+        "Business trip to Lyon",
+        "Travel day",
+        "Travelling to Boston",
+        "Holiday",
+        "Summer holidays",
+        "Vacation in Spain",
+        "Family visit",
+        "Visiting the in-laws",
+        "Christmas with family",
+        "Sick",
+        "Ill - flu",
+        "Knee injury",
+        "Injured",
+        "Urlaub",
+        "Dienstreise nach Hamburg",
+        "Krank",
+        "Weihnachten bei den Eltern",
+        "Vacances",
+        "Malade",
+        "Vacaciones",
+        "Viaje de trabajo",
+        "Ferie",
+        "Vakantie",
+        "Ziek",
+        "Férias",
+    ],
+)
+def test_away_and_unable_to_train_is_unavailable(title: str) -> None:
+    assert classify(title)[:2] == (Sport.other, Kind.unavailable)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "expected"),
+    [
+        ("Holiday ride", "", (Sport.ride, Kind.easy)),  # a session on a special day
+        ("Christmas Day long run", "", (Sport.run, Kind.long)),
+        ("Morning Ride", "Rode to the holiday cottage", (Sport.ride, Kind.easy)),  # notes
+        ("Hill repeats run", "", (Sport.run, Kind.hard)),  # "ill" is a word of its own
+        ("Breakaway practice ride", "", (Sport.ride, Kind.easy)),
+    ],
+)
+def test_training_on_a_special_day_is_training(
+    title: str, description: str, expected: tuple[Sport, Kind]
+) -> None:
+    assert classify(title, description)[:2] == expected

@@ -100,7 +100,7 @@ def test_generic_format() -> None:
     assert events["Long ride"].duration_min == 210  # 3:30
     assert events["Recovery spin"].duration_min == 60  # 1h
     assert events["Club hill climb"].priority == Priority.C  # priority alone makes a race
-    assert events["Work trip"].kind == Kind.other
+    assert events["Work trip"].kind == Kind.unavailable
     reasons = {s.where: s.reason for s in cal.skipped}
     assert set(reasons) == {"row 9", "row 10", "row 11", "row 12", "row 13"}
     assert "sport 'skiing'" in reasons["row 10"]

@@ -1,5 +1,7 @@
 """Random calendars and random rule settings: the planner either returns a plan the validator
 accepts, with the objective it recomputes, or says which rules conflict. Same input, same plan.
+Calendars hold every event kind (time away too, also over several days), strength already in the
+calendar, and the athlete's main sport varies.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from pydantic import BaseModel
 from constraints import REGISTRY
 from constraints.availability import WEEKDAYS
 from planner.config import PlannerConfig, SeasonSettings
-from planner.domain import AthleteProfile, Calendar, Event, Experience, Kind, Priority, Sport
+from planner.domain import (
+    ENDURANCE_SPORTS,
+    AthleteProfile,
+    Calendar,
+    Event,
+    Experience,
+    Kind,
+    Priority,
+    Sport,
+)
 from planner.instance import build_instance
 from planner.plan import Plan, Status
 from planner.solve import plan_season
@@ -51,6 +62,12 @@ def model_params(draw, model: type[BaseModel], start: dt.date, n_days: int) -> d
             values[name] = draw(st.integers(*bounds(model, name)))
         elif name == "weekdays":
             values[name] = draw(st.lists(st.sampled_from(WEEKDAYS), unique=True, max_size=7))
+        elif field.annotation in (list[str], "list[str]"):
+            # Chain or exercise ids: any part of the default list, plus one the catalog lacks.
+            default = field.get_default(call_default_factory=True)
+            values[name] = draw(
+                st.lists(st.sampled_from([*default, "not-in-catalog"]), unique=True)
+            )
         elif name == "blocked_dates":
             days = st.integers(0, n_days - 1).map(lambda d: start + dt.timedelta(days=d))
             values[name] = draw(st.lists(days, unique=True, max_size=4))
@@ -74,7 +91,10 @@ def scenarios(draw) -> dict[str, Any]:
     races = st.tuples(
         st.integers(-7, n_days + 21), st.just(Kind.race), st.sampled_from([None, "A", "B", "C"])
     ).map(lambda t: (t[0], t[1], t[2], f"race {t[0]}"))
+    # Strength already in the calendar (a gym session, Garmin's "Strength").
+    gym = st.integers(-7, n_days + 7).map(lambda d: (d, Kind.easy, None, f"gym {d}", "strength"))
     events = draw(st.lists(event, max_size=12)) + draw(st.lists(races, max_size=3))
+    events += draw(st.lists(gym, max_size=3))
     # Long races of each kind, so race-scaled recovery and its light first session are drawn.
     long_race = st.tuples(
         st.integers(-10, n_days + 7),
@@ -103,12 +123,29 @@ def scenarios(draw) -> dict[str, Any]:
     levels = draw(
         st.dictionaries(st.sampled_from(["bridge", "hinge", "adductor"]), st.integers(1, 4))
     )
+    calendar = make_calendar(start, events)
+    # Time away over several days, as one timed event (a trip from one morning to a later day).
+    trips = st.tuples(st.integers(-10, n_days + 7), st.integers(0, 9 * 24)).map(
+        lambda t: Event(
+            date=start + dt.timedelta(days=t[0]),
+            start=dt.datetime.combine(start + dt.timedelta(days=t[0]), dt.time(8)),
+            end=dt.datetime.combine(start + dt.timedelta(days=t[0]), dt.time(8))
+            + dt.timedelta(hours=t[1] + 1),
+            title=f"work trip {t[0]}",
+            kind=Kind.unavailable,
+        )
+    )
+    calendar.events.extend(draw(st.lists(trips, max_size=2)))
+    calendar.events.sort(key=lambda e: e.date)
+    sport = draw(st.sampled_from(ENDURANCE_SPORTS))
     return {
         "weeks": weeks,
         "start": start,
-        "calendar": _with_long_races(make_calendar(start, events), start, long_races),
+        "calendar": _with_long_races(calendar, start, long_races),
         "profile": AthleteProfile(
-            start_levels=levels, experience=draw(st.sampled_from(list(Experience)))
+            sport=sport,
+            start_levels=levels,
+            experience=draw(st.sampled_from(list(Experience))),
         ),
         "config": PlannerConfig.model_validate(
             {"season": season, "rules": rules, "solver": {"time_limit_s": TIME_LIMIT_S}}

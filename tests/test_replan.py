@@ -96,11 +96,14 @@ def test_pin_puts_a_session_on_that_day() -> None:
     history = [s.date for s in old.sessions if s.date < TODAY]
     planned = {s.date for s in old.sessions}
     races = [e.date for e in old.events if e.kind == "race"]
-    # A free future day that the rest days after history and the race rules leave open.
+    away = {e.date for e in old.events if e.kind == "unavailable"}
+    # A free future day that the rest days after history, the race rules and the days away
+    # (Christmas with family) leave open.
     day = next(
         d
         for d in (TODAY + dt.timedelta(days=i) for i in range(14))
         if d not in planned
+        and d not in away
         and all(abs((d - h).days) >= 3 for h in history)
         and all(not -1 <= (r - d).days <= 2 for r in races)
     )
@@ -123,14 +126,17 @@ def test_pin_on_a_race_day_is_infeasible_and_explained() -> None:
 
 def test_pinned_exercises_are_kept() -> None:
     old = first_plan()
-    target = future(old, TODAY)[1]
+    # Two weeks later than TODAY: blocking the first session before Christmas with family (days
+    # away) leaves no day for the sessions the pinned one's progression needs.
+    today = TODAY + dt.timedelta(days=14)
+    target = future(old, today)[1]
     new = run(
         ReplanRequest(
             previous=old,
-            today=TODAY,
+            today=today,
             pins=[target.date],
             pin_exercises=True,
-            blocks=[future(old, TODAY)[0].date],
+            blocks=[future(old, today)[0].date],
         )
     )
     kept = new.session_on(target.date)

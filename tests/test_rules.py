@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from constraints import REGISTRY
+from planner.domain import AthleteProfile, Sport
 from planner.explain import explain_conflicts
 from planner.plan import Status
 from planner.solve import plan_season, solve_instance
@@ -39,7 +40,7 @@ def solved(status: Status) -> bool:
 
 
 def test_every_rule_is_covered_by_the_validator() -> None:
-    hard = {r.id for r in REGISTRY if r.hard} | {"weekly-frequency"}
+    hard = {r.id for r in REGISTRY if r.hard} | {"weekly-frequency", "sport-emphasis"}
     soft = {r.id for r in REGISTRY if not r.hard}
     assert hard == set(HARD_CHECKS)
     assert soft == set(SOFT_COSTS)
@@ -418,8 +419,10 @@ def test_availability_blocked_date() -> None:
 
 
 def test_availability_session_minutes() -> None:
-    # Kettlebell hip flexion and its shortest partner on day 0, plus the warm-up.
-    inst = make_instance()
+    # Kettlebell hip flexion and its shortest partner on day 0, plus the warm-up. A runner's
+    # plan: for a cyclist hip flexion must come with the core chains (sport-emphasis).
+    runner = AthleteProfile(sport=Sport.run)
+    inst = make_instance(profile=runner)
     hip = inst.dose(0, catalog().exercise("kettlebell-hip-flexion")).minutes
     partner = min(
         inst.dose(0, chain.levels[chain.start]).minutes
@@ -428,11 +431,13 @@ def test_availability_session_minutes() -> None:
     )
     shortest = 5 + hip + partner
     assert shortest > 10  # so that one minute less is still a valid setting
-    fits = make_instance(rules={"availability": {"max_session_minutes": shortest}})
+    fits = make_instance(rules={"availability": {"max_session_minutes": shortest}}, profile=runner)
     status, plan = solve_forced(fits, doing(fits, (0, "kettlebell-hip-flexion")))
     assert solved(status)
     assert plan is not None and all(s.minutes <= shortest for s in plan.sessions)
-    short = make_instance(rules={"availability": {"max_session_minutes": shortest - 1}})
+    short = make_instance(
+        rules={"availability": {"max_session_minutes": shortest - 1}}, profile=runner
+    )
     assert solve_forced(short, doing(short, (0, "kettlebell-hip-flexion")))[0] == INFEASIBLE
 
 
@@ -774,7 +779,8 @@ def test_balance_trivially_free() -> None:
 
 
 def test_balance_missed_chain_costs_the_weight() -> None:
-    inst = make_instance()
+    # Without the sport's shaping: a cyclist's hip flexion comes only with the glute bridge.
+    inst = make_instance(rules=ANY_SPORT)
     _, plan = solve_forced(inst, never_train(inst, "bridge"))
     assert plan is not None and cost(plan, "balance") == 2
 
@@ -809,21 +815,26 @@ def test_steady_progress_free_before_a_level_can_be_reached() -> None:
     assert plan is not None and cost(plan, "steady-progress") == 0
 
 
+# The sport's least-needed chains move up at their own slower pace (tests/test_rules_sport.py);
+# here every chain moves at the progression rule's pace.
+ANY_SPORT = {"sport-emphasis": OFF}
+
+
 def test_steady_progress_costs_each_week_below_a_reachable_level() -> None:
-    inst = make_instance(weeks=3)
+    inst = make_instance(weeks=3, rules=ANY_SPORT)
     # A heavy first level (the deadlift) is not allowed in these adaptation weeks, so its chain
     # could not have moved up: no cost for it.
     multi = [c for c in inst.chains if len(c) - c.start > 1 and not c.levels[c.start].heavy]
     _, plan = solve_forced(inst, no_sessions)
     # Week 3 ends on day 20 >= 14: every other chain with a next level is one level short.
     assert plan is not None and cost(plan, "steady-progress") == len(multi)
-    heavier = make_instance(weeks=3, rules={"steady-progress": {"weight": 3}})
+    heavier = make_instance(weeks=3, rules={**ANY_SPORT, "steady-progress": {"weight": 3}})
     _, plan = solve_forced(heavier, no_sessions)
     assert plan is not None and cost(plan, "steady-progress") == 3 * len(multi)
 
 
 def test_steady_progress_follows_progression_min_days() -> None:
-    inst = make_instance(weeks=3, rules={"progression-order": {"min_days": 7}})
+    inst = make_instance(weeks=3, rules={**ANY_SPORT, "progression-order": {"min_days": 7}})
     _, plan = solve_forced(inst, no_sessions)
     expected = 0
     for chain in inst.chains:

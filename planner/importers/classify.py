@@ -15,8 +15,10 @@ Order of evidence:
 3. priority (races only): a marker in the title, description or categories; a race without one
    is a B race.
 
-An event with no sport and no training word (a work trip, the dentist) is kind `other`, sport
-`other`: it is on the calendar but is not training. Training with a sport but no intensity word
+A title saying the athlete is away or unable to train (work trip, holiday, family visit, sick,
+injured) is kind `unavailable`, sport `other`: no strength session fits that day. An event with
+no sport and no training word (the dentist) is kind `other`, sport `other`: it is on the
+calendar but is not training. Training with a sport but no intensity word
 ("Morning Ride") is `easy`, upgraded to `long` by duration.
 """
 
@@ -67,6 +69,27 @@ SPORT_TABLE: list[tuple[re.Pattern[str], Sport]] = [
 # ------------------------------------------------------------------------------------ kind
 # Matched against the title, then the description; first match wins.
 KIND_TABLE: list[tuple[re.Pattern[str], Kind]] = [
+    # Away or unable to train: no strength session fits such a day. English first, then the
+    # same words in German, French, Spanish, Italian, Dutch and Portuguese. Titles only (a
+    # ride's notes may mention a holiday), and a title that also names a session ("Holiday
+    # ride") is that session (see `classify`).
+    (
+        _rx(
+            r"\b(work ?trip|business ?trip|travel|travell?ing|travel day|trip|holidays?|"
+            r"vacation|on leave|annual leave|out of office|ooo|conference|away|"
+            r"family visit|visiting (family|parents|the in-?laws)|with (the )?family|"
+            r"christmas|xmas|sick|sickness|ill|illness|injury|injured|flu|covid|surgery|"
+            r"hospital|"
+            r"urlaub|dienstreise|gesch(ä|ae)ftsreise|reise|krank|verletzt|verletzung|"
+            r"weihnachten|ferien|"
+            r"vacances|voyage|d(é|e)placement|malade|bless(é|e)e?|blessure|cong(é|e)|no(ë|e)l|"
+            r"vacaciones|viaje|enferm[oa]|lesi(ó|o)n|lesionad[oa]|navidad|"
+            r"vacanz[ae]|ferie|viaggio|malat[oa]|infortunio|natale|"
+            r"vakantie|zakenreis|ziek|kerst|kerstmis|"
+            r"f(é|e)rias|viagem|doente|les(ã|a)o)\b"
+        ),
+        Kind.unavailable,
+    ),
     # Explicitly no training ("Christmas with family (no bike)"): not training at all.
     (
         _rx(
@@ -111,8 +134,11 @@ KIND_TABLE: list[tuple[re.Pattern[str], Kind]] = [
     ),
 ]
 
-# Rows of KIND_TABLE whose words only count in a title (see the rest row above).
-TITLE_ONLY_KINDS = {Kind.rest}
+# Rows of KIND_TABLE whose words only count in a title (see the rest and unavailable rows).
+TITLE_ONLY_KINDS = {Kind.rest, Kind.unavailable}
+
+# "no bike", "not training": a title that names a sport only to say it is not done.
+_NEGATED_SPORT = KIND_TABLE[1][0]
 
 # Type-column values that say the kind outright (TrainingPeaks "Day Off").
 TYPE_KIND_TABLE: list[tuple[re.Pattern[str], Kind]] = [
@@ -231,6 +257,14 @@ def classify(
     kind = kind_of(title, description, type_text)
     if kind is None and cats:
         kind = kind_of(cat_text)
+    named_session = sport is not None and origin in ("type", "title")
+    if kind == Kind.unavailable and named_session and not _NEGATED_SPORT.search(normalise(title)):
+        # "Holiday ride", "Christmas Day run": a session on a special day, not time away.
+        rows = [(p, k) for p, k in KIND_TABLE if k != Kind.unavailable]
+        in_notes = [(p, k) for p, k in rows if k not in TITLE_ONLY_KINDS]
+        kind = _first(rows, normalise(title)) or _first(in_notes, description) or Kind.easy
+    if kind == Kind.unavailable:
+        return Sport.other, kind, None
     if kind in (Kind.other, Kind.rest) and origin != "type":
         # A rest day or a day without training has no sport, unless the export's type says so.
         return Sport.other, kind, None

@@ -671,7 +671,11 @@ def _row_event(
                 )
             else:
                 priority = None
-            if kind not in (Kind.other, Kind.rest) and sport == Sport.other and given_sport is None:
+            if (
+                kind not in (Kind.other, Kind.rest, Kind.unavailable)
+                and sport == Sport.other
+                and given_sport is None
+            ):
                 sport = classify.sport_of(type_text, title, description) or Sport.other
     if not title:
         title = type_text

@@ -33,6 +33,7 @@ KIND_NAMES = {
     Kind.easy.value: "easy",
     Kind.rest.value: "rest",
     Kind.other.value: "other",
+    Kind.unavailable.value: "away",
 }
 # Order of cards in a day: the week label on top, races, the strength session, the rest.
 ORDER_WEEK, ORDER_RACE, ORDER_STRENGTH, ORDER_ENDURANCE = -1, 0, 1, 2
@@ -70,7 +71,7 @@ def session_title(session: PlannedSession) -> str:
 
 def event_title(event: PlanEvent) -> str:
     """The athlete's own title, with the race badge and the duration when known."""
-    title = event.title.strip() or KIND_NAMES[event.kind.value].capitalize()
+    title = event.title.strip() or KIND_NAMES.get(event.kind.value, "event").capitalize()
     if event.kind == Kind.race:
         priority = event.priority.value if event.priority else "B"
         # the badge says the priority: drop a "(C)" or "[C]" the title ends with
@@ -162,7 +163,7 @@ def endurance_events(events: Iterable[PlanEvent], revision: int = 0) -> list[dic
                 "allDay": True,
                 "editable": False,
                 "color": KIND_COLOURS.get(kind, KIND_COLOURS[Kind.other.value]),
-                "textColor": "#ffffff" if kind in ("race", "hard", "long", "easy") else "#1f2937",
+                "textColor": "#1f2937" if kind in ("rest", "other") else "#ffffff",
                 "order": ORDER_RACE if event.kind == Kind.race else ORDER_ENDURANCE,
                 "classNames": ["endurance", f"kind-{kind}"]
                 + (["race", f"priority-{event.priority.value}"] if event.priority else []),

@@ -202,7 +202,8 @@ def review_editor(calendar: Calendar, identity: str) -> Calendar:
         st.session_state[state.CALENDAR_ID] = identity
     st.caption(
         "Fix what the importer guessed: set a race's priority (A = season goal), or mark a ride "
-        "as hard, long or easy. Giving an event a priority makes it a race. Edits re-plan."
+        "as hard, long or easy; mark days away (travel, holiday, illness) as unavailable. "
+        "Giving an event a priority makes it a race. Edits re-plan."
     )
     edited = st.data_editor(
         events_frame(calendar),

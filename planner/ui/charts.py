@@ -40,6 +40,7 @@ KIND_COLOURS = {
     Kind.easy.value: "#65a30d",
     Kind.rest.value: "#94a3b8",
     Kind.other.value: "#cbd5e1",
+    Kind.unavailable.value: "#475569",
 }
 LOAD_COLOURS = {
     "heavy": "#134e4a",

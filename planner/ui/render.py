@@ -245,7 +245,8 @@ def selected_day(plan: Plan) -> dt.date:
 
 
 BOARD_LEGEND = (
-    "Cards: red race (with its priority), orange hard, purple long, green easy, grey rest; "
+    "Cards: red race (with its priority), orange hard, purple long, green easy, grey rest, "
+    "slate away (unavailable); "
     "teal strength, darker is heavier. Drag a strength card with a gold edge to another day to "
     "move it; click any card or day to open it. Each week row names its phase and deload weeks; "
     "pinned and blocked days are labelled; today's date has a gold box."

@@ -16,12 +16,17 @@ from constraints import REGISTRY
 from constraints.base import Rule
 from planner.config import PlannerConfig, SeasonSettings
 from planner.constants import MAX_WEEKS
-from planner.domain import AthleteProfile, Catalog, Experience, Sport
+from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Catalog, Experience, Sport
 from planner.ui import state
 from planner.ui.fields import field_key, field_widget, widget_to_value
 
-SPORTS = [Sport.ride, Sport.run, Sport.swim]
-SPORT_LABELS = {Sport.ride: "Cycling", Sport.run: "Running", Sport.swim: "Swimming"}
+SPORTS = list(ENDURANCE_SPORTS)
+SPORT_LABELS = {
+    Sport.ride: "Cycling",
+    Sport.run: "Running",
+    Sport.swim: "Swimming",
+    Sport.triathlon: "Triathlon",
+}
 EXPERIENCE_LABELS = {
     Experience.novice: "Novice (new to lifting)",
     Experience.intermediate: "Intermediate",
@@ -125,6 +130,7 @@ def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
                 [s.value for s in SPORTS],
                 format_func=lambda v: SPORT_LABELS[Sport(v)],
                 key=state.SPORT,
+                help="It decides which chains the plan leans on (the sport-emphasis rule).",
             )
             st.selectbox(
                 "Strength-training experience",
