@@ -29,6 +29,10 @@ MAX_CATALOG_BYTES = 1024 * 1024
 MAX_EXERCISES = 500
 """Most exercises a catalog may hold; keeps the solver model and the app tables small."""
 
+DOSE_MAX = {"sets": 10, "reps": 100, "hold_s": 600}
+"""Largest sets, reps per set and seconds per hold a catalog may prescribe: ten sets, a hundred
+reps or a ten-minute hold are already far beyond any of the source articles."""
+
 DEFAULT_CATALOG = Path(str(files("catalogs").joinpath("exercises.toml")))
 """The catalog shipped with the package, found through the installed `catalogs` package."""
 
@@ -45,6 +49,17 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     Raises CatalogError listing every problem found, one per line.
     """
     file = Path(path) if path is not None else DEFAULT_CATALOG
+    try:
+        return _load(file)
+    except RecursionError:  # tomllib, json and pydantic recurse once per nesting level
+        raise CatalogError(
+            "catalog file is not valid TOML: arrays or tables are nested too deeply",
+            where=str(file),
+            hint="an exercise nests at most three levels (dose.sets = [min, max])",
+        ) from None
+
+
+def _load(file: Path) -> Catalog:
     text = _read_text(file)
     data = _parse_toml(text, file)
     entries = data.get("exercise")
@@ -262,12 +277,16 @@ def _entry_problems(entry: dict[str, Any]) -> list[str]:
 
 
 def _zero_dose_problems(exercise: Exercise) -> list[str]:
-    """Range allows 0, but a dose of zero sets, reps or seconds prescribes nothing."""
+    """Range allows 0, but a dose of zero sets, reps or seconds prescribes nothing; and a dose
+    above DOSE_MAX is a typo that would overflow the solver's integer session minutes."""
     problems = []
     for key in _RANGE_FIELDS:
         value = getattr(exercise.dose, key)
         if value is not None and value.min < 1:
             problems.append(f", field 'dose.{key}': must be at least 1, got {value.min}")
+        if value is not None and value.max > DOSE_MAX[key]:
+            shown = str(value.max) if len(str(value.max)) <= 20 else f"{str(value.max)[:17]}..."
+            problems.append(f", field 'dose.{key}': must be at most {DOSE_MAX[key]}, got {shown}")
     return problems
 
 
@@ -384,6 +403,7 @@ def _equipment_text(needs: list[list[str]]) -> str:
 
 __all__ = [
     "DEFAULT_CATALOG",
+    "DOSE_MAX",
     "MAX_CATALOG_BYTES",
     "MAX_EXERCISES",
     "catalog_table",

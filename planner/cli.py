@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
+import re
+import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
+from time import perf_counter
 from typing import Annotated
 
 import typer
 
 from constraints import REGISTRY
 from planner.catalog import catalog_table, catalog_to_json, load_catalog
-from planner.config import PlannerConfig, load_config, next_monday
+from planner.config import PlannerConfig, load_config, next_monday, with_time_limit
 from planner.constants import MAX_WEEKS
 from planner.domain import (
     ENDURANCE_SPORTS,
@@ -26,6 +31,7 @@ from planner.domain import (
 )
 from planner.errors import InputError
 from planner.importers import calendar_to_json, load_calendar, load_demo
+from planner.importers.limits import MAX_YEAR, MIN_YEAR
 from planner.plan import Plan, Status
 
 app = typer.Typer(
@@ -48,6 +54,31 @@ CatalogOpt = Annotated[
 ]
 
 
+# Terminal escape sequences (CSI such as clear-screen, OSC such as the clipboard write OSC 52),
+# then any control character left, line separators and bidirectional overrides (which reorder
+# what the terminal shows): a title must not drive the athlete's terminal.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object, newlines: bool = False) -> str:
+    """`text` with escape sequences and control characters removed, safe to print to a
+    terminal: tabs and carriage returns become spaces, and so do newlines unless `newlines`."""
+    cleaned = _ESCAPES.sub("", str(text))
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "\n" and newlines:
+            return char
+        return " " if char in "\t\n\r" else ""
+
+    return _CONTROLS.sub(replace, cleaned)
+
+
+def _echo(text: object = "", err: bool = False, newlines: bool = False) -> None:
+    typer.echo(printable(text, newlines), err=err)
+
+
 TIMEZONE_HELP = (
     "Your time zone, Area/City (e.g. Australia/Sydney): UTC times in the calendar (Strava, "
     "UTC-only feeds) are dated in it, and plan exports use it. Default: the calendar's own zone."
@@ -55,7 +86,8 @@ TIMEZONE_HELP = (
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    # a catalog lists one problem per line: those newlines are kept
+    _echo(f"error: {message}", err=True, newlines=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -63,9 +95,15 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise _fail(f"{option} '{value}' is not a date; use YYYY-MM-DD") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise _fail(
+            f"{option} '{value}' is outside the years {MIN_YEAR}-{MAX_YEAR}; "
+            "give a date in that range"
+        )
+    return day
 
 
 def _parse_timezone(value: str | None) -> str | None:
@@ -100,19 +138,71 @@ def _read_calendar(
     return load_calendar(path, start=start, end=end, timezone=timezone)
 
 
+# Free space an output file needs at least: a 104-week plan's largest export is about 1 MB.
+MIN_FREE_BYTES = 2 * 1024 * 1024
+
+
+def check_out(out: Path) -> None:
+    """Refuse an --out path that cannot be written, before any work is done: a folder, a
+    missing folder, a read-only folder or a full device. Probes by writing, then truncates."""
+    where = str(out)
+    if out.is_dir():
+        raise InputError(
+            "this is a folder, not a file", where=where, hint="give a file name inside it"
+        )
+    parent = out.parent
+    if not parent.is_dir():
+        raise InputError(
+            f"the folder {parent} does not exist", where=where, hint="create it or write elsewhere"
+        )
+    existed, regular = out.exists() or out.is_symlink(), out.is_file()
+    size = out.stat().st_size if regular else 0
+    try:
+        if shutil.disk_usage(parent).free < MIN_FREE_BYTES:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        # append and non-blocking: an existing file keeps its content, a FIFO without a reader
+        # fails instead of hanging
+        fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o644)
+        try:
+            if regular or not existed:
+                os.write(fd, b"\0" * 4096)
+                os.fsync(fd)
+                os.ftruncate(fd, size)
+            else:  # a device or a pipe: an empty write still fails on a full device
+                os.write(fd, b"")
+        finally:
+            os.close(fd)
+        if not existed:
+            out.unlink()
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the file ({exc.strerror or exc})",
+            where=where,
+            hint="write to another folder or free some space",
+        ) from None
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write the file ({exc.strerror or exc})") from None
+
+
 def _write_json(data: object, out: Path) -> None:
-    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write(out, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
 
 
 def _print_table(rows: list[dict[str, object]]) -> None:
     if not rows:
-        typer.echo("(nothing)")
+        _echo("(nothing)")
         return
     columns = list(rows[0])
-    widths = {c: max(len(str(c)), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
-    typer.echo("  ".join(str(c).ljust(widths[c]) for c in columns))
-    for row in rows:
-        typer.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+    text = [{c: printable(row.get(c, "")) for c in columns} for row in rows]
+    widths = {c: max(len(str(c)), *(len(r[c]) for r in text)) for c in columns}
+    _echo("  ".join(str(c).ljust(widths[c]) for c in columns))
+    for row in text:
+        _echo("  ".join(row[c].ljust(widths[c]) for c in columns))
 
 
 @app.command()
@@ -127,14 +217,16 @@ def events(
     first, last = _parse_date(start, "--start"), _parse_date(end, "--end")
     timezone = _parse_timezone(timezone)
     try:
+        if out is not None:
+            check_out(out)
         cal = _read_calendar(calendar, first, last, first or next_monday(), timezone)
     except InputError as exc:
         raise _fail(str(exc)) from None
     if out is not None:
         _write_json(calendar_to_json(cal), out)
-        typer.echo(f"{len(cal.events)} events, {len(cal.skipped)} skipped -> {out}", err=True)
+        _echo(f"{len(cal.events)} events, {len(cal.skipped)} skipped -> {out}", err=True)
         return
-    typer.echo(f"Format: {cal.format}; {len(cal.events)} events; {len(cal.skipped)} skipped")
+    _echo(f"Format: {cal.format}; {len(cal.events)} events; {len(cal.skipped)} skipped")
     _print_table(
         [
             {
@@ -149,7 +241,7 @@ def events(
         ]
     )
     for skipped in cal.skipped:
-        typer.echo(f"skipped {skipped.where}: {skipped.reason}")
+        _echo(f"skipped {skipped.where}: {skipped.reason}")
 
 
 @app.command()
@@ -159,6 +251,8 @@ def catalog(
 ) -> None:
     """Show the exercise catalog and its progression chains."""
     try:
+        if out is not None:
+            check_out(out)
         cat = load_catalog(catalog)
     except InputError as exc:
         raise _fail(str(exc)) from None
@@ -249,6 +343,12 @@ def plan(
     With --previous, re-plan: history before --today is kept, pins and blocks are honoured,
     and the fewest future sessions move; the JSON gains a "diff".
     """
+    started = perf_counter()  # the time limit bounds the whole run, reading included
+    if out is not None:
+        try:
+            check_out(out)
+        except InputError as exc:
+            raise _fail(str(exc)) from None
     if previous is not None:
         request = _replan_request(previous, today, pin, pin_exercises, block, done, missed)
         start = request.previous.start.isoformat()
@@ -262,9 +362,7 @@ def plan(
     try:
         cfg = load_config(config) if config else PlannerConfig()
         if time_limit is not None:
-            cfg = cfg.model_copy(
-                update={"solver": cfg.solver.model_copy(update={"time_limit_s": time_limit})}
-            )
+            cfg = with_time_limit(cfg, time_limit, "--time-limit")
         cat = load_catalog(catalog)
         cal = _read_calendar(calendar, None, None, first, timezone)
         options = _export_options(out, all_day, time, timezone, include_training)
@@ -290,14 +388,17 @@ def plan(
     if request is not None:
         from planner.replan import replan
 
-        result = replan(cal, cat, profile, cfg, request)
+        result = replan(cal, cat, profile, cfg, request, started)
     else:
-        result = _solve(cal, cat, profile, cfg, first, horizon)
+        result = _solve(cal, cat, profile, cfg, first, horizon, started)
     if out is not None:
         from planner.export import write_plan
 
-        write_plan(result, out, options)
-        typer.echo(
+        try:
+            write_plan(result, out, options)
+        except OSError as exc:
+            raise _fail(f"{out}: cannot write the file ({exc.strerror or exc})") from None
+        _echo(
             f"{result.status.value}: {len(result.sessions)} sessions, "
             f"{result.start} to {result.end} -> {out}",
             err=True,
@@ -306,18 +407,18 @@ def plan(
         _print_plan(result)
     if result.diff is not None:
         d = result.diff
-        typer.echo(
+        _echo(
             f"diff: {len(d.kept)} kept, {len(d.moved)} moved, {len(d.added)} added, "
             f"{len(d.removed)} removed",
             err=True,
         )
         for entry in d.moved:
-            typer.echo(f"  moved {entry.previous_date} -> {entry.date}: {entry.reason}", err=True)
+            _echo(f"  moved {entry.previous_date} -> {entry.date}: {entry.reason}", err=True)
     for line in result.notes:
-        typer.echo(f"note: {line}", err=True)
+        _echo(f"note: {line}", err=True)
     if result.status in (Status.infeasible, Status.unknown):
         for line in result.conflicts:
-            typer.echo(line, err=True)
+            _echo(line, err=True)
         raise typer.Exit(EXIT_INFEASIBLE)
 
 
@@ -330,18 +431,12 @@ def _replan_request(
     done: list[str] | None,
     missed: list[str] | None,
 ):
-    from pydantic import ValidationError
-
-    from planner.replan import ReplanRequest
+    from planner.replan import ReplanRequest, load_previous
 
     try:
-        old = Plan.model_validate_json(previous.read_bytes())
-    except OSError as exc:
-        raise _fail(f"{previous}: cannot read the previous plan ({exc.strerror})") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise _fail(f"{previous}: not a plan JSON ({where}: {first['msg']})") from None
+        old = load_previous(previous)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
 
     def dates(values: list[str] | None, option: str) -> list[dt.date]:
         return [_parse_date(v, option) for v in values or []]
@@ -381,22 +476,42 @@ def _export_options(
 ) -> object | None:
     if out is None:
         return None
+    from pydantic import ValidationError
+
     from planner.export import FORMATS, ExportOptions
 
     if out.suffix.lower() not in FORMATS:
         raise InputError(
             f"cannot write '{out.suffix}' files", where=str(out), hint="use " + ", ".join(FORMATS)
         )
+    from planner.export.options import zone
+
     try:
         at = dt.time.fromisoformat(time)
     except ValueError:
-        raise InputError(f"--time '{time}' is not HH:MM") from None
+        raise InputError(f"--time '{time}' is not a time: use HH:MM, e.g. 18:00") from None
+    if at.tzinfo is not None:
+        raise InputError(
+            f"--time '{time}' has a UTC offset: give the local time as HH:MM "
+            "and its zone with --timezone Area/City"
+        )
+    if timezone is not None:
+        try:
+            zone(timezone)
+        except ValueError:
+            raise InputError(
+                f"--timezone '{timezone}' is not a known time zone: use an IANA Area/City name "
+                "such as Europe/London or America/New_York, or UTC"
+            ) from None
     try:
         return ExportOptions(
             all_day=all_day, time=at, timezone=timezone, include_training=include_training
         )
-    except ValueError as exc:
-        raise InputError(str(exc).splitlines()[-1]) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise InputError(f"--{field.replace('_', '-')}: {message}") from None
 
 
 def _solve(
@@ -406,14 +521,15 @@ def _solve(
     cfg: PlannerConfig,
     start: dt.date,
     weeks: int,
+    started: float | None = None,
 ) -> Plan:
     from planner.solve import plan_season
 
-    return plan_season(cal, cat, profile, cfg, start=start, weeks=weeks)
+    return plan_season(cal, cat, profile, cfg, start=start, weeks=weeks, started=started)
 
 
 def _print_plan(result: Plan) -> None:
-    typer.echo(
+    _echo(
         f"Plan {result.start} to {result.end}: {result.status.value}, "
         f"objective {result.objective}, {len(result.sessions)} sessions"
     )
@@ -431,16 +547,18 @@ def _print_plan(result: Plan) -> None:
             if e.priority and monday <= e.date < monday + dt.timedelta(days=7)
         ]
         race_text = "".join(f"  [{e.priority.value} race {e.date:%a}: {e.title}]" for e in races)
-        typer.echo(f"\nWeek {w + 1} ({monday:%d %b}) {label}{race_text}")
+        _echo()
+        _echo(f"Week {w + 1} ({monday:%d %b}) {label}{race_text}")
         for s in by_week.get(w, []):
             exercises = ", ".join(_dose_text(e) for e in s.exercises)
             deload = " deload" if s.deload else ""
-            typer.echo(f"  {s.date:%a %d %b}  {s.minutes:>3} min{deload}  {exercises}")
+            _echo(f"  {s.date:%a %d %b}  {s.minutes:>3} min{deload}  {exercises}")
     for report in result.explanation.rules:
         if report.cost:
-            typer.echo(f"\n{report.id}: cost {report.cost}")
+            _echo()
+            _echo(f"{report.id}: cost {report.cost}")
             for line in report.violations[:10]:
-                typer.echo(f"  - {line}")
+                _echo(f"  - {line}")
 
 
 def _dose_text(e) -> str:

@@ -25,6 +25,8 @@ from constraints.base import RuleParams
 from planner.errors import ConfigError
 
 MAX_CONFIG_BYTES = 256 * 1024
+MAX_TIME_LIMIT_S = 600
+MAX_SEED = 2**31 - 1
 
 
 class SeasonSettings(BaseModel):
@@ -69,9 +71,16 @@ class SolverSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    time_limit_s: float = Field(default=10.0, gt=0, le=600, description="Wall-clock limit.")
+    time_limit_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=MAX_TIME_LIMIT_S,
+        allow_inf_nan=False,
+        description="Wall-clock limit of the whole run (model build and solve), seconds.",
+    )
     workers: int = Field(default=1, ge=1, le=16, description="Search workers (1 = reproducible).")
-    seed: int = Field(default=0, ge=0, description="Random seed of the search.")
+    # CP-SAT keeps the seed in a 32-bit integer: anything larger cannot reach the solver.
+    seed: int = Field(default=0, ge=0, le=MAX_SEED, description="Random seed of the search.")
 
 
 class PlannerConfig(BaseModel):
@@ -143,18 +152,50 @@ def load_config(path: str | Path) -> PlannerConfig:
         raise ConfigError("config file is not UTF-8 text", where=where) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", where=where) from None
+    except RecursionError:  # tomllib recurses once per nesting level of arrays and tables
+        raise ConfigError(
+            "not valid TOML: arrays or tables are nested too deeply",
+            where=where,
+            hint="a rules config nests at most two tables deep",
+        ) from None
     return parse_config(data, where=where)
 
 
 def parse_config(data: dict[str, Any], where: str = "config") -> PlannerConfig:
     try:
         return PlannerConfig.model_validate(data)
+    except RecursionError:
+        raise ConfigError("values are nested too deeply", where=where) from None
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             loc = ".".join(str(part) for part in err["loc"])
-            lines.append(f"{loc}: {err['msg']}")
+            lines.append(f"{loc}: {err['msg']}{_got(err)}")
         raise ConfigError("; ".join(lines), where=where, hint="see `planner rules`") from None
+
+
+def _got(err: Any) -> str:
+    """' (got 9999999999)' for a scalar input, so the message shows what was refused."""
+    value = err.get("input")
+    if isinstance(value, dict | list) or value is None:
+        return ""
+    shown = repr(value)
+    return f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
+
+
+def with_time_limit(config: PlannerConfig, seconds: float, option: str) -> PlannerConfig:
+    """A copy with another solver time limit, validated like the config file's
+    `[solver] time_limit_s` (a plain model_copy would skip the bounds)."""
+    try:
+        solver = SolverSettings.model_validate(
+            {**config.solver.model_dump(), "time_limit_s": seconds}
+        )
+    except ValidationError:
+        raise ConfigError(
+            f"{option} {seconds:g} is not allowed: give the seconds the whole run may take, "
+            f"a number above 0 and at most {MAX_TIME_LIMIT_S}"
+        ) from None
+    return config.model_copy(update={"solver": solver})
 
 
 def next_monday(today: dt.date | None = None) -> dt.date:

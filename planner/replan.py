@@ -10,17 +10,116 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
+from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from planner.catalog import DOSE_MAX
 from planner.config import PlannerConfig
+from planner.constants import MAX_WEEKS
 from planner.domain import AthleteProfile, Calendar, Catalog
+from planner.errors import InputError
+from planner.importers.limits import MAX_YEAR, MIN_YEAR
 from planner.instance import History, Instance, build_instance
 from planner.plan import DiffEntry, Plan, PlanDiff, PlannedSession, Status
 from planner.solve import SolveStats, solve_instance
 
 log = logging.getLogger(__name__)
+
+
+MAX_PREVIOUS_BYTES = 10 * 1024 * 1024
+"""Largest previous plan read (10 MB, like a calendar): a 104-week plan is a few hundred KB."""
+
+MAX_SEQUENCE = 2**31 - 1
+"""Highest SEQUENCE a session may carry: iCalendar readers keep it in a 32-bit integer."""
+
+MAX_SESSION_MINUTES = 24 * 60
+"""Longest session (or exercise) a previous plan may hold: longer is a tampered file."""
+
+
+def load_previous(path: Path) -> Plan:
+    """Read and check a previous plan's JSON (`--previous`); InputError says what and where.
+
+    The read is capped (a FIFO or /dev/zero has no size to check first), and the plan must be
+    one this planner could have written: its dates, horizon and session figures within the
+    limits, every session inside the plan's own dates.
+    """
+    where = str(path)
+    if path.is_dir():
+        raise InputError(
+            "this is a folder, not a plan", where=where, hint="give the plan's .json file"
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PREVIOUS_BYTES + 1)
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the previous plan ({exc.strerror or exc})",
+            where=where,
+            hint="check the path of the plan's .json file",
+        ) from None
+    if len(data) > MAX_PREVIOUS_BYTES:
+        raise InputError(
+            f"the previous plan is larger than the {MAX_PREVIOUS_BYTES // (1024 * 1024)} MB limit",
+            where=where,
+            hint="give the .json file `planner plan --out plan.json` wrote",
+        )
+    try:
+        plan = Plan.model_validate_json(data)
+    except RecursionError:
+        raise InputError("not a plan JSON (nested too deeply)", where=where) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+        field = field.lstrip(".") or "(file)"
+        raise InputError(
+            f"not a plan JSON ({field}: {first['msg']})",
+            where=where,
+            hint="give the .json file `planner plan --out plan.json` wrote",
+        ) from None
+    check_previous(plan, where)
+    return plan
+
+
+def check_previous(plan: Plan, where: str) -> None:
+    """Refuse a previous plan no planner run could have written (a tampered or damaged file)."""
+    hint = "give an unedited .json file written by `planner plan --out`"
+
+    def bad(field: str, message: str) -> InputError:
+        return InputError(f"field '{field}': {message}", where=where, hint=hint)
+
+    for field in ("start", "end"):
+        day = getattr(plan, field)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise bad(field, f"{day} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+    if plan.end < plan.start:
+        raise bad("end", f"{plan.end} is before the start {plan.start}")
+    weeks = ((plan.end - plan.start).days + 1 + 6) // 7
+    if weeks > MAX_WEEKS:
+        raise bad("end", f"the plan spans {weeks} weeks, more than the limit of {MAX_WEEKS}")
+    for n, session in enumerate(plan.sessions):
+        at = f"sessions[{n}]"
+        if not plan.start <= session.date <= plan.end:
+            raise bad(
+                f"{at}.date",
+                f"{session.date} is outside the plan's dates {plan.start} to {plan.end}",
+            )
+        if not 0 <= session.sequence <= MAX_SEQUENCE:
+            raise bad(f"{at}.sequence", f"must be 0 to {MAX_SEQUENCE}, got {session.sequence}")
+        if not 0 <= session.minutes <= MAX_SESSION_MINUTES:
+            raise bad(f"{at}.minutes", f"must be 0 to {MAX_SESSION_MINUTES}, got {session.minutes}")
+        for k, exercise in enumerate(session.exercises):
+            figures = {
+                "sets": (exercise.sets, DOSE_MAX["sets"]),
+                "reps": (exercise.reps, DOSE_MAX["reps"]),
+                "hold_s": (exercise.hold_s, DOSE_MAX["hold_s"]),
+                "minutes": (exercise.minutes, MAX_SESSION_MINUTES),
+            }
+            for name, (value, most) in figures.items():
+                if value is not None and not 0 <= value <= most:
+                    raise bad(f"{at}.exercises[{k}].{name}", f"must be 0 to {most}, got {value}")
 
 
 class ReplanRequest(BaseModel):
@@ -43,8 +142,10 @@ def replan(
     profile: AthleteProfile | None,
     config: PlannerConfig | None,
     request: ReplanRequest,
+    started: float | None = None,
 ) -> Plan:
-    plan, _ = replan_with_stats(calendar, catalog, profile, config, request)
+    """Re-plan; the time limit counts from `started` (`time.perf_counter()`, default now)."""
+    plan, _ = replan_with_stats(calendar, catalog, profile, config, request, started)
     return plan
 
 
@@ -54,7 +155,10 @@ def replan_with_stats(
     profile: AthleteProfile | None,
     config: PlannerConfig | None,
     request: ReplanRequest,
+    started: float | None = None,
 ) -> tuple[Plan, SolveStats]:
+    # the time limit bounds the whole re-plan
+    started = time.perf_counter() if started is None else started
     previous = request.previous
     weeks = ((previous.end - previous.start).days + 1 + 6) // 7
     inst = build_instance(
@@ -67,7 +171,7 @@ def replan_with_stats(
     )
     history_sessions = _history_sessions(previous, request)
     inst.history = _history(inst, previous, request, history_sessions)
-    plan, stats = solve_instance(inst, history_sessions)
+    plan, stats = solve_instance(inst, history_sessions, started=started)
     plan.today = request.today
     if plan.status in (Status.optimal, Status.feasible):
         plan.diff = match_and_diff(previous, plan, request)

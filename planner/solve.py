@@ -50,9 +50,16 @@ def plan_season(
     *,
     start: dt.date,
     weeks: int,
+    started: float | None = None,
 ) -> Plan:
-    """Place strength sessions around the calendar for `weeks` weeks from `start`."""
-    plan, _ = plan_with_stats(calendar, catalog, profile, config, start=start, weeks=weeks)
+    """Place strength sessions around the calendar for `weeks` weeks from `start`.
+
+    The time limit counts from `started` (a `time.perf_counter()` value; default: now), so a
+    caller can include its own reading of the inputs in it.
+    """
+    plan, _ = plan_with_stats(
+        calendar, catalog, profile, config, start=start, weeks=weeks, started=started
+    )
     return plan
 
 
@@ -64,22 +71,62 @@ def plan_with_stats(
     *,
     start: dt.date,
     weeks: int,
+    started: float | None = None,
 ) -> tuple[Plan, SolveStats]:
+    started = time.perf_counter() if started is None else started
     profile = profile or AthleteProfile()
     config = config or PlannerConfig()
     inst = build_instance(calendar, catalog, profile, config, start, weeks)
-    return solve_instance(inst)
+    return solve_instance(inst, started=started)
+
+
+# Share of the time limit the model build may take; the search gets what the build leaves.
+BUILD_SHARE = 0.5
+# Weeks of the probe model timed to estimate the full build (the model grows with the weeks).
+PROBE_WEEKS = 2
+# Share of the time limit kept for the work after the search: reading the sessions off the
+# solution, the reasons and rule costs (about 0.2 s at 104 weeks).
+AFTER_SEARCH_SHARE = 0.05
+
+
+def estimated_build_seconds(inst: Instance) -> float:
+    """Seconds the full model would take to build, extrapolated from building the first
+    PROBE_WEEKS weeks on this machine now (so it follows the machine's speed and load). Short
+    horizons are not probed: their build is as quick as the probe."""
+    if inst.n_weeks <= 2 * PROBE_WEEKS:
+        return 0.0
+    probe = build_instance(
+        inst.calendar, inst.catalog, inst.profile, inst.config, inst.start, PROBE_WEEKS
+    )
+    started = time.perf_counter()
+    StrengthModel(probe).build()
+    return (time.perf_counter() - started) * inst.n_weeks / PROBE_WEEKS
 
 
 def solve_instance(
-    inst: Instance, history_sessions: list[PlannedSession] | None = None
+    inst: Instance,
+    history_sessions: list[PlannedSession] | None = None,
+    *,
+    started: float | None = None,
 ) -> tuple[Plan, SolveStats]:
-    """Solve a preprocessed instance. Re-plans pass the history sessions to copy unchanged."""
+    """Solve a preprocessed instance. Re-plans pass the history sessions to copy unchanged.
+
+    The time limit bounds the whole run from `started` (default: now): a model whose build
+    would take more than BUILD_SHARE of it is not built at all (the greedy plan is returned,
+    said in a note), and the search gets only the time the build left.
+    """
     config = inst.config
-    built = StrengthModel(inst).build()
-    started = time.perf_counter()
-    solver, code = run_solver(inst, built.model)
-    elapsed = time.perf_counter() - started
+    limit = config.solver.time_limit_s
+    started = time.perf_counter() if started is None else started
+    too_big = estimated_build_seconds(inst) > BUILD_SHARE * limit - (time.perf_counter() - started)
+    built = None if too_big else StrengthModel(inst).build()
+    searched = time.perf_counter()
+    if built is None:
+        solver, code = None, cp_model.UNKNOWN
+    else:
+        search_limit = limit * (1 - AFTER_SEARCH_SHARE) - (searched - started)
+        solver, code = run_solver(inst, built.model, search_limit)
+    elapsed = time.perf_counter() - searched
     status = {
         cp_model.OPTIMAL: Status.optimal,
         cp_model.FEASIBLE: Status.feasible,
@@ -90,18 +137,32 @@ def solve_instance(
     if inst.calendar_last_day < inst.n_days - 7:  # a week or more the calendar does not reach
         plan.notes.append(_uncovered_note(inst))
     if status in (Status.optimal, Status.feasible):
+        assert built is not None and solver is not None
         plan.objective = solver.objective_value
         plan.bound = solver.best_objective_bound
         plan.sessions = extract_sessions(inst, built, solver, history_sessions or [])
         plan.explanation = Explanation(rules=rule_reports(inst, built, solver))
+        if not any(s.state == "planned" for s in plan.sessions):
+            plan.notes.append(nothing_planned_note(inst))
     elif status == Status.infeasible:
         plan.conflicts = explain_conflicts(inst)
     else:
         fallback = greedy_fallback(inst)
+        exercises = sum(len(c) for c in inst.chains)
+        # why the search did not return a plan: the model was too big to build, or time ran out
+        cause = (
+            f"The time limit of {limit:g} s is too short to build the model of {exercises} "
+            f"exercises over {inst.n_weeks} weeks"
+            if too_big
+            else f"The time limit of {limit:g} s ended the search before the solver returned a plan"
+        )
         if fallback is None:
+            shorter = (
+                "shorten the horizon or use a smaller catalog" if too_big else "shorten the horizon"
+            )
             plan.conflicts = [
-                f"No plan was found within the time limit of {config.solver.time_limit_s:g} s. "
-                "Raise the time limit or shorten the horizon."
+                f"No plan was found: {cause[0].lower()}{cause[1:]}. "
+                f"Raise the time limit or {shorter}."
             ]
         else:
             from planner.validate import soft_costs
@@ -115,14 +176,60 @@ def solve_instance(
                 rules=[RuleReport(id=rule_id, cost=cost) for rule_id, cost in costs.items()]
             )
             plan.notes.append(
-                f"The time limit of {config.solver.time_limit_s:g} s ended the search before "
-                "the solver returned a plan: this is the planner's quick starting plan. It keeps "
-                "every hard rule but may cost more; raise the time limit for a better one."
+                f"{cause}: this is the planner's quick starting plan. It keeps every hard rule "
+                "but may cost more; raise the time limit for a better one."
             )
     if plan.sessions:
         plan.weeks = week_summaries(inst, plan.sessions)
-    stats = SolveStats(built.build_seconds, elapsed, plan.status.value, plan.objective, plan.bound)
+    build_seconds = built.build_seconds if built is not None else 0.0
+    stats = SolveStats(build_seconds, elapsed, plan.status.value, plan.objective, plan.bound)
     return plan, stats
+
+
+def nothing_planned_note(inst: Instance) -> str:
+    """Why a plan that satisfies every rule holds no session, in the athlete's terms."""
+    lead = "No session was planned: "
+    free = inst.free_days()
+    if not inst.chains:
+        return lead + (
+            "no exercise of the catalog can be done with the equipment given; add equipment "
+            "or use a catalog with bodyweight exercises."
+        )
+    model = StrengthModel(inst)
+    open_days = set(free)
+    for rule in model.active_rules():
+        if not rule.hard:
+            continue
+        params = inst.config.params(rule.id)
+        closed = rule.forbidden(inst, params).days
+        if free and all(d in closed for d in free):
+            return lead + (
+                f"the rule {rule.conflict_text(params)} leaves no day in the plan; "
+                f"change [rules.{rule.id}] in the config."
+            )
+        open_days -= closed
+    if not open_days:
+        return lead + "the hard rules together leave no day; see `planner rules`."
+    availability = inst.config.params("availability")
+    if availability.enabled:
+        room = availability.max_session_minutes - WARM_UP_MIN
+        shortest = min(
+            (inst.dose(d, e).minutes, e.name)
+            for d in sorted(open_days)[:: max(1, len(open_days) // 50)]
+            for chain in inst.chains
+            for e in chain.levels[chain.start :]
+        )
+        if shortest[0] > room:
+            return lead + (
+                f"the shortest exercise ({shortest[1]}, {shortest[0]} min) does not fit a "
+                f"session of at most {availability.max_session_minutes} min with its "
+                f"{WARM_UP_MIN}-min warm-up; check the catalog's doses (sets, reps, hold_s, "
+                "seconds_per_rep) or raise [rules.availability] max_session_minutes."
+            )
+    return lead + (
+        "on every open day a session would break a rule, or cost more than leaving it out; "
+        "see the rule costs in the explanation and `planner rules`."
+    )
 
 
 def _uncovered_note(inst: Instance) -> str:
@@ -145,7 +252,9 @@ def _uncovered_note(inst: Instance) -> str:
 FAST_PHASE_WORK = 0.6
 
 
-def run_solver(inst: Instance, model: cp_model.CpModel) -> tuple[cp_model.CpSolver, int]:
+def run_solver(
+    inst: Instance, model: cp_model.CpModel, limit: float | None = None
+) -> tuple[cp_model.CpSolver, int]:
     """Solve in two phases within the time limit.
 
     The fast phase searches without the LP relaxation: on regular calendars it finds and proves
@@ -154,9 +263,12 @@ def run_solver(inst: Instance, model: cp_model.CpModel) -> tuple[cp_model.CpSolv
     second phase starts from its best plan with the full LP relaxation. The first phase stops
     on deterministic work, not wall time, so plans stay reproducible.
     """
-    limit = inst.config.solver.time_limit_s
+    limit = inst.config.solver.time_limit_s if limit is None else limit
     started = time.perf_counter()
+    if limit <= 0:  # the build used the whole time limit
+        return solver_for(inst), cp_model.UNKNOWN
     fast = solver_for(inst)
+    fast.parameters.max_time_in_seconds = limit
     fast.parameters.max_deterministic_time = FAST_PHASE_WORK
     code = fast.solve(model)
     if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):

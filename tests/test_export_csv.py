@@ -127,7 +127,7 @@ def test_formula_cells_are_neutralised(plan: Plan, cell: str) -> None:
 
 def test_neutralise_only_touches_leading_formula_characters() -> None:
     assert [neutralise(c) for c in HOSTILE_CELLS] == ["'" + c for c in HOSTILE_CELLS]
-    for safe in ["Trap-bar deadlift", "3 s lowering", "a=b", " =1", ""]:
+    for safe in ["Trap-bar deadlift", "3 s lowering", "a=b", " 1=1", "|x", "; note", ""]:
         assert neutralise(safe) == safe
 
 

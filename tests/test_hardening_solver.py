@@ -358,3 +358,30 @@ def test_hostile_titles_come_back_verbatim(hostile_plan: Plan) -> None:
     summaries = [str(e.get("SUMMARY")) for e in parsed.walk("VEVENT")]
     for event in hostile_plan.events:
         assert summaries.count(event.title) == 1, event.title
+
+
+# Spreadsheets skip leading blanks and read `|` or `;` before a formula character.
+PADDED_FORMULAS = [
+    " =1+1",
+    '\u00a0=HYPERLINK("http://x")',
+    "|=cmd",
+    ";=1+1",
+    "  +SUM(A1)",
+    "\u00a0\u00a0-2",
+    " ; @cmd",
+    "\u3000=1",
+    "\u2003-3",
+]
+
+
+@pytest.mark.parametrize("cell", PADDED_FORMULAS)
+def test_csv_cells_with_a_formula_after_blanks_pipes_or_semicolons_are_neutralised(
+    hostile_plan: Plan, cell: str
+) -> None:
+    plan = hostile_plan.model_copy(deep=True)
+    session = next(s for s in plan.sessions if s.exercises)
+    session.exercises[0].name = cell
+    session.exercises[0].tempo = cell
+    rows = list(csv.DictReader(io.StringIO(export_csv(plan))))
+    row = next(r for r in rows if r["date"] == session.date.isoformat())
+    assert row["exercise"] == row["tempo"] == "'" + cell

@@ -63,7 +63,7 @@ def race_instance(
     return build_instance(
         Calendar(format="manual", events=[event]),
         catalog(),
-        AthleteProfile(),
+        AthleteProfile(sport=sport),  # the athlete races in their own sport
         make_config(rules, **season),
         START,
         weeks,

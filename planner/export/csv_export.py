@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from planner.plan import Plan, PlannedExercise, PlannedSession
 
@@ -29,11 +30,17 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets also skip leading blanks (space, NBSP, other Unicode spaces) and read `|` or `;`
+# before a formula character (DDE payloads such as ` =cmd|...` or `;=1+1`): neutralise those too.
+_PADDED_FORMULA = re.compile(r"^[\s\u00a0\u2000-\u200b\u3000|;]+[=+\-@]")
 
 
 def neutralise(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading formula character gets a `'` in front."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text a spreadsheet shows as text: a leading formula character, or one after leading
+    blanks, `|` or `;`, gets a `'` in front."""
+    if text.startswith(FORMULA_STARTS) or _PADDED_FORMULA.match(text):
+        return "'" + text
+    return text
 
 
 def _yes_no(flag: bool) -> str:

@@ -40,6 +40,8 @@ from planner.importers.limits import (
     MAX_EVENTS,
     MAX_FILE_BYTES,
     MAX_WINDOW_DAYS,
+    MAX_YEAR,
+    MIN_YEAR,
 )
 
 __all__ = ["calendar_to_json", "load_calendar", "load_demo", "read_calendar"]
@@ -68,6 +70,12 @@ def _check_window(start: dt.date | None, end: dt.date | None) -> None:
     for label, value in (("start", start), ("end", end)):
         if value is not None and not isinstance(value, dt.date):
             raise CalendarError(f"the window {label} must be a date, not {type(value).__name__}")
+        # a window near year 9999 would overflow when the default two years are added
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise CalendarError(
+                f"the window {label} {value} is outside the years {MIN_YEAR}-{MAX_YEAR}",
+                hint="give a date in that range",
+            )
     if start is not None and end is not None:
         if end < start:
             raise CalendarError(

@@ -60,6 +60,7 @@ from planner.importers.limits import (
     MAX_OCCURRENCES_PER_SERIES,
     MAX_YEAR,
     MIN_YEAR,
+    check_ical_cost,
 )
 
 log = logging.getLogger(__name__)
@@ -969,4 +970,5 @@ def read_ics(
     """Import an iCalendar text over [start, end] (see the module docstring for the rules)."""
     # line ends: CRLF, LF, bare CR or a mix of them all become LF (as in the CSV reader)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_ical_cost(text, where)
     return _Importer(text, where, tz).run(start, end)

@@ -30,14 +30,23 @@ TIMEZONE_KEY = "upload_timezone"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _parse_upload(data: bytes, filename: str, timezone: str | None = None) -> str:
-    return read_calendar(data, filename, timezone=timezone).model_dump_json()
+def _parse_upload(data: bytes, filename: str, timezone: str | None = None) -> dict[str, Any]:
+    """{"calendar": JSON} or {"error": [message, where, hint]}: a refusal is cached too, so a
+    refused upload is not parsed again on every rerun of the page."""
+    try:
+        return {"calendar": read_calendar(data, filename, timezone=timezone).model_dump_json()}
+    except CalendarError as exc:
+        return {"error": [exc.message, exc.where, exc.hint]}
 
 
 def calendar_from_upload(data: bytes, filename: str, timezone: str | None = None) -> Calendar:
     """Import uploaded bytes (cached on the bytes and zone); UTC times are dated in `timezone`.
     Raises CalendarError with a readable message."""
-    return Calendar.model_validate_json(_parse_upload(bytes(data), filename, timezone))
+    parsed = _parse_upload(bytes(data), filename, timezone)
+    if "error" in parsed:
+        message, where, hint = parsed["error"]
+        raise CalendarError(message, where=where, hint=hint)
+    return Calendar.model_validate_json(parsed["calendar"])
 
 
 @st.cache_data(show_spinner=False)
