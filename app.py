@@ -56,6 +56,15 @@ def window_hint(calendar: Calendar, settings: Settings) -> None:
     st.button(f"Start the plan on {first:%a %d %b %Y}", on_click=_start_on, args=(first,))
 
 
+def stale_text(upload_failed: bool) -> str:
+    """What the plan on screen is when the latest request gave none."""
+    if upload_failed and st.session_state.get(state.LAST_GOOD_OWN) is None:
+        return "Showing the last plan that worked: the demo season's, until your file can be read."
+    if upload_failed:
+        return "Showing the last plan that worked for your calendar: the file above is unreadable."
+    return "Showing the last plan that worked; it does not include your latest change."
+
+
 def main() -> None:
     st.set_page_config(page_title="Strength planner", page_icon=app_icon(), layout="wide")
     state.init_state()
@@ -77,22 +86,21 @@ def main() -> None:
     plan: Plan | None = None
     with status_area:
         for problem in problems:
-            st.error(f"Settings: {md_escape(problem)}", icon=":material/tune:")
+            text = md_escape(problem.rstrip("."))
+            st.error(f"{text}. Change it in the sidebar.", icon=":material/tune:")
         if calendar is not None and settings is not None:
             window_hint(calendar, settings)
-            plan = solve(calendar, settings)
+            plan = solve(calendar, settings, own=identity != "demo")
             if not has_plan(plan):
                 conflicts(plan, settings)
         plan = replanning.current(plan, calendar, settings)
-        shown = plan if plan is not None and has_plan(plan) else last_good_plan()
+        upload_failed = calendar is None
+        shown = plan if plan is not None and has_plan(plan) else last_good_plan(upload_failed)
         if shown is None:
             st.info("No plan to show yet: fix the problem above.", icon=":material/info:")
             return
         if shown is not plan:
-            st.warning(
-                "Showing the last plan that worked; it does not include your latest change.",
-                icon=":material/history:",
-            )
+            st.warning(stale_text(upload_failed), icon=":material/history:")
         plan_summary(shown, settings)
     with tabs[0]:
         calendar_view(shown)

@@ -54,4 +54,47 @@ def rule_by_id(rule_id: str) -> Rule | None:
     return next((rule for rule in REGISTRY if rule.id == rule_id), None)
 
 
-__all__ = ["REGISTRY", "Penalty", "Rule", "RuleParams", "SoftParams", "rule_by_id"]
+# How the settings group the rules, in this order; a rule not listed shows under OTHER_GROUP.
+RULE_GROUPS: dict[str, tuple[str, ...]] = {
+    "Races": ("race-day", "taper", "post-race-recovery", "no-new-exercises"),
+    "Recovery": ("rest-days", "hard-day-interference", "key-session-spacing", "calendar-strength"),
+    "Progression": (
+        "progression-order",
+        "adaptation-first",
+        "steady-progress",
+        "balance",
+        "phase-loads",
+        "sport-emphasis",
+    ),
+    "Week shape": (
+        "availability",
+        "unavailable-days",
+        "session-size",
+        "weekly-frequency",
+        "weekly-volume",
+    ),
+    "Re-planning": ("pins", "stability"),
+}
+OTHER_GROUP = "Other rules"
+
+
+def rules_by_group() -> dict[str, list[Rule]]:
+    """Every rule of the registry under its group, groups in RULE_GROUPS order."""
+    groups: dict[str, list[Rule]] = {name: [] for name in (*RULE_GROUPS, OTHER_GROUP)}
+    for rule in REGISTRY:
+        group = next((g for g, ids in RULE_GROUPS.items() if rule.id in ids), OTHER_GROUP)
+        groups[group].append(rule)
+    return {name: rules for name, rules in groups.items() if rules}
+
+
+__all__ = [
+    "OTHER_GROUP",
+    "REGISTRY",
+    "RULE_GROUPS",
+    "Penalty",
+    "Rule",
+    "RuleParams",
+    "SoftParams",
+    "rule_by_id",
+    "rules_by_group",
+]

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 from planner.domain import Experience
+from planner.wording import plural
 
 
 class Params(RuleParams):
@@ -122,4 +123,14 @@ class AdaptationFirst(Rule):
         return (
             "no heavy work before the adaptation weeks and sessions of the athlete's experience, "
             "nor first in a deload week (adaptation-first)"
+        )
+
+    def describe(self, params) -> str:
+        return (
+            f"No heavy exercise before {plural(params.weeks_intermediate, 'week')} and "
+            f"{plural(params.sessions_intermediate, 'session')} of lighter work for an "
+            f"intermediate (novice {plural(params.weeks_novice, 'week')} and "
+            f"{plural(params.sessions_novice, 'session')}, advanced {params.weeks_advanced} and "
+            f"{params.sessions_advanced}); no heavy exercise done for the first time in a deload "
+            "week."
         )

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 from planner.constants import WARM_UP_MIN
+from planner.wording import plural, series
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -30,7 +31,8 @@ class Params(RuleParams):
         names = [day.strip()[:3].title() for day in value]
         unknown = [day for day in names if day not in WEEKDAYS]
         if unknown:
-            raise ValueError(f"unknown weekday(s) {unknown}; use {', '.join(WEEKDAYS)}")
+            listed = ", ".join(f"'{day}'" for day in unknown)
+            raise ValueError(f"unknown weekday {listed}; use {', '.join(WEEKDAYS)}")
         return [day for day in WEEKDAYS if day in names]
 
 
@@ -74,5 +76,19 @@ class Availability(Rule):
         days = ", ".join(params.weekdays) or "no weekday"
         text = f"lifting only on {days}, at most {params.max_session_minutes} min a session"
         if params.blocked_dates:
-            text += f", {len(params.blocked_dates)} blocked date(s)"
+            text += f", {plural(len(params.blocked_dates), 'blocked date')}"
         return text + " (availability)"
+
+    def describe(self, params) -> str:
+        if not params.weekdays:
+            return "No weekday is available for lifting, so no session can be planned."
+        days = "available weekdays" if len(params.weekdays) == 7 else series(params.weekdays)
+        blocked = ""
+        if params.blocked_dates:
+            blocked = f" except {plural(len(params.blocked_dates), 'blocked date')}"
+        where = (
+            "available weekdays and dates"
+            if not blocked and len(params.weekdays) == 7
+            else f"{days}{blocked}"
+        )
+        return f"Lift only on {where}, in sessions of at most {params.max_session_minutes} minutes."

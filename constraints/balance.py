@@ -47,3 +47,9 @@ class Balance(Rule):
                     )
                 )
         return penalties
+
+    def describe(self, params) -> str:
+        every = {7: "once a week", 14: "once a fortnight"}.get(
+            params.window_days, f"once every {params.window_days} days"
+        )
+        return f"Train every chain the phase allows at least {every}."

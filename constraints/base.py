@@ -96,6 +96,12 @@ class Rule:
         """The rule as it reads in an infeasibility explanation, with its current parameters."""
         return self.statement
 
+    def describe(self, params: RuleParams) -> str:
+        """The statement as it reads with these parameters (the settings and the Why tab show
+        this, so the sentence follows the sliders). Rules with numbers in their statement
+        override it; `describe(Params())` must equal `statement`."""
+        return self.statement
+
 
 def enforce_if(ct: cp_model.Constraint, enforce: cp_model.IntVar | None) -> None:
     """Attach the rule's enforcement literal, if any, to a constraint."""

@@ -91,3 +91,14 @@ class KeySessionSpacing(Rule):
                     )
                 )
         return penalties
+
+    def describe(self, params) -> str:
+        span = "the day" if params.days_before == 1 else f"the {params.days_before} days"
+        if params.hard_sessions:
+            keys, choice = "a long or hard session or a race", ""
+        else:
+            keys, choice = "a long session or a race", " (hard sessions too, if you choose)"
+        return (
+            "Keep heavy or eccentric posterior-chain work (deadlifts, bridge walkouts) out of "
+            f"{span} before {keys}{choice}."
+        )

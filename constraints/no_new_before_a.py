@@ -41,3 +41,9 @@ class NoNewExercises(Rule):
 
     def conflict_text(self, params) -> str:
         return f"no new exercises in the {params.days_before} days before an A race"
+
+    def describe(self, params) -> str:
+        if params.days_before == 0:
+            return "New exercises may start right up to an A race."
+        span = "the day" if params.days_before == 1 else f"the {params.days_before} days"
+        return f"No exercise is done for the first time in {span} before an A race."

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 from planner.domain import Event, LoadClass, Priority, Sport
+from planner.wording import series
 
 # Whole marathons and ultras, not halves ("half", "halbmarathon", "semi-marathon", "1/2").
 _MARATHON = re.compile(r"marat[hó]?on", re.IGNORECASE)
@@ -157,3 +158,52 @@ class PostRaceRecovery(Rule):
             f"{params.days_after_half} after a half, {params.days_after_long_ride} after a long "
             "ride race, then a light first session (post-race-recovery)"
         )
+
+    def describe(self, params) -> str:
+        def span(days: int) -> str:
+            return "the day" if days == 1 else f"the {days} days"
+
+        def length(minutes: int) -> str:
+            return (
+                f"{minutes // 60} h" if minutes >= 120 and minutes % 60 == 0 else f"{minutes} min"
+            )
+
+        by_priority = [
+            f"{span(params.days_after(p))} after {'an' if p == Priority.A else 'a'} {p.value} race"
+            for p in Priority
+            if params.days_after(p)
+        ]
+        text = (
+            f"No strength in {series(by_priority, 'or')}"
+            if by_priority
+            else "No strength-free days after a race by its priority"
+        )
+        long_races = [
+            (
+                params.days_after_marathon,
+                f"after a marathon (or a run of {length(params.marathon_min)} or more)",
+            ),
+            (
+                params.days_after_half,
+                f"after a half marathon (or a run of {length(params.half_min)} or more)",
+            ),
+            (
+                params.days_after_long_ride,
+                f"after a ride race of {length(params.long_ride_min)} or more",
+            ),
+        ]
+        listed = [(days, what) for days, what in long_races if days]
+        if listed:
+            first_days, first_what = listed[0]
+            unit = "day" if first_days == 1 else "days"
+            items = [f"{first_days} {unit} {first_what}"]
+            items += [f"{days} {what}" for days, what in listed[1:]]
+            text += "; " + ", ".join(items)
+        if params.light_first_session:
+            text += (
+                "; the first session after such a long race's recovery holds only light or "
+                "mobility work"
+            )
+            if params.light_window_days != Params().light_window_days:
+                text += f" (looked for in the {params.light_window_days} days after it)"
+        return text + "."

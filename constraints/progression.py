@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from planner.wording import plural
 
 
 class Params(RuleParams):
@@ -113,6 +114,14 @@ class ProgressionOrder(Rule):
         return (
             f"{params.min_sessions} sessions and {params.min_days} days at each level before the "
             "next (progression-order)"
+        )
+
+    def describe(self, params) -> str:
+        return (
+            f"Move to a chain's next exercise only after "
+            f"{plural(params.min_sessions, 'session')} at the current one, the first of them "
+            f"at least {plural(params.min_days, 'day')} earlier; never step back, except one "
+            f"level after {plural(params.detrain_days, 'day')} without the chain."
         )
 
 

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
 from planner.domain import Priority
+from planner.wording import series
 
 
 class Params(RuleParams):
@@ -52,5 +53,21 @@ class RaceDay(Rule):
     def conflict_text(self, params) -> str:
         return (
             f"no strength on race days, the {params.days_before_a}/{params.days_before_b}/"
-            f"{params.days_before} day(s) before A/B/C races (race-day)"
+            f"{params.days_before} days before A/B/C races (race-day)"
         )
+
+    def describe(self, params) -> str:
+        def span(days: int) -> str:
+            return "the day" if days == 1 else f"the {days} days"
+
+        windows = []
+        if params.days_before_a:
+            windows.append(f"{span(params.days_before_a)} before an A race")
+        if params.days_before_b:
+            windows.append(f"{span(params.days_before_b)} before a B race")
+        if params.days_before:
+            windows.append(f"{span(params.days_before)} before any race")
+        text = "No strength session on a race day"
+        if windows:
+            text += f", in {series(windows, 'or')}"
+        return text + "."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from planner.wording import plural
 
 
 class Params(RuleParams):
@@ -34,3 +35,9 @@ class RestDays(Rule):
 
     def conflict_text(self, params) -> str:
         return f"at least {params.min_rest_days} strength-free days between sessions (rest-days)"
+
+    def describe(self, params) -> str:
+        if params.min_rest_days == 0:
+            return "Strength sessions may fall on consecutive days."
+        days = plural(params.min_rest_days, "strength-free day")
+        return f"Leave at least {days} between two strength sessions."

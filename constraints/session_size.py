@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from planner.wording import plural
 
 
 class Params(RuleParams):
@@ -42,3 +43,13 @@ class SessionSize(Rule):
 
     def conflict_text(self, params) -> str:
         return f"{params.min_exercises}-{params.max_exercises} exercises a session (session-size)"
+
+    def describe(self, params) -> str:
+        low, high = params.min_exercises, params.max_exercises
+        count = (
+            f"exactly {plural(low, 'exercise')}" if low == high else f"{low} to {high} exercises"
+        )
+        return (
+            f"A session holds {count}, each from a different progression chain "
+            "(a mobility-only transition session may hold one)."
+        )

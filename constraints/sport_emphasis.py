@@ -172,3 +172,12 @@ class SportEmphasis(Rule):
                     )
                 )
         return penalties
+
+    def describe(self, params) -> str:
+        every = {7: "once a week", 14: "once a fortnight"}.get(
+            params.minor_window_days, f"once every {params.minor_window_days} days"
+        )
+        return (
+            "Your main sport shapes the plan: its core chains every week (runners: hip flexion; "
+            f"cyclists: adductors and glutes), another sport's chains at most {every}."
+        )

@@ -56,3 +56,10 @@ class Taper(Rule):
             f"no heavy posterior-chain work {params.days_before_a}/{params.days_before_b}/"
             f"{params.days_before_c} days before A/B/C races (taper)"
         )
+
+    def describe(self, params) -> str:
+        days = f"{params.days_before_a} / {params.days_before_b} / {params.days_before_c}"
+        return (
+            f"No heavy posterior-chain work (deadlifts) in the {days} days before an "
+            "A / B / C race."
+        )

@@ -62,3 +62,12 @@ class WeeklyFrequency(Rule):
         if params.strict:
             text += " and each phase's weekly target as a minimum"
         return text + " (weekly-frequency)"
+
+    def describe(self, params) -> str:
+        text = (
+            "Each week holds its phase's target sessions (2 in base, 1 in build, peak, taper and "
+            f"transition), never more than {params.max_per_week}."
+        )
+        if params.strict:
+            text += " The target is a hard minimum."
+        return text

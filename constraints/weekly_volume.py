@@ -137,3 +137,10 @@ class WeeklyVolume(Rule):
             f"{params.maintenance_pct} % of max strength, taper at most {params.taper_pct} % of "
             "maintenance (weekly-volume)"
         )
+
+    def describe(self, params) -> str:
+        return (
+            "A deload week holds at most 70 % of the sets of the last normal week; maintenance "
+            f"weeks average at most {params.maintenance_pct} % of the max-strength weeks' sets, "
+            f"taper weeks at most {params.taper_pct} % of the maintenance weeks'."
+        )

@@ -26,18 +26,21 @@ from planner.domain import (
     Calendar,
     Catalog,
     Experience,
-    Priority,
     Sport,
 )
 from planner.errors import InputError
+from planner.horizon import default_start, default_weeks, monday_of
 from planner.importers import calendar_to_json, load_calendar, load_demo
 from planner.importers.limits import MAX_YEAR, MIN_YEAR
 from planner.plan import Plan, Status
+from planner.wording import race_title
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Plan strength sessions around an endurance calendar.",
+    # Plain click help: rich's option table truncates long option names at 80 columns.
+    rich_markup_mode=None,
 )
 
 EXIT_PLAN, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -279,21 +282,24 @@ def rules() -> None:
             typer.echo(f"    {name} = {default!r}{extra}  {field.description or ''}")
 
 
-def default_weeks(calendar: Calendar, start: dt.date, config: PlannerConfig) -> int:
-    """Through the last A race and its transition; 16 weeks when no A race lies ahead."""
-    a_races = [e.date for e in calendar.races() if e.priority == Priority.A and e.date >= start]
-    if not a_races:
-        return 16
-    days = (max(a_races) - start).days + 1 + 7 * config.season.transition_weeks
-    return max(4, min(MAX_WEEKS, -(-days // 7)))
-
-
 @app.command()
 def plan(
     calendar: CalendarArg = None,
-    start: Annotated[str | None, typer.Option(help="First day (default next Monday).")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            help="First day, YYYY-MM-DD; another weekday moves back to its Monday (default: "
+            "the calendar's first week from today on, else next Monday)."
+        ),
+    ] = None,
     weeks: Annotated[
-        int | None, typer.Option(min=1, max=MAX_WEEKS, help="Horizon in weeks (1-104).")
+        int | None,
+        typer.Option(
+            min=1,
+            max=MAX_WEEKS,
+            help="Horizon in weeks, 1-104 (default: through the last A race and its transition, "
+            "else 16).",
+        ),
     ] = None,
     config: Annotated[Path | None, typer.Option(help="Rules config TOML.")] = None,
     catalog: CatalogOpt = None,
@@ -357,7 +363,16 @@ def plan(
         raise _fail("--today, --pin, --block, --done and --missed need --previous PLAN.json")
     else:
         request = None
-    first = _parse_date(start, "--start") or next_monday()
+    given_start = _parse_date(start, "--start")
+    first = given_start or next_monday()
+    if first != monday_of(first) and previous is None:
+        # Plans run Monday to Sunday, in the app too: the week `--start` falls in is planned whole.
+        typer.echo(
+            f"--start {first} is a {first:%A}: planning from Monday {monday_of(first)}, "
+            "weeks run Monday to Sunday.",
+            err=True,
+        )
+        first = monday_of(first)
     timezone = _parse_timezone(timezone)
     try:
         cfg = load_config(config) if config else PlannerConfig()
@@ -368,6 +383,8 @@ def plan(
         options = _export_options(out, all_day, time, timezone, include_training)
     except InputError as exc:
         raise _fail(str(exc)) from None
+    if given_start is None and request is None:
+        first = default_start(cal)  # the calendar's first week from today on, as in the app
     horizon = weeks or default_weeks(cal, first, cfg)
     if sport is None:
         main_sport = cal.dominant_sport()
@@ -533,6 +550,8 @@ def _print_plan(result: Plan) -> None:
         f"Plan {result.start} to {result.end}: {result.status.value}, "
         f"objective {result.objective}, {len(result.sessions)} sessions"
     )
+    if result.status in (Status.infeasible, Status.unknown):
+        return  # no weeks to show: the conflict follows on stderr
     by_week: dict[int, list] = {}
     for session in result.sessions:
         by_week.setdefault((session.date - result.start).days // 7, []).append(session)
@@ -546,7 +565,9 @@ def _print_plan(result: Plan) -> None:
             for e in result.events
             if e.priority and monday <= e.date < monday + dt.timedelta(days=7)
         ]
-        race_text = "".join(f"  [{e.priority.value} race {e.date:%a}: {e.title}]" for e in races)
+        race_text = "".join(
+            f"  [{e.date:%a}: {race_title(e.title, e.priority.value)}]" for e in races
+        )
         _echo()
         _echo(f"Week {w + 1} ({monday:%d %b}) {label}{race_text}")
         for s in by_week.get(w, []):

@@ -12,6 +12,7 @@ from constraints import REGISTRY, rule_by_id
 from constraints.sport_emphasis import emphasis_reason
 from planner.domain import Kind
 from planner.plan import PlannedSession, RuleReport
+from planner.wording import fix_plurals, plural, race_label
 
 if TYPE_CHECKING:
     from planner.instance import Instance
@@ -61,7 +62,7 @@ def session_reasons(
         if key is not None:
             reasons.append(
                 f"next key session: {_fmt(inst.days[nxt].date)} '{key.title}' "
-                f"({key.kind.value}) is {offset} day(s) away"
+                f"({key.kind.value}) is {plural(offset, 'day')} away"
             )
             break
 
@@ -69,7 +70,7 @@ def session_reasons(
     if earlier:
         gap = (session.date - earlier[-1].date).days - 1
         reasons.append(
-            f"{gap} strength-free day(s) since the last session ({_fmt(earlier[-1].date)})"
+            f"{plural(gap, 'strength-free day')} since the last session ({_fmt(earlier[-1].date)})"
         )
 
     upcoming = [r for r in inst.races if r.offset >= index]
@@ -77,7 +78,8 @@ def session_reasons(
         race = min(upcoming, key=lambda r: r.offset)
         days_out = race.offset - index
         reasons.append(
-            f"next race: '{race.event.title}' ({race.priority.value}) in {days_out} day(s)"
+            f"next race: {race_label(race.event.title, race.priority.value)} "
+            f"in {plural(days_out, 'day')}"
         )
 
     emphasis = inst.config.params("sport-emphasis")
@@ -97,7 +99,9 @@ def session_reasons(
             reasons.append(f"{ex.name}: one level back after {idle} days without this chain")
         elif prior[-1].id != ex.id:
             done = sum(1 for e2 in prior if e2.id == prior[-1].id)
-            reasons.append(f"{ex.name}: moved up after {done} session(s) of {prior[-1].name}")
+            reasons.append(
+                f"{ex.name}: moved up after {plural(done, 'session')} of {prior[-1].name}"
+            )
     return reasons
 
 
@@ -115,7 +119,8 @@ def rule_reports(inst: Instance, built: BuiltModel, solver: cp_model.CpSolver) -
         report = reports.setdefault(p.rule_id, RuleReport(id=p.rule_id))
         report.cost += p.coefficient * value
         if len(report.violations) < MAX_VIOLATIONS_LISTED:
-            report.violations.append(p.text.replace("{n}", str(value)))
+            report.violations.append(fix_plurals(p.text.replace("{n}", str(value))))
+            report.violation_costs.append(p.coefficient * value)
         elif len(report.violations) == MAX_VIOLATIONS_LISTED:
             report.violations.append("... more not listed")
     return list(reports.values())
@@ -136,20 +141,32 @@ _KNOWN_CONFLICTS: dict[frozenset[str], str] = {
 
 
 def explain_conflicts(inst: Instance) -> list[str]:
-    """Name the hard rules that cannot all hold, using enforcement literals as assumptions.
+    """Name the hard rules that cannot all hold, in words (see `conflict_explanation`)."""
+    return conflict_explanation(inst)[0]
+
+
+def conflict_explanation(inst: Instance) -> tuple[list[str], list[str]]:
+    """The conflict in words, and the ids of the rules in it (data: the app names them by title
+    and suggests changes to those rules only). Uses enforcement literals as assumptions.
 
     CP-SAT's core is sufficient but not always minimal, so each rule in it is then dropped in
     turn: if the rest is still infeasible, that rule was not needed to explain the conflict.
     """
     core = _conflicting_rules(inst)
     if core is None:
-        return ["The solver could not prove which rules conflict within the time limit."]
+        return ["The solver could not prove which rules conflict within the time limit."], []
     if not core:
-        return ["The request is infeasible even with every rule switched off (check pins)."]
+        return ["The request is infeasible even with every rule switched off (check pins)."], []
     for rule_id in list(core):
         if len(core) > 1 and _infeasible_with(inst, [r for r in core if r != rule_id]):
             core.remove(rule_id)
-    return _conflict_lines(inst, core)
+    return _conflict_lines(inst, core), core
+
+
+def known_conflict(rule_ids: list[str]) -> str | None:
+    """The plain reading of a well-known conflict between these rules, if there is one."""
+    known = _KNOWN_CONFLICTS.get(frozenset(rule_ids))
+    return known[0].upper() + known[1:] + "." if known else None
 
 
 def _conflicting_rules(inst: Instance) -> list[str] | None:
@@ -179,9 +196,9 @@ def _infeasible_with(inst: Instance, rule_ids: list[str]) -> bool:
 
 def _conflict_lines(inst: Instance, culprits: list[str]) -> list[str]:
     lines = []
-    known = _KNOWN_CONFLICTS.get(frozenset(culprits))
+    known = known_conflict(culprits)
     if known:
-        lines.append(known[0].upper() + known[1:] + ".")
+        lines.append(known)
     texts = []
     for rule_id in culprits:
         rule = rule_by_id(rule_id)

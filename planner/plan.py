@@ -128,6 +128,9 @@ class RuleReport(BaseModel):
     id: str
     cost: int = 0
     violations: list[str] = Field(default_factory=list)
+    violation_costs: list[int] = Field(
+        default_factory=list, description="Cost of each listed violation (weight x amount)."
+    )
 
 
 class Explanation(BaseModel):
@@ -155,6 +158,9 @@ class Plan(BaseModel):
     explanation: Explanation = Field(default_factory=Explanation)
     conflicts: list[str] = Field(
         default_factory=list, description="When infeasible: the hard rules that conflict."
+    )
+    conflict_rules: list[str] = Field(
+        default_factory=list, description="When infeasible: ids of the rules that conflict."
     )
     notes: list[str] = Field(
         default_factory=list, description="Things the athlete should know about how it was made."

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from planner.config import PlannerConfig
 from planner.constants import WARM_UP_MIN
 from planner.domain import AthleteProfile, Calendar, Catalog, Exercise, LoadClass
-from planner.explain import explain_conflicts, rule_reports, session_reasons
+from planner.explain import conflict_explanation, rule_reports, session_reasons
 from planner.instance import Instance, build_instance
 from planner.model import BuiltModel, StrengthModel, solver_for
 from planner.plan import (
@@ -145,7 +145,7 @@ def solve_instance(
         if not any(s.state == "planned" for s in plan.sessions):
             plan.notes.append(nothing_planned_note(inst))
     elif status == Status.infeasible:
-        plan.conflicts = explain_conflicts(inst)
+        plan.conflicts, plan.conflict_rules = conflict_explanation(inst)
     else:
         fallback = greedy_fallback(inst)
         exercises = sum(len(c) for c in inst.chains)

@@ -21,9 +21,9 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from constraints import REGISTRY
+from constraints import REGISTRY, rule_by_id
 from planner.catalog import load_catalog
-from planner.config import next_monday
+from planner.config import PlannerConfig, next_monday
 from planner.domain import Kind, Priority
 from planner.errors import CalendarError
 from planner.importers import load_demo
@@ -38,7 +38,7 @@ from planner.ui.calendar_input import (
 )
 from planner.ui.charts import season_chart, season_spec, week_frame
 from planner.ui.fields import bounds, field_key, kind_of, parse_dates
-from planner.ui.render import _as_iso, dose_text
+from planner.ui.render import _as_iso, changed_rule_settings, dose_text
 from planner.ui.replanning import diff_lines
 from planner.ui.settings import collect
 from planner.ui.text import md_escape
@@ -261,10 +261,15 @@ def test_apply_edits_keeps_events_valid() -> None:
 
 
 def _widget(at: AppTest, key: str):
-    for family in (at.toggle, at.slider, at.number_input, at.multiselect, at.text_input):
-        for widget in family:
-            if widget.key == key:
-                return widget
+    """A settings widget by key; rules at their defaults are drawn once 'Show all rules' is on."""
+    for attempt in range(2):
+        for family in (at.toggle, at.slider, at.number_input, at.multiselect, at.text_input):
+            for widget in family:
+                if widget.key == key:
+                    return widget
+        if attempt == 0:
+            at.toggle(key=state.SHOW_ALL_RULES).set_value(True).run()
+            assert not at.exception, at.exception
     raise KeyError(key)
 
 
@@ -323,7 +328,7 @@ def test_infeasible_settings_explain_and_keep_last_plan() -> None:
     assert plan.status == Status.infeasible
     errors = " ".join(e.value for e in at.error)
     assert "cannot all hold together" in errors
-    assert "availability" in errors
+    assert "Availability" in errors  # by its title, as the sidebar names it
     suggestion = " ".join(i.value for i in at.info)
     assert "Suggested change" in suggestion
     assert "Mon, Tue" in suggestion and "strict" in suggestion.lower()
@@ -666,6 +671,247 @@ def test_diff_lines_read_as_sentences() -> None:
     assert lines[0] == "Re-planned as of Mon 04 Jan: 3 sessions kept."
     assert lines[1].startswith("2 sessions moved: Wed 06 Jan -> Thu 07 Jan: Wed 06 Jan is blocked")
     assert lines[2] == "1 session added: Wed 06 Jan: pinned day"
+
+
+# ----------------------------------------------------------------------------- issue 13 papercuts
+
+
+def _sidebar_captions(at: AppTest) -> str:
+    return "\n".join(str(c.value) for c in at.sidebar.caption)
+
+
+def test_rule_descriptions_follow_the_settings() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    _widget(at, field_key("rest-days", "min_rest_days")).set_value(3)
+    _widget(at, field_key("availability", "max_session_minutes")).set_value(30)
+    submit(at)
+    captions = _sidebar_captions(at)
+    assert "at least 3 strength-free days" in captions
+    assert "at least 2 strength-free days" not in captions
+    assert "at most 30 minutes" in captions and "at most 45 minutes" not in captions
+
+
+def test_why_tab_costs_add_up() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    plan = current_plan(at)
+    why = next(d for d in at.dataframe if "Rule" in d.value.columns)
+    table = why.value
+    assert int(table["Cost"].sum()) == plan.objective
+    assert f"Total cost: {int(plan.objective)}" in texts(at)
+    assert len(table) == len(REGISTRY)
+    interference = table.set_index("Rule").loc["Hard-day interference", "Weight"]
+    assert interference == "weight 3, day weight 1"
+    # each listed violation carries its cost, and they add up to the rule's cost
+    for report in plan.explanation.rules:
+        if report.violations and "... more not listed" not in report.violations:
+            assert sum(report.violation_costs) == report.cost
+
+
+def berlin_ics(first: dt.date, race: dt.date) -> bytes:
+    """A Berlin runner's calendar: weekly timed interval runs from `first`, an A race."""
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:runs@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;TZID=Europe/Berlin:{first:%Y%m%d}T070000\r\n"
+        f"DTEND;TZID=Europe/Berlin:{first:%Y%m%d}T080000\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=10\r\nSUMMARY:Run intervals 6x800 m\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:long@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;TZID=Europe/Berlin:{first + dt.timedelta(days=4):%Y%m%d}T080000\r\n"
+        f"DTEND;TZID=Europe/Berlin:{first + dt.timedelta(days=4):%Y%m%d}T100000\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=10\r\nSUMMARY:Long run\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:race@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;VALUE=DATE:{race:%Y%m%d}\r\nSUMMARY:Berlin half marathon (A)\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    ).encode()
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key=state.UPLOAD).set_value((name, data, "text/calendar"))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+BERLIN_FIRST = next_monday() + dt.timedelta(weeks=4, days=1)  # a Tuesday, a month ahead
+BERLIN_RACE = BERLIN_FIRST + dt.timedelta(days=68)  # a Sunday, ten weeks in
+
+
+def test_upload_sets_start_weeks_sport_and_export_timezone() -> None:
+    with media_stores() as stores:
+        at = upload(loaded(), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+    plan = current_plan(at)
+    # the first Monday of the calendar's first week, through the A race plus one transition week
+    assert plan.start == BERLIN_FIRST - dt.timedelta(days=1)
+    assert plan.end == BERLIN_RACE + dt.timedelta(weeks=1)
+    assert at.session_state[state.SPORT] == "run"
+    assert plan.timezone == "Europe/Berlin"
+    assert at.text_input(key=state.EXPORT_TZ).value == "Europe/Berlin"
+    button = next(b for b in at.get("download_button") if b.label == "Download iCal")
+    ical = stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content.decode()
+    assert "DTSTART;TZID=Europe/Berlin:" in ical and "Europe/London" not in ical
+
+
+def test_upload_keeps_what_the_athlete_set() -> None:
+    at = loaded()
+    at.number_input(key=state.WEEKS).set_value(SHORT_WEEKS)
+    at.text_input(key=state.EXPORT_TZ).set_value("Asia/Tokyo")
+    submit(at)
+    upload(at, "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+    plan = current_plan(at)
+    assert plan.start == BERLIN_FIRST - dt.timedelta(days=1)  # start was not set: it follows
+    assert (plan.end - plan.start).days + 1 == SHORT_WEEKS * 7  # weeks were: they stay
+    assert at.text_input(key=state.EXPORT_TZ).value == "Asia/Tokyo"
+
+
+def test_failed_upload_shows_the_athletes_last_plan_not_the_demo() -> None:
+    at = upload(loaded(), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+    own = current_plan(at)
+    # Replacing the file in a browser: the old one goes (a run on the demo), the new one fails.
+    at.file_uploader(key=state.UPLOAD).set_value(None)
+    at.run()
+    upload(at, "broken.ics", b"hello, world")
+    assert any("Could not read this calendar" in e.value for e in at.error)
+    warning = " ".join(w.value for w in at.warning)
+    assert "last plan that worked for your calendar" in warning
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Strength sessions"] == str(len(own.sessions))
+    assert "Berlin half marathon" in texts(at) + str(at.dataframe[0].value if at.dataframe else "")
+
+
+def test_settings_errors_speak_the_sidebars_words() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    _widget(at, field_key("session-size", "min_exercises")).set_value(6)
+    _widget(at, field_key("session-size", "max_exercises")).set_value(3)
+    submit(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Session size: min exercises is above max exercises" in md_unescape(errors)
+    assert "::" not in errors and ": :" not in errors
+    assert "_" not in md_unescape(errors) and "Value error" not in errors
+
+
+def md_unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_conflict_names_rules_by_title_and_suggests_only_their_changes() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    _widget(at, field_key("weekly-frequency", "strict")).set_value(True)
+    _widget(at, field_key("availability", "weekdays")).set_value(["Mon", "Tue"])
+    _widget(at, field_key("steady-progress", "weight")).set_value(7)  # unrelated to the conflict
+    submit(at)
+    plan = current_plan(at)
+    assert plan.status == Status.infeasible
+    assert set(plan.conflict_rules) >= {"availability"}
+    errors = md_unescape(" ".join(e.value for e in at.error))
+    assert "**Availability**: Lift only on Mon and Tue" in errors
+    assert not re.search(r"\([a-z]+(-[a-z]+)+\)|\(availability\)", errors), errors
+    suggestion = md_unescape(" ".join(i.value for i in at.info))
+    assert "Availability: weekdays is Mon, Tue" in suggestion
+    assert "Steady progress" not in suggestion
+
+
+def test_no_weekday_available_warns_on_the_main_page() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    _widget(at, field_key("availability", "weekdays")).set_value([])
+    submit(at)
+    assert not current_plan(at).sessions
+    warning = md_unescape(" ".join(w.value for w in at.warning))
+    assert "This plan has no strength sessions: no weekday is available" in warning
+
+
+def test_labels_and_wording() -> None:
+    at = loaded()
+    at.toggle(key=state.SHOW_ALL_RULES).set_value(True).run()
+    labels = [w.label for w in at.sidebar.slider]
+    assert "Days after an A race" in labels and "Days before a C race" in labels
+    assert not [label for label in labels if re.search(r" [abc]$", label)]
+    plan = current_plan(at)
+    reasons = [reason for s in plan.sessions for reason in s.why]
+    assert not [r for r in reasons if "(s)" in r]
+    assert not [r for r in reasons if re.search(r"\(([ABC])\)' \(\1\)", r)]
+    assert any("'Winter crit series round 3 (C)' in" in r for r in reasons)
+    assert any("'Spring road race', a B race in" in r for r in reasons)
+    assert not re.search(r"\w\(s\)", md_unescape(texts(at)))
+    path = FIXTURES / "trainingpeaks_workouts.csv"
+    upload(at, path.name, path.read_bytes())
+    assert "TrainingPeaks CSV" in texts(at)
+    config = PlannerConfig().with_rule("post-race-recovery", days_after_a=3)
+    assert changed_rule_settings(config) == [
+        "Recovery after races: days after an A race is 3 (default 2)"
+    ]
+
+
+def test_a_run_shows_a_runner() -> None:
+    at = loaded()
+    path = FIXTURES / "edge_cases.ics"  # a Berlin runner's calendar
+    upload(at, path.name, path.read_bytes())
+    plan = current_plan(at)
+    run = next(e for e in plan.events if e.sport.value == "run")
+    at.selectbox(key=state.DAY).set_value(run.date.isoformat()).run()
+    line = next(m.value for m in at.markdown if m.value.endswith(")*") and run.title in m.value)
+    assert line.startswith(":material/directions_run:")
+    assert "directions_bike" not in " ".join(m.value for m in at.markdown)
+
+
+def test_sidebar_shows_only_changed_rules_by_group() -> None:
+    at = loaded(weeks=SHORT_WEEKS)
+    rule_titles = {rule.title for rule in REGISTRY}
+    shown = [e.label for e in at.sidebar.expander if e.label.split(" (off)")[0] in rule_titles]
+    assert shown == []  # every rule at its default: none drawn
+    assert "Every rule is at its coaching default" in _sidebar_captions(at)
+    at.toggle(key=state.SHOW_ALL_RULES).set_value(True).run()
+    groups = [m.value for m in at.sidebar.markdown if m.value.startswith("**")]
+    assert groups == [
+        "**Races**",
+        "**Recovery**",
+        "**Progression**",
+        "**Week shape**",
+        "**Re-planning**",
+    ]
+    drawn = [e for e in at.sidebar.expander if e.label.split(" (off)")[0] in rule_titles]
+    assert len(drawn) == len(REGISTRY)
+    _widget(at, field_key("rest-days", "min_rest_days")).set_value(3)
+    submit(at)
+    at.toggle(key=state.SHOW_ALL_RULES).set_value(False).run()
+    assert not at.exception
+    shown = [e.label for e in at.sidebar.expander if e.label.split(" (off)")[0] in rule_titles]
+    assert shown == ["Rest days between sessions"]
+    assert [m.value for m in at.sidebar.markdown if m.value.startswith("**")] == ["**Recovery**"]
+    # the hidden rules keep their defaults: the plan still uses the changed value only
+    plan = current_plan(at)
+    assert plan.settings["rest-days"]["min_rest_days"] == 3
+    assert plan.settings["taper"] == rule_by_id("taper").Params().model_dump(mode="json")
+    submit(at)
+    assert current_plan(at).settings["rest-days"]["min_rest_days"] == 3
+
+
+def test_stale_watch_script_survives_the_html_sanitiser() -> None:
+    """st.html drops a script holding a tag-like '<...>' (even in a comment): none in ours."""
+    from planner.ui.settings import _stale_watch_script
+
+    script = _stale_watch_script()
+    assert "<" not in script and "__TOKEN__" in script
+
+
+def test_each_upload_moves_the_plan_to_its_season() -> None:
+    seasons = ROOT / "docs" / "seasons"
+    at = loaded()
+    runner = seasons / "runner-marathon-14w.csv"  # 5 Jan - 11 Apr 2027, marathon (A) 11 Apr
+    upload(at, runner.name, runner.read_bytes())
+    plan = current_plan(at)
+    assert (plan.start, plan.end) == (dt.date(2027, 1, 4), dt.date(2027, 4, 18))
+    assert at.session_state[state.SPORT] == "run"
+    cyclist = seasons / "cyclist-granfondo-16w.csv"  # 2 Feb - 22 May 2027, gran fondo (A)
+    upload(at, cyclist.name, cyclist.read_bytes())
+    plan = current_plan(at)
+    assert (plan.start, plan.end) == (dt.date(2027, 2, 1), dt.date(2027, 5, 30))
+    assert at.session_state[state.SPORT] == "ride"
+    # back to the demo: the app's own defaults again
+    at.file_uploader(key=state.UPLOAD).set_value(None)
+    at.run()
+    plan = current_plan(at)
+    assert plan.start == next_monday()
+    assert (plan.end - plan.start).days + 1 == state.DEFAULT_WEEKS * 7
 
 
 def test_athlete_panel_experience_and_starting_levels_reach_the_plan() -> None:

@@ -31,9 +31,10 @@ def wait_for_plan(page) -> None:
 
 
 def hostile_calendar(start: dt.date) -> bytes:
-    """Three weeks of a daily event with an HTML title, and an A race."""
+    """Three weeks of a daily event with an HTML title, and an A race 21 weeks in: after the
+    upload the plan runs 22 weeks (through the race and its transition week)."""
     first = (start + dt.timedelta(days=1)).strftime("%Y%m%d")
-    race = (start + dt.timedelta(days=40)).strftime("%Y%m%d")
+    race = (start + dt.timedelta(days=146)).strftime("%Y%m%d")
     return (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
         "BEGIN:VEVENT\r\nUID:evil@test\r\nDTSTAMP:20260101T000000Z\r\n"

@@ -253,3 +253,66 @@ def test_plan_timezone_dates_the_strava_calendar_and_the_export(tmp_path: Path) 
     late = [e for e in plan["events"] if e["title"] == "Late track session"]
     assert [e["date"] for e in late] == ["2026-01-11"]  # 23:58 UTC on the 10th
     assert plan["timezone"] == "Australia/Sydney"
+
+
+# ----------------------------------------------------------------------------- issue 13
+
+
+def test_infeasible_plan_prints_no_empty_weeks(tmp_path: Path) -> None:
+    config = tmp_path / "rules.toml"
+    config.write_text(
+        '[rules.weekly-frequency]\nstrict = true\n[rules.availability]\nweekdays = ["Mon", "Tue"]\n'
+    )
+    result = runner.invoke(app, ["plan", "--start", START, "--weeks", "4", "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    assert "infeasible" in result.stdout
+    assert "Week " not in result.stdout
+
+
+def test_start_on_a_wednesday_plans_monday_to_sunday_weeks(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    wednesday = "2026-12-02"
+    result = runner.invoke(app, ["plan", "--start", wednesday, "--weeks", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert data["start"] == "2026-11-30" and data["end"] == "2026-12-13"
+    assert "planning from Monday 2026-11-30" in result.stderr
+
+
+def test_cli_demo_is_as_long_as_the_apps(tmp_path: Path) -> None:
+    from planner.config import PlannerConfig, next_monday
+    from planner.horizon import default_weeks
+    from planner.importers import load_demo
+    from planner.ui.state import DEFAULT_WEEKS
+
+    start = next_monday()
+    assert default_weeks(load_demo(start), start, PlannerConfig()) == DEFAULT_WEEKS
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    days = (dt.date.fromisoformat(data["end"]) - dt.date.fromisoformat(data["start"])).days + 1
+    assert days == DEFAULT_WEEKS * 7
+
+
+def test_plan_help_fits_80_columns_and_readme_lists_every_option() -> None:
+    import typer.main
+
+    result = runner.invoke(app, ["plan", "--help"], terminal_width=80)
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert "…" not in result.output
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    command = typer.main.get_command(app).commands["plan"]  # type: ignore[attr-defined]
+    for param in command.params:
+        for option in param.opts:
+            if option.startswith("--") and option != "--help":
+                assert option in result.output
+                assert option in readme, f"README does not list {option}"
+
+
+def test_plan_table_names_a_race_once() -> None:
+    result = runner.invoke(app, ["plan", "--start", START, "--weeks", "8"])
+    assert result.exit_code == 0, result.output
+    assert "[Sun: Winter crit series round 3 (C)]" in result.stdout
+    assert "(C)] (C)" not in result.stdout and "C race Sun" not in result.stdout

@@ -84,6 +84,7 @@ def test_one_row_per_exercise_sorted_by_date(plan: Plan) -> None:
         "phase": "base",
         "session_load": "moderate",
         "deload": "no",
+        "state": "planned",
         "exercise": "Fentes bulgares é",
         "chain": "hinge",
         "level": "3",
@@ -174,3 +175,12 @@ def test_unknown_extension_names_the_ones_that_work(plan: Plan, tmp_path: Path, 
     with pytest.raises(ValueError, match=r"use one of \.ics, \.csv, \.json"):
         write_plan(plan, tmp_path / name)
     assert not (tmp_path / name).exists()
+
+
+def test_replan_state_is_a_column(plan: Plan) -> None:
+    marked = plan.model_copy(deep=True)
+    marked.sessions[0] = marked.sessions[0].model_copy(update={"state": "missed"})
+    rows = list(csv.DictReader(io.StringIO(export_csv(marked))))
+    states = {row["date"]: row["state"] for row in rows}
+    assert states.pop(marked.sessions[0].date.isoformat()) == "missed"
+    assert set(states.values()) == {"planned"}

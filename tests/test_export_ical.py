@@ -384,8 +384,40 @@ def test_reminder(plan: Plan) -> None:
 
 def test_export_is_byte_identical(plan: Plan) -> None:
     options = ExportOptions(include_training=True, reminder_minutes=30)
-    assert export_ical(plan, options) == export_ical(plan.model_copy(deep=True), options)
-    assert b"DTSTAMP:20250317T000000Z" in export_ical(plan)
+    stamp = dt.datetime(2025, 3, 20, 9, 30, tzinfo=dt.UTC)
+    assert export_ical(plan, options, stamp=stamp) == export_ical(
+        plan.model_copy(deep=True), options, stamp=stamp
+    )
+
+
+def test_dtstamp_is_the_export_time_not_the_plan_start(plan: Plan) -> None:
+    """RFC 5545: DTSTAMP is when the calendar object was created, i.e. the export."""
+    stamp = dt.datetime(2025, 3, 20, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    data = export_ical(plan, stamp=stamp)
+    stamps = {line for line in data.decode().splitlines() if line.startswith("DTSTAMP")}
+    assert stamps == {"DTSTAMP:20250320T093000Z"}
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for event in vevents(export_ical(plan)):
+        assert before <= event["DTSTAMP"].dt <= dt.datetime.now(dt.UTC)
+
+
+def test_replan_state_shows_in_the_calendar(plan: Plan) -> None:
+    marked = plan.model_copy(deep=True)
+    marked.sessions[0] = marked.sessions[0].model_copy(update={"state": "done"})
+    marked.sessions[1] = marked.sessions[1].model_copy(update={"state": "missed"})
+    events = {
+        str(e["UID"]): e for e in vevents(export_ical(marked, ExportOptions(reminder_minutes=30)))
+    }
+    done, missed, planned = (events[s.uid] for s in marked.sessions[:3])
+    assert str(done["SUMMARY"]).startswith("Done: Strength")
+    assert str(missed["SUMMARY"]).startswith("Missed: Strength")
+    assert not str(planned["SUMMARY"]).startswith(("Done", "Missed"))
+    assert str(missed["DESCRIPTION"]).startswith("Missed: ")
+    assert "missed" in [str(c) for c in missed["CATEGORIES"].cats]
+    assert "done" in [str(c) for c in done["CATEGORIES"].cats]
+    assert str(missed["TRANSP"]) == "TRANSPARENT" and str(planned["TRANSP"]) == "OPAQUE"
+    # no reminder for a session in the past that did not happen; the planned ones keep theirs
+    assert not missed.walk("VALARM") and planned.walk("VALARM")
 
 
 def test_uid_survives_a_move_and_sequence_is_as_given(plan: Plan) -> None:

@@ -102,6 +102,7 @@ def test_default_window_is_two_years_from_the_first_event() -> None:
     assert cal.events[-1].date <= dt.date(2028, 1, 5)
     assert 100 <= len(cal.events) <= 105
     assert any("outside the default window" in s.reason for s in cal.skipped)
+    assert any(s.reason.startswith("1 event after 2028-01-05 is outside") for s in cal.skipped)
 
 
 def test_window_drops_events_outside() -> None:

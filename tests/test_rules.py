@@ -852,3 +852,52 @@ def test_steady_progress_switched_off() -> None:
     inst = make_instance(weeks=3, rules={"steady-progress": OFF})
     _, plan = solve_forced(inst, no_sessions)
     assert plan is not None and cost(plan, "steady-progress") == 0
+
+
+# ----------------------------------------------------------------------------- descriptions
+
+
+@pytest.mark.parametrize("rule", REGISTRY, ids=lambda r: r.id)
+def test_description_at_defaults_is_the_statement(rule) -> None:
+    assert rule.describe(rule.Params()) == rule.statement
+
+
+@pytest.mark.parametrize("rule", REGISTRY, ids=lambda r: r.id)
+def test_description_follows_every_numeric_parameter(rule) -> None:
+    """Every day/session/minute count a coach can change shows in the sentence (weights do not:
+    they are costs, shown in the Why tab)."""
+    for name, info in rule.Params.model_fields.items():
+        if info.annotation is not int or name.endswith("weight"):
+            continue
+        default = getattr(rule.Params(), name)
+        low = next(m.ge for m in info.metadata if hasattr(m, "ge"))
+        high = next(m.le for m in info.metadata if hasattr(m, "le"))
+        for value in {low, high, min(high, default + 1)} - {default}:
+            try:
+                params = rule.Params.model_validate({**rule.Params().model_dump(), name: value})
+            except ValueError:
+                continue  # e.g. more fewest exercises than most: the settings say so instead
+            text = rule.describe(params)
+            assert text != rule.statement, (rule.id, name, value)
+            assert "(s)" not in text
+
+
+def test_descriptions_read_as_sentences() -> None:
+    from constraints import rule_by_id
+
+    rest = rule_by_id("rest-days")
+    assert rest.describe(rest.Params(min_rest_days=3)) == (
+        "Leave at least 3 strength-free days between two strength sessions."
+    )
+    assert "at least 1 strength-free day between" in rest.describe(rest.Params(min_rest_days=1))
+    availability = rule_by_id("availability")
+    text = availability.describe(
+        availability.Params(weekdays=["Mon", "Thu"], max_session_minutes=30)
+    )
+    assert text == "Lift only on Mon and Thu, in sessions of at most 30 minutes."
+    assert "No weekday" in availability.describe(availability.Params(weekdays=[]))
+    recovery = rule_by_id("post-race-recovery")
+    assert recovery.describe(recovery.Params(days_after_a=3, days_after_c=1)).startswith(
+        "No strength in the 3 days after an A race, the day after a B race or the day after a "
+        "C race; 7 days after a marathon"
+    )

@@ -1,4 +1,5 @@
-"""CSV export: one row per exercise, for spreadsheets."""
+"""CSV export: one row per exercise, for spreadsheets. `state` keeps a re-plan's history: a
+session is planned, done or missed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ COLUMNS = (
     "phase",
     "session_load",
     "deload",
+    "state",
     "exercise",
     "chain",
     "level",
@@ -60,6 +62,7 @@ def _row(session: PlannedSession, exercise: PlannedExercise | None) -> dict[str,
         "phase": session.phase.value,
         "session_load": session.load.value,
         "deload": _yes_no(session.deload),
+        "state": session.state,
         "exercise": exercise.name if exercise else "",
         "chain": exercise.chain if exercise else "",
         "per_side": _yes_no(exercise.per_side) if exercise else "",

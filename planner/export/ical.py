@@ -1,9 +1,10 @@
 """iCalendar export (RFC 5545): one VEVENT per strength session, built with `icalendar`.
 
-The file is a pure function of the plan and the options: DTSTAMP comes from the plan, UIDs
-from the sessions (and, for endurance events, from their date and title), so exporting twice
-gives the same bytes and a calendar app that re-imports it updates events instead of
-duplicating them.
+The file is a pure function of the plan, the options and the export time (DTSTAMP, which RFC
+5545 defines as when the object was created): UIDs come from the sessions (and, for endurance
+events, from their date and title), so a calendar app that re-imports it updates events instead
+of duplicating them. Re-plan state shows: a done or missed session says so in its title,
+description and categories, and a missed one no longer blocks the time or reminds.
 """
 
 from __future__ import annotations
@@ -75,17 +76,26 @@ def dose_text(exercise: PlannedExercise) -> str:
     return text + " per side" if exercise.per_side else text
 
 
+# How a re-plan's history reads in the calendar: the title prefix and the description's first line.
+STATE_PREFIX = {"planned": "", "done": "Done: ", "missed": "Missed: "}
+STATE_NOTE = {
+    "done": "Done: you did this session.",
+    "missed": "Missed: this session was not done and counts for nothing in the progression.",
+}
+
+
 def session_summary(session: PlannedSession) -> str:
-    """E.g. "Strength - max strength: hinge, bridge, adductors"."""
+    """E.g. "Strength - max strength: hinge, bridge, adductors" ("Missed: ..." when missed)."""
     title = f"Strength - {session.goal}" if session.goal.strip() else "Strength"
     chains = list(dict.fromkeys(e.chain for e in session.exercises))
-    return f"{title}: {', '.join(chains)}" if chains else title
+    text = f"{title}: {', '.join(chains)}" if chains else title
+    return STATE_PREFIX.get(session.state, "") + text
 
 
 def session_description(session: PlannedSession) -> str:
     """Every exercise with dose, tempo, load and cues, then why the session sits on this day."""
     head = f"Phase: {session.phase.value}" + (" (deload week)" if session.deload else "")
-    lines = [head]
+    lines = [STATE_NOTE[session.state], head] if session.state in STATE_NOTE else [head]
     if session.goal.strip():
         lines.append(f"Goal: {session.goal}")
     lines.append(f"About {session.minutes} min, load {session.load.value}.")
@@ -133,14 +143,17 @@ def _session_event(
         # Wall-clock arithmetic: 18:00 + 45 min is 18:45 local whatever the UTC offset.
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=max(1, session.minutes)))
-        event.add("transp", "OPAQUE")
+        # A session that did not happen blocks no time.
+        event.add("transp", "TRANSPARENT" if session.state == "missed" else "OPAQUE")
     event.add("summary", _text(summary))
     event.add("description", _text(session_description(session)))
     categories = ["Strength", session.phase.value, session.load.value]
     if session.deload:
         categories.append("deload")
+    if session.state != "planned":
+        categories.append(session.state)
     event.add("categories", [_text(c) for c in categories])
-    if options.reminder_minutes is not None:
+    if options.reminder_minutes is not None and session.state == "planned":
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", _text(summary))
@@ -172,11 +185,22 @@ def _training_event(plan_event: PlanEvent, uid: str, stamp: dt.datetime) -> Even
     return event
 
 
-def export_ical(plan: Plan, options: ExportOptions | None = None) -> bytes:
-    """The plan as an iCalendar file (UTF-8, CRLF, lines folded at 75 octets)."""
+def export_time() -> dt.datetime:
+    """Now in UTC, to the second: the DTSTAMP of an export made now."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def export_ical(
+    plan: Plan, options: ExportOptions | None = None, *, stamp: dt.datetime | None = None
+) -> bytes:
+    """The plan as an iCalendar file (UTF-8, CRLF, lines folded at 75 octets).
+
+    `stamp` is the DTSTAMP of every event: the export time (default now, in UTC). The same plan,
+    options and stamp give the same bytes.
+    """
     options = options or ExportOptions()
     tz_name = options.timezone_for(plan)
-    stamp = dt.datetime.combine(plan.start, dt.time(0), tzinfo=dt.UTC)
+    stamp = (stamp or export_time()).astimezone(dt.UTC)
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)

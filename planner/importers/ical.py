@@ -62,6 +62,7 @@ from planner.importers.limits import (
     MIN_YEAR,
     check_ical_cost,
 )
+from planner.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +227,8 @@ class _Importer:
             if later:
                 self.skip(
                     "calendar",
-                    f"{later} event(s) after {window[1]} are outside the default window of "
+                    f"{plural(later, 'event')} after {window[1]} "
+                    f"{'is' if later == 1 else 'are'} outside the default window of "
                     f"{DEFAULT_WINDOW_DAYS} days from the first event; give an end date to "
                     "include them",
                 )

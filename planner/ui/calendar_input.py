@@ -15,15 +15,26 @@ from zoneinfo import available_timezones
 import pandas as pd
 import streamlit as st
 
+from planner.config import PlannerConfig, SeasonSettings
 from planner.domain import Calendar, Event, Kind, Priority, Sport
 from planner.errors import CalendarError
+from planner.horizon import default_start, default_weeks
 from planner.importers import load_demo, read_calendar
 from planner.ui import state
+from planner.ui.fields import field_key
 from planner.ui.text import md_escape
+from planner.wording import plural
 
 UPLOAD_TYPES = ["ics", "ical", "csv", "tsv", "txt"]
 EDITABLE = ["sport", "kind", "priority"]
-FORMAT_NAMES = {"ics": "iCalendar (.ics)"}
+FORMAT_NAMES = {
+    "ics": "iCalendar (.ics)",
+    "trainingpeaks-csv": "TrainingPeaks CSV",
+    "intervals-csv": "intervals.icu CSV",
+    "garmin-csv": "Garmin Connect CSV",
+    "strava-csv": "Strava CSV",
+    "generic-csv": "Simple CSV",
+}
 
 
 TIMEZONE_KEY = "upload_timezone"
@@ -94,6 +105,40 @@ def format_label(fmt: str) -> str:
     return FORMAT_NAMES.get(fmt, fmt.replace("-", " "))
 
 
+def calendar_settings(calendar: Calendar, today: dt.date | None = None) -> dict[str, Any]:
+    """Start, weeks and main sport a calendar suggests (the CLI's rules, planner.horizon)."""
+    transition = st.session_state.get(field_key("season", "transition_weeks"))
+    season = SeasonSettings() if transition is None else SeasonSettings(transition_weeks=transition)
+    start = default_start(calendar, today)
+    values: dict[str, Any] = {
+        state.START: start,
+        state.WEEKS: default_weeks(calendar, start, PlannerConfig(season=season)),
+    }
+    # The CLI's rule too: the sport with the most training time (triathlon when all three count).
+    values[state.SPORT] = calendar.dominant_sport().value
+    return values
+
+
+def follow_calendar() -> None:
+    """Uploader callback: start, weeks and main sport follow the new calendar, except those the
+    athlete set (a value that differs from what the app last filled in is the athlete's)."""
+    upload = st.session_state.get(state.UPLOAD)
+    if upload is None:
+        suggested = {k: v for k, v in state.defaults().items() if k in state.AUTO_KEYS}
+    else:
+        try:
+            calendar = calendar_from_upload(upload.getvalue(), upload.name)
+        except CalendarError:
+            return  # the error shows in the page; the settings stay as they are
+        suggested = calendar_settings(calendar)
+    auto = dict(st.session_state.get(state.AUTO) or {})
+    for key, value in suggested.items():
+        if st.session_state.get(key) == auto.get(key):
+            st.session_state[key] = value
+            auto[key] = value
+    st.session_state[state.AUTO] = auto
+
+
 def events_frame(calendar: Calendar) -> pd.DataFrame:
     """The review table: one row per event, the editable columns as plain strings."""
     rows = [
@@ -154,6 +199,7 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
             "Upload your training calendar (.ics or a .csv export)",
             type=UPLOAD_TYPES,
             key=state.UPLOAD,
+            on_change=follow_calendar,
             help="iCalendar from Google/Apple/Outlook, or CSV from TrainingPeaks, Strava, "
             "Garmin or intervals.icu. Without a file the built-in demo season is used.",
         )
@@ -189,7 +235,7 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
             st.metric("Skipped", len(calendar.skipped), width="content")
         if calendar.skipped:
             st.warning(
-                f"{len(calendar.skipped)} row(s) skipped — see why below.",
+                f"{plural(len(calendar.skipped), 'row')} skipped — see why below.",
                 icon=":material/warning:",
             )
     if calendar.skipped:

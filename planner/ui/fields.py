@@ -25,10 +25,19 @@ def field_key(group: str, name: str) -> str:
 
 
 def label_for(name: str) -> str:
-    """'max_session_minutes' -> 'Max session minutes'."""
+    """'max_session_minutes' -> 'Max session minutes'; 'days_after_a' -> 'Days after an A race'."""
     text = name.replace("_", " ").strip()
     text = re.sub(r"\bs\b$", "(s)", text)
+    # A trailing a/b/c is a race priority: written as races are everywhere else.
+    text = re.sub(r" a$", " an A race", text)
+    text = re.sub(r" ([bc])$", lambda m: f" a {m.group(1).upper()} race", text)
     return text[:1].upper() + text[1:]
+
+
+def label_in_sentence(name: str) -> str:
+    """The label inside a sentence: 'days after an A race', 'min exercises'."""
+    label = label_for(name)
+    return label[:1].lower() + label[1:]
 
 
 def kind_of(info: FieldInfo) -> str:

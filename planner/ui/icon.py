@@ -21,3 +21,18 @@ def app_icon() -> Image.Image:
     for left in (1, 58):  # the collars
         draw.rounded_rectangle((left, 24, left + 5, 40), radius=2, fill=GREEN)
     return image
+
+
+# Material icons (Streamlit's :material/...: shortcodes, served with the app) per event sport.
+SPORT_ICONS = {
+    "ride": ":material/directions_bike:",
+    "run": ":material/directions_run:",
+    "swim": ":material/pool:",
+    "strength": ":material/fitness_center:",
+}
+OTHER_SPORT_ICON = ":material/exercise:"
+
+
+def sport_icon(sport: str) -> str:
+    """The icon of an event's own sport (a run shows a runner whatever the main sport)."""
+    return SPORT_ICONS.get(sport, OTHER_SPORT_ICON)

@@ -14,17 +14,20 @@ import streamlit as st
 from pydantic import ValidationError
 from streamlit_calendar import calendar as board
 
-from constraints import REGISTRY, rule_by_id
+from constraints import REGISTRY, Rule, rule_by_id
 from planner.config import PlannerConfig
+from planner.explain import known_conflict
 from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
 from planner.ui import replanning, state
 from planner.ui.calendar_board import BOARD_CSS, board_events, board_options
 from planner.ui.charts import season_spec, week_frame
-from planner.ui.fields import field_key, label_for
+from planner.ui.fields import field_key, label_in_sentence
+from planner.ui.icon import sport_icon
 from planner.ui.phone import scroll_to_opened_day
 from planner.ui.settings import Settings
 from planner.ui.text import md_escape
+from planner.wording import plural, race_title
 
 STATUS_TEXT = {
     Status.optimal: "Optimal",
@@ -49,8 +52,24 @@ RULE_HINTS = {
 # ----------------------------------------------------------------------------- status
 
 
+def empty_plan_reason(plan: Plan) -> str:
+    """Why a solved plan holds no session, from the settings it was made with."""
+    availability = plan.settings.get("availability", {})
+    if availability.get("enabled", True) and availability.get("weekdays") == []:
+        return "no weekday is available for lifting: pick at least one under Availability"
+    return (
+        "no day in these weeks is free for strength under the rules in force: check "
+        "Availability (weekdays, blocked dates) and the race and recovery rules"
+    )
+
+
 def plan_summary(plan: Plan, settings: Settings | None) -> None:
     """Status metrics: how the solve went and how much strength the season holds."""
+    if not plan.sessions:
+        st.warning(
+            f"This plan has no strength sessions: {empty_plan_reason(plan)}.",
+            icon=":material/event_busy:",
+        )
     weeks = ((plan.end - plan.start).days + 1) // 7
     per_week = len(plan.sessions) / weeks if weeks else 0
     with st.container(horizontal=True, gap="medium"):
@@ -58,13 +77,13 @@ def plan_summary(plan: Plan, settings: Settings | None) -> None:
             "Plan",
             STATUS_TEXT[plan.status],
             border=True,
-            width=150,
+            width="content",  # a fixed width cut the value to 'Opti...'
             help="Optimal: the best plan under these rules. Good: the best found before the "
             "time limit; a longer limit may find a better one.",
         )
-        st.metric("Strength sessions", len(plan.sessions), border=True, width=150)
-        st.metric("Per week", f"{per_week:.1f}", border=True, width=105)
-        st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width=125)
+        st.metric("Strength sessions", len(plan.sessions), border=True, width="content")
+        st.metric("Per week", f"{per_week:.1f}", border=True, width="content")
+        st.metric("Solve time", f"{plan.solve_seconds or 0:.1f} s", border=True, width="content")
     missed = sum(1 for s in plan.sessions if s.state == "missed")
     st.caption(
         f"{weeks} weeks · {plan.start:%a %d %b %Y} – {plan.end:%a %d %b %Y}"
@@ -74,27 +93,22 @@ def plan_summary(plan: Plan, settings: Settings | None) -> None:
     )
 
 
-def changed_rule_settings(config: PlannerConfig) -> list[str]:
-    """Rule parameters that differ from their defaults, as 'Rule: field is X (default Y)'."""
+def changed_rule_settings(config: PlannerConfig, rule_ids: list[str] | None = None) -> list[str]:
+    """Rule parameters that differ from their defaults, as 'Rule: field is X (default Y)';
+    only those of `rule_ids` when given."""
     lines = []
     for rule in REGISTRY:
+        if rule_ids is not None and rule.id not in rule_ids:
+            continue
         current = config.params(rule.id).model_dump(mode="json")
         default = rule.Params().model_dump(mode="json")
         for name, value in current.items():
             if value != default[name]:
                 lines.append(
-                    f"{rule.title}: {label_for(name).lower()} is {_show(value)} "
+                    f"{rule.title}: {label_in_sentence(name)} is {_show(value)} "
                     f"(default {_show(default[name])})"
                 )
     return lines
-
-
-def changed_rule_ids(config: PlannerConfig) -> set[str]:
-    return {
-        rule.id
-        for rule in REGISTRY
-        if config.params(rule.id).model_dump() != rule.Params().model_dump()
-    }
 
 
 def _show(value: Any) -> str:
@@ -114,28 +128,42 @@ def reset_rules() -> None:
             st.session_state[key] = defaults[key]
 
 
+def conflict_lines(plan: Plan) -> list[str]:
+    """Why there is no plan, as markdown lines: the conflicting rules by title, each as it reads
+    with the settings in force (user text escaped)."""
+    if not plan.conflict_rules:
+        return [f"- {md_escape(text)}" for text in plan.conflicts]
+    lines = []
+    known = known_conflict(plan.conflict_rules)
+    if known:
+        lines.append(md_escape(known))
+    lines.append("These rules cannot all hold together:")
+    for rule_id in plan.conflict_rules:
+        rule = rule_by_id(rule_id)
+        if rule is not None:
+            params = rule.Params.model_validate(plan.settings.get(rule_id, {}))
+            lines.append(f"- **{rule.title}**: {md_escape(rule.describe(params))}")
+    return lines
+
+
 def conflicts(plan: Plan, settings: Settings | None) -> None:
-    """Why there is no plan, in plain words, and what to change."""
+    """Why there is no plan, in plain words, and what to change (in the rules that conflict)."""
     title = (
         "These settings cannot all hold together, so there is no plan."
         if plan.status == Status.infeasible
         else "No plan was found within the time limit."
     )
-    lines = [f"**{title}**"] + [f"- {md_escape(text)}" for text in plan.conflicts]
-    st.error("\n".join(lines), icon=":material/block:")
+    st.error("\n".join([f"**{title}**", *conflict_lines(plan)]), icon=":material/block:")
     suggestions: list[str] = []
     if settings is not None:
-        changed = changed_rule_settings(settings.config)
+        involved = plan.conflict_rules
+        changed = changed_rule_settings(settings.config, involved)
         if changed:
-            suggestions.append("You changed these rule settings; undo one of them:")
+            suggestions.append("You changed these settings of those rules; undo one of them:")
             suggestions += [f"- {md_escape(line)}" for line in changed]
-        mentioned = [
-            rule_id for rule_id in RULE_HINTS if any(rule_id in text for text in plan.conflicts)
-        ]
-        touched = [rule_id for rule_id in mentioned if rule_id in changed_rule_ids(settings.config)]
-        for rule_id in touched or mentioned:
+        for rule_id in involved:
             rule = rule_by_id(rule_id)
-            if rule is not None:
+            if rule is not None and rule_id in RULE_HINTS:
                 suggestions.append(f"- {rule.title}: {RULE_HINTS[rule_id]}.")
         if plan.status == Status.unknown:
             suggestions.append("- Raise the solver time limit or plan fewer weeks.")
@@ -317,7 +345,7 @@ def day_detail(plan: Plan, day: dt.date) -> None:
         race = f" · {e.priority.value} race" if e.priority else ""
         minutes = f" · {e.duration_min} min" if e.duration_min else ""
         st.markdown(
-            f":material/directions_bike: {md_escape(e.title)} *({e.kind.value}{race}{minutes})*"
+            f"{sport_icon(e.sport.value)} {md_escape(e.title)} *({e.kind.value}{race}{minutes})*"
         )
     if session is None:
         st.info("No strength session on this day.", icon=":material/hotel:")
@@ -361,7 +389,7 @@ def week_table(plan: Plan, day: dt.date) -> None:
         current = monday + dt.timedelta(days=i)
         session = plan.session_on(current)
         titles = [
-            e.title + (f" ({e.priority.value})" if e.priority else "")
+            race_title(e.title, e.priority.value) if e.priority else e.title
             for e in plan.events
             if e.date == current
         ]
@@ -417,6 +445,21 @@ def season_view(plan: Plan) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
+DATAFRAME_ROW_PX = 35  # st.dataframe's row height: header + rows + 3 px border fit exactly
+
+
+def weights_text(rule: Rule, params: dict[str, Any]) -> str:
+    """A soft rule's weights as the sidebar names them: '4', or 'weight 3, day weight 1'."""
+    names = [name for name in rule.Params.model_fields if name.endswith("weight")]
+    if rule.hard or not names:
+        return "—"
+    defaults = rule.Params().model_dump()
+    values = {name: params.get(name, defaults[name]) for name in names}
+    if len(values) == 1:
+        return str(next(iter(values.values())))
+    return ", ".join(f"{label_in_sentence(name)} {value}" for name, value in values.items())
+
+
 def why_view(plan: Plan, settings: Settings | None) -> None:
     """Each soft rule's cost and violations; the hard rules that held."""
     reports = {r.id: r for r in plan.explanation.rules}
@@ -429,20 +472,22 @@ def why_view(plan: Plan, settings: Settings | None) -> None:
                 "Rule": rule.title,
                 "Type": "hard" if rule.hard else "soft",
                 "On": bool(params.get("enabled", True)),
-                "Weight": str(params.get("weight", "—")) if not rule.hard else "—",
-                "Cost": report.cost if report else 0,
+                "Weight": weights_text(rule, params),
                 "Violations": len(report.violations) if report else 0,
+                "Cost": report.cost if report else 0,
             }
         )
+    total = sum(row["Cost"] for row in rows)
     st.markdown(
-        "Hard rules always hold. Each soft rule costs its weight per unit of violation; the "
-        "plan has the lowest total cost the solver found."
+        "Hard rules always hold. A soft rule's violation costs its weight times its size (a week "
+        "two sessions short of its target at weight 4 costs 8); the plan has the lowest total "
+        f"cost the solver found. **Total cost: {total}**, the sum of the Cost column."
     )
     st.dataframe(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
-        height=36 * (len(rows) + 1) + 3,
+        height=DATAFRAME_ROW_PX * (len(rows) + 1) + 3,
         column_config={
             "On": st.column_config.CheckboxColumn("On"),
             "Cost": st.column_config.ProgressColumn(
@@ -453,9 +498,17 @@ def why_view(plan: Plan, settings: Settings | None) -> None:
     for rule in REGISTRY:
         report = reports.get(rule.id)
         if report and report.violations:
-            with st.expander(f"{rule.title}: {len(report.violations)} violation(s)"):
-                st.caption(rule.statement)
-                st.markdown("\n".join(f"- {md_escape(v)}" for v in report.violations))
+            count = plural(len(report.violations), "violation")
+            with st.expander(f"{rule.title}: {count}, cost {report.cost}"):
+                params = rule.Params.model_validate(plan.settings.get(rule.id, {}))
+                st.caption(rule.describe(params))
+                costs = [*report.violation_costs, *[None] * len(report.violations)]
+                st.markdown(
+                    "\n".join(
+                        f"- {md_escape(text)}" + (f" — cost {cost}" if cost is not None else "")
+                        for text, cost in zip(report.violations, costs, strict=False)
+                    )
+                )
 
 
 # ----------------------------------------------------------------------------- export
@@ -470,7 +523,11 @@ class ExportFile(NamedTuple):
 
 def export_files(plan: Plan, options: ExportOptions) -> list[ExportFile]:
     """The three downloads: iCal for the phone, CSV for a spreadsheet, JSON for tools."""
-    ical, csv, json_bytes = _export_bytes(plan.model_dump_json(), options.model_dump_json())
+    # DTSTAMP is the export time; to the minute, so a rerun within it reuses the cached files.
+    stamp = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    ical, csv, json_bytes = _export_bytes(
+        plan.model_dump_json(), options.model_dump_json(), stamp.isoformat()
+    )
     return [
         ExportFile("iCal", "strength-plan.ics", "text/calendar", ical),
         ExportFile("CSV", "strength-plan.csv", "text/csv", csv),
@@ -479,15 +536,27 @@ def export_files(plan: Plan, options: ExportOptions) -> list[ExportFile]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _export_bytes(plan_json: str, options_json: str) -> tuple[bytes, bytes, bytes]:
+def _export_bytes(plan_json: str, options_json: str, stamp_iso: str) -> tuple[bytes, bytes, bytes]:
     """The files of one plan and set of options, built once: every rerun draws the buttons."""
     plan = Plan.model_validate_json(plan_json)
     options = ExportOptions.model_validate_json(options_json)
     return (
-        export_ical(plan, options),
+        export_ical(plan, options, stamp=dt.datetime.fromisoformat(stamp_iso)),
         export_csv(plan).encode("utf-8-sig"),
         export_json(plan).encode(),
     )
+
+
+def follow_plan_timezone(plan: Plan) -> None:
+    """The Export timezone follows the plan's (the calendar's, as in the plan JSON and the CLI)
+    when the plan's changes, unless the athlete typed another one."""
+    plan_zone = plan.timezone or "UTC"
+    filled = st.session_state.get(state.EXPORT_TZ_FROM)
+    if filled == plan_zone:
+        return
+    if st.session_state.get(state.EXPORT_TZ) in (None, filled):
+        st.session_state[state.EXPORT_TZ] = plan_zone
+    st.session_state[state.EXPORT_TZ_FROM] = plan_zone
 
 
 def export_view(plan: Plan, settings: Settings | None) -> None:
@@ -506,11 +575,11 @@ def export_view(plan: Plan, settings: Settings | None) -> None:
             key="export_reminder",
         )
     with right:
+        follow_plan_timezone(plan)
         timezone = st.text_input(
             "Timezone",
-            value=plan.timezone or "UTC",
-            key="export_timezone",
-            help="IANA name, e.g. Europe/London.",
+            key=state.EXPORT_TZ,
+            help="IANA name, e.g. Europe/London. Filled in from your calendar's timezone.",
         )
         name = st.text_input("Calendar name", value="Strength plan", key="export_name")
         st.caption(f"Timed sessions start at {preferred:%H:%M} (set in the sidebar).")

@@ -7,18 +7,24 @@ an on/off toggle and one widget per parameter (bounds from the rule's pydantic m
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import re
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from constraints import REGISTRY
+from constraints import REGISTRY, rules_by_group
 from constraints.base import Rule
 from planner.config import PlannerConfig, SeasonSettings
 from planner.constants import MAX_WEEKS
 from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Catalog, Experience, Sport
+from planner.horizon import monday_of  # one week rule for the app and the CLI
 from planner.ui import state
-from planner.ui.fields import field_key, field_widget, widget_to_value
+from planner.ui.fields import field_key, field_widget, label_for, label_in_sentence, widget_to_value
+from planner.wording import plural
 
 SPORTS = list(ENDURANCE_SPORTS)
 SPORT_LABELS = {
@@ -47,8 +53,32 @@ class Settings(BaseModel):
     preferred_time: dt.time = Field(description="Time of day sessions go in the calendar export.")
 
 
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
+def readable_error(section: str, error: Any, names: list[str]) -> str:
+    """A pydantic error as 'Section > Field: what is wrong', in the sidebar's words (no internal
+    field names, no 'Value error,')."""
+    fields = [str(part) for part in error["loc"] if str(part) in names]
+    where = section + "".join(f" > {label_for(name)}" for name in fields[-1:])
+    context = error.get("ctx") or {}
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "less_than_equal":
+        message = f"must be at most {context['le']}"
+    elif error["type"] == "greater_than_equal":
+        message = f"must be at least {context['ge']}"
+    for name in sorted(names, key=len, reverse=True):
+        message = re.sub(rf"\b{re.escape(name)}\b", label_in_sentence(name), message)
+    return f"{where}: {message}"
+
+
+def _rule_problems(rules: dict[str, dict[str, Any]]) -> list[str]:
+    """Each rule's parameters checked on their own, so an error names the rule it is in."""
+    problems = []
+    for rule in REGISTRY:
+        try:
+            rule.Params.model_validate(rules[rule.id])
+        except ValidationError as exc:
+            names = list(rule.Params.model_fields)
+            problems += [readable_error(rule.title, err, names) for err in exc.errors()]
+    return problems
 
 
 def collect(values: dict[str, Any]) -> tuple[Settings | None, list[str]]:
@@ -66,6 +96,7 @@ def collect(values: dict[str, Any]) -> tuple[Settings | None, list[str]]:
             except ValueError as exc:
                 problems.append(f"{rule.title}: {exc}")
         rules[rule.id] = params
+    problems += _rule_problems(rules) if not problems else []
     if problems:
         return None, problems
     try:
@@ -89,11 +120,27 @@ def collect(values: dict[str, Any]) -> tuple[Settings | None, list[str]]:
             preferred_time=values[state.PREFERRED_TIME],
         )
     except ValidationError as exc:
+        names = [*SeasonSettings.model_fields, "time_limit_s", "weeks", "start"]
         for err in exc.errors():
-            where = " > ".join(str(part) for part in err["loc"])
-            problems.append(f"{where}: {err['msg']}")
+            section = "Season shape" if err["loc"][:1] == ("season",) else "Settings"
+            problems.append(readable_error(section, err, names))
         return None, problems
     return settings, []
+
+
+def rule_description(rule: Rule, values: dict[str, Any]) -> str:
+    """The rule's sentence with the parameters in `values` (widget values keyed as in session
+    state); the plain statement while the values do not validate (the error says why)."""
+    try:
+        params = rule.Params.model_validate(
+            {
+                name: widget_to_value(info, values[field_key(rule.id, name)])
+                for name, info in rule.Params.model_fields.items()
+            }
+        )
+    except (KeyError, ValueError):
+        return rule.statement
+    return rule.describe(params)
 
 
 def _rule_expander(rule: Rule) -> None:
@@ -101,7 +148,7 @@ def _rule_expander(rule: Rule) -> None:
     on = st.session_state[field_key(rule.id, "enabled")]
     mark = "" if on else " (off)"
     with st.expander(f"{rule.title}{mark}", expanded=False):
-        st.caption(f"{rule.statement} — *{kind}*")
+        st.caption(f"{rule_description(rule, st.session_state)} — *{kind}*")
         for name, info in rule.Params.model_fields.items():
             label = "Use this rule" if name == "enabled" else None
             field_widget(rule.id, name, info, label=label)
@@ -123,7 +170,8 @@ def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
                 max_value=MAX_WEEKS,
                 step=1,
                 key=state.WEEKS,
-                help="Length of the plan. The demo runs 22 weeks: base to the A race, then rest.",
+                help="Length of the plan: by default through the last A race and its transition "
+                "week (16 weeks without an A race).",
             )
             st.selectbox(
                 "Main sport",
@@ -179,10 +227,72 @@ def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
             with st.expander("Phases and deloads"):
                 for name, info in SeasonSettings.model_fields.items():
                     field_widget("season", name, info)
-            st.subheader("Coaching rules")
-            st.caption("Hard rules always hold; soft rules cost their weight per violation.")
-            for rule in REGISTRY:
-                _rule_expander(rule)
+            coaching_rules(bool(st.session_state.get(state.SHOW_ALL_RULES)))
             st.form_submit_button("Update plan", type="primary", width="stretch", key="submit")
+        st.toggle(
+            "Show all rules",
+            key=state.SHOW_ALL_RULES,
+            help="Every coaching rule, by group. Off: only the rules you changed.",
+        )
+        stale_watch(form_token(st.session_state))
     settings, problems = collect(dict(st.session_state))
     return settings, problems
+
+
+def changed_rules(values: Any) -> set[str]:
+    """Ids of the rules whose widgets hold something other than the rule's defaults."""
+    defaults = state.defaults()
+    return {
+        rule.id
+        for rule in REGISTRY
+        if any(
+            values.get(field_key(rule.id, name), defaults[field_key(rule.id, name)])
+            != defaults[field_key(rule.id, name)]
+            for name in rule.Params.model_fields
+        )
+    }
+
+
+def coaching_rules(show_all: bool) -> None:
+    """The rules by group: all of them, or only those changed from their defaults (a sidebar of
+    every rule open is thousands of pixels tall)."""
+    st.subheader("Coaching rules")
+    changed = changed_rules(st.session_state)
+    if show_all:
+        st.caption("Hard rules always hold; soft rules cost their weight per violation.")
+    elif changed:
+        st.caption(
+            f"The {plural(len(changed), 'rule')} you changed; every other rule is at its coaching "
+            "default. Switch on **Show all rules** below to change another."
+        )
+    else:
+        st.caption(
+            "Every rule is at its coaching default. Switch on **Show all rules** below to see "
+            "or change one."
+        )
+    for group, rules in rules_by_group().items():
+        shown = [rule for rule in rules if show_all or rule.id in changed]
+        if shown:
+            st.markdown(f"**{group}**")
+            for rule in shown:
+                _rule_expander(rule)
+
+
+def form_token(values: Any) -> str:
+    """A digest of the form's submitted state: the stale watch starts afresh when it changes."""
+    keys = [*state.FORM_KEYS, state.SHOW_ALL_RULES]
+    keys += [field_key("season", name) for name in SeasonSettings.model_fields]
+    keys += [field_key(rule.id, name) for rule in REGISTRY for name in rule.Params.model_fields]
+    return hashlib.sha256(repr([values.get(key) for key in keys]).encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _stale_watch_script() -> str:
+    return (Path(__file__).parent / "assets" / "stale_watch.js").read_text(encoding="utf-8")
+
+
+def stale_watch(token: str) -> None:
+    """A banner on the page while the form holds changes not yet submitted (see the script).
+    The script is the app's own file; no user text goes into it."""
+    script = _stale_watch_script().replace("__TOKEN__", token)
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)

@@ -47,8 +47,11 @@ def solve_json(
     return plan.model_dump_json()
 
 
-def solve(calendar: Calendar, settings: Settings) -> Plan:
-    """The plan for these inputs (from the cache when seen before), under a visible spinner."""
+def solve(calendar: Calendar, settings: Settings, *, own: bool = False) -> Plan:
+    """The plan for these inputs (from the cache when seen before), under a visible spinner.
+
+    `own`: the calendar is the athlete's upload, not the demo; its last good plan is kept apart
+    so a failed upload later shows it rather than the demo's."""
     with st.spinner("Planning your strength season…", show_time=True):
         plan_json = solve_json(
             calendar.model_dump_json(),
@@ -61,6 +64,8 @@ def solve(calendar: Calendar, settings: Settings) -> Plan:
     st.session_state[state.PLAN] = plan_json
     if has_plan(plan):
         st.session_state[state.LAST_GOOD] = plan_json
+        if own:
+            st.session_state[state.LAST_GOOD_OWN] = plan_json
     return plan
 
 
@@ -95,7 +100,10 @@ def has_plan(plan: Plan) -> bool:
     return plan.status in (Status.optimal, Status.feasible)
 
 
-def last_good_plan() -> Plan | None:
-    """The last plan that had a solution in this session, to keep showing when a change fails."""
-    saved = st.session_state.get(state.LAST_GOOD)
+def last_good_plan(own_first: bool = False) -> Plan | None:
+    """The last plan that had a solution in this session, to keep showing when a change fails;
+    with `own_first` (the upload failed) the last one of an uploaded calendar, if any."""
+    saved = (own_first and st.session_state.get(state.LAST_GOOD_OWN)) or st.session_state.get(
+        state.LAST_GOOD
+    )
     return Plan.model_validate_json(saved) if saved else None

@@ -46,8 +46,15 @@ LINES = "replan_lines"  # key of the solve's inputs -> undo stack of re-planned 
 ACTIVE = "replan_active"  # key of this run's inputs; None when re-planning is not possible
 REPLAN_ASKED = "replan_asked"  # the Re-plan button was pressed; the next full run re-plans
 REPLAN_FAILED = "replan_failed"  # the last re-plan that had no solution, to explain it
+AUTO = "auto_settings"  # start/weeks/sport as the app last filled them in from a calendar
+LAST_GOOD_OWN = "last_good_own_plan"  # JSON of the last plan of an uploaded calendar that worked
+EXPORT_TZ = "export_timezone"  # the Export tab's timezone field
+EXPORT_TZ_FROM = "export_timezone_from"  # the plan timezone that field was filled from
+SHOW_ALL_RULES = "show_all_rules"  # the sidebar lists every rule, not only the changed ones
 
-DEFAULT_WEEKS = 22  # the demo season: base to the A race, then transition
+AUTO_KEYS = (START, WEEKS, SPORT)
+FORM_KEYS = (START, WEEKS, SPORT, EQUIPMENT, PREFERRED_TIME, TIME_LIMIT)
+DEFAULT_WEEKS = 20  # the demo season through its A race and transition, as the CLI plans it
 DEFAULT_TIME_LIMIT_S = 10.0
 DEFAULT_PREFERRED_TIME = dt.time(18, 0)
 
@@ -76,7 +83,13 @@ def defaults(today: dt.date | None = None) -> dict[str, Any]:
         REPLAN_ASKED: False,
         REPLAN_FAILED: None,
         PIN_EXERCISES: False,
+        LAST_GOOD_OWN: None,
+        EXPORT_TZ_FROM: None,
+        SHOW_ALL_RULES: False,
     }
+    # Until the athlete sets them, start, weeks and sport follow the calendar (see
+    # calendar_input.follow_calendar); these are the values the app filled in.
+    values[AUTO] = {key: values[key] for key in AUTO_KEYS}
     season = SeasonSettings()
     for name, info in SeasonSettings.model_fields.items():
         values[field_key("season", name)] = default_widget_value(info, getattr(season, name))

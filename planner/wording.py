@@ -1,0 +1,50 @@
+"""Small wording helpers shared by rules, explanations, exports and the app."""
+
+from __future__ import annotations
+
+import re
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 day', '3 days', '1 session', '2 exercises': no more 'day(s)'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def series(items: list[str], last_joiner: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last_joiner} {items[-1]}"
+
+
+_COUNTED = re.compile(r"\b(\d+) ([A-Za-z-]+)\(s\)")
+
+
+def fix_plurals(text: str) -> str:
+    """'1 session(s)' -> '1 session', '2 session(s)' -> '2 sessions': for sentences whose number
+    is only known after solving (a penalty's `{n}`)."""
+    return _COUNTED.sub(lambda m: plural(int(m.group(1)), m.group(2)), text)
+
+
+def race_label(title: str, priority: str) -> str:
+    """ "'Spring classic', a B race", or just the title when it already shows its priority
+    ("Criterium race (C)", "[A] Marathon", "B race: ...") so the priority is not said twice."""
+    if shows_priority(title, priority):
+        return f"'{title}'"
+    article = "an" if priority == "A" else "a"
+    return f"'{title}', {article} {priority} race"
+
+
+def race_title(title: str, priority: str) -> str:
+    """'Spring classic (B)'; the title alone when it already shows its priority."""
+    return title if shows_priority(title, priority) else f"{title} ({priority})"
+
+
+def shows_priority(title: str, priority: str) -> bool:
+    """Whether the title already says the race's priority, as the importer reads it."""
+    shown = re.compile(
+        rf"[(\[]\s*{priority}\s*[)\]]|\b{priority}[- ]race\b|\bpriority:?\s*{priority}\b",
+        re.IGNORECASE,
+    )
+    return shown.search(title) is not None
