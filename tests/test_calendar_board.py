@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import SHORT_WEEKS, current_plan, loaded, texts
+from test_app import SHORT_WEEKS, _widget, current_plan, loaded, texts
 from typer.testing import CliRunner
 
 from planner.catalog import load_catalog
@@ -358,8 +358,8 @@ def test_a_drop_without_a_plan_for_the_settings_says_so() -> None:
     at = loaded(weeks=SHORT_WEEKS)
     before = current_plan(at)
     # strict weekly frequency on two weekdays: no plan; the last good plan stays on screen
-    at.toggle(key=field_key("weekly-frequency", "strict")).set_value(True)
-    at.multiselect(key=field_key("availability", "weekdays")).set_value(["Mon", "Tue"])
+    _widget(at, field_key("weekly-frequency", "strict")).set_value(True)
+    _widget(at, field_key("availability", "weekdays")).set_value(["Mon", "Tue"])
     at.button(key="submit").click().run()
     assert any("last plan that worked" in w.value for w in at.warning)
     session = before.sessions[2]
