@@ -12,7 +12,7 @@ import streamlit as st
 
 from planner.domain import Calendar
 from planner.plan import Plan
-from planner.ui import replanning, state
+from planner.ui import replanning, season_panel, state
 from planner.ui.calendar_input import calendar_source, review_editor
 from planner.ui.icon import app_icon
 from planner.ui.phone import phone_layout
@@ -69,6 +69,7 @@ def main() -> None:
     st.set_page_config(page_title="Strength planner", page_icon=app_icon(), layout="wide")
     state.init_state()
     phone_layout()
+    season = season_panel.open_from_link()  # before the widgets: it may restore their values
     settings, problems = settings_sidebar(catalog())
     st.title(":material/fitness_center: Strength planner")
     st.caption(
@@ -77,7 +78,8 @@ def main() -> None:
     )
     start = settings.start if settings else monday_of(st.session_state[state.START])
     with st.container(border=True):
-        calendar, identity = calendar_source(start)
+        source = season_panel.season_calendar(season) if season else calendar_source(start)
+        calendar, identity = source
     status_area = st.container()
     tabs = st.tabs(TABS)
     if calendar is not None:
@@ -102,6 +104,7 @@ def main() -> None:
         if shown is not plan:
             st.warning(stale_text(upload_failed), icon=":material/history:")
         plan_summary(shown, settings)
+        season_panel.panel(season, shown, calendar, settings)
     with tabs[0]:
         calendar_view(shown)
     with tabs[1]:
@@ -112,12 +115,17 @@ def main() -> None:
         export_view(shown, settings)
 
 
-try:
-    main()
-except Exception:  # never a stack trace on the page; the log has the details
-    log.exception("the app failed")
-    st.error(
-        "Something went wrong while planning. Your settings are kept: undo the last change or "
-        "reset the rules, and try again.",
-        icon=":material/error:",
-    )
+if __name__ == "__main__":  # Streamlit runs this file as the page script
+    try:
+        main()
+    except Exception:  # never a stack trace on the page; the log has the details
+        log.exception("the app failed")
+        st.error(
+            "Something went wrong while planning. Your settings are kept: undo the last change "
+            "or reset the rules, and try again.",
+            icon=":material/error:",
+        )
+else:  # `streamlit run app.py` imports it to build the server: the page plus the live feed
+    from planner.feed import feed_routes
+
+    app = st.App(__file__, routes=feed_routes())

@@ -590,3 +590,8 @@ def _dose_text(e) -> str:
 
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
+
+
+from planner.season_cli import season_app  # noqa: E402 - the `season` commands, in their module
+
+app.add_typer(season_app, name="season")

@@ -47,7 +47,7 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
     rest = _param(inst, "rest-days", "min_rest_days", 0)
     cap = _param(inst, "weekly-frequency", "max_per_week", 7)
     max_minutes = _param(inst, "availability", "max_session_minutes", 10_000) - WARM_UP_MIN
-    min_ex = _param(inst, "session-size", "min_exercises", 1)
+    size = inst.config.params("session-size")
     max_ex = _param(inst, "session-size", "max_exercises", len(inst.chains))
     progression_on = inst.config.params("progression-order").enabled
     min_sessions = _param(inst, "progression-order", "min_sessions", 0)
@@ -127,8 +127,8 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 heavy_ok and not (adaptation.enabled and inst.week_deload(w)),
                 heavy_ok,
             )
-            # Transition weeks allow one-drill sessions (session-size).
-            fewest = 1 if inst.days[d].goal == "transition" else min_ex
+            # session-size by goal: a transition drill alone, max strength 3 or more.
+            fewest = size.fewest(inst.days[d].goal) if size.enabled else 1
             if len(picked) < fewest:
                 continue
             if budget is not None:

@@ -166,12 +166,30 @@ class Instance:
 
     def week_target(self, week: int) -> int:
         """Sessions the phase asks for in this week, scaled down for a partial last week and
-        for days the athlete is away (while the unavailable-days rule is on)."""
+        for the days no session can go on (`closed_days`): a week the rules close entirely
+        asks for none, so weekly-frequency never charges a session that was impossible."""
         target = GOALS[self.week_goal(week)].sessions_per_week
-        days = self.week_days(week)
-        if self.config.params("unavailable-days").enabled:
-            days = [d for d in days if d not in self.away_days]
+        days = [d for d in self.week_days(week) if d not in self.closed_days]
         return min(target, math.ceil(target * len(days) / 7))
+
+    @cached_property
+    def closed_days(self) -> frozenset[int]:
+        """Days the calendar closes to strength while the rule behind each is on: time away
+        (unavailable-days), race days and the days before them (race-day), and the recovery
+        after races (post-race-recovery). The rules' own parameters say how many days; the
+        rules state the same days as hard constraints."""
+        closed = set(self.away_days) if self.config.params("unavailable-days").enabled else set()
+        race_day = self.config.params("race-day")
+        window = getattr(race_day, "window", None)
+        recovery = self.config.params("post-race-recovery")
+        recovery_days = getattr(recovery, "recovery_days", None)
+        for race in self.races:
+            if race_day.enabled and window is not None:
+                closed.update(range(race.offset - window(race.priority), race.offset + 1))
+            if recovery.enabled and recovery_days is not None:
+                last = race.offset + recovery_days(race.priority, race.event)
+                closed.update(range(race.offset + 1, last + 1))
+        return frozenset(d for d in closed if 0 <= d < self.n_days)
 
     @cached_property
     def away_days(self) -> dict[int, Event]:

@@ -406,8 +406,7 @@ def check_session_size(plan: Plan, inst: Instance, params: Any) -> list[str]:
         label = _fmt(session.date)
         n = len(session.exercises)
         day = inst.day_index(session.date)
-        fewest = 1 if day is not None and inst.days[day].goal == Goal.transition else None
-        fewest = fewest or params.min_exercises
+        fewest = params.min_exercises if day is None else params.fewest(inst.days[day].goal)
         if not fewest <= n <= params.max_exercises:
             out.append(
                 f"session-size: session on {label} holds {n} exercise(s); "

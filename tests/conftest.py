@@ -26,3 +26,29 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """One PostgreSQL server for the session (each test gets its own database on it)."""
+    from postgres_server import PostgresUnavailable, running_postgres
+
+    try:
+        with running_postgres() as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """A fresh, empty season database: a SQLite file, or a database on the test's PostgreSQL."""
+    from planner.store.database import close_all
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'seasons.sqlite3'}"
+    else:
+        from postgres_server import fresh_database
+
+        yield fresh_database(request.getfixturevalue("postgres_server"))
+    close_all()

@@ -97,8 +97,9 @@ class Page:
 class Client:
     """One browser session on the server at `url`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, query: str = "") -> None:
         self.url = url
+        self.query = query  # the page's query string, e.g. "season=TOKEN"
         self.session_id = ""
         self.page = Page()
         self._ws: Any = None
@@ -150,6 +151,11 @@ class Client:
     async def click(self, key: str) -> float:
         state = WidgetState(id=self.page.widget(key).id, trigger_value=True)
         return await self._timed([state], self.page.fragments[key])
+
+    async def press(self, key: str) -> None:
+        """Press a button and return at once, without waiting for the run it starts."""
+        state = WidgetState(id=self.page.widget(key).id, trigger_value=True)
+        await self._ws.send(self._rerun_message([state], self.page.fragments[key]))
 
     async def upload(self, key: str, name: str, data: bytes, mime: str) -> float:
         """Upload a file to the uploader `key`, as the frontend does; seconds until re-run done."""
@@ -203,19 +209,22 @@ class Client:
 
     async def _rerun(self, states: list[WidgetState], fragment_id: str = "") -> None:
         """Ask for a run (of one fragment when the widget sits in one) and wait for its end."""
+        await self._ws.send(self._rerun_message(states, fragment_id))
+        await asyncio.wait_for(self._until_finished(fragment_id), RUN_TIMEOUT_S)
+        errors = self.page.errors()
+        if errors:
+            raise AppError("; ".join(errors)[:500])
+
+    def _rerun_message(self, states: list[WidgetState], fragment_id: str) -> bytes:
         message = BackMsg(
             rerun_script=ClientState(
-                query_string="",
+                query_string=self.query,
                 page_script_hash=self._page_hash,
                 widget_states=WidgetStates(widgets=states),
                 fragment_id=fragment_id,
             )
         )
-        await self._ws.send(message.SerializeToString())
-        await asyncio.wait_for(self._until_finished(fragment_id), RUN_TIMEOUT_S)
-        errors = self.page.errors()
-        if errors:
-            raise AppError("; ".join(errors)[:500])
+        return message.SerializeToString()
 
     async def _until_finished(self, fragment_id: str) -> None:
         """Read the run's messages; a run that ends early for a rerun is followed by another,

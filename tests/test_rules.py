@@ -854,6 +854,20 @@ def test_steady_progress_switched_off() -> None:
     assert plan is not None and cost(plan, "steady-progress") == 0
 
 
+def test_a_max_strength_floor_keeps_sessions_from_being_thin() -> None:
+    # Thin sessions: two exercises and 11 minutes is no max-strength session (issue 11 d).
+    three = {"session-size": {"min_exercises_max_strength": 3}, **NO_ADAPT}
+    inst = make_instance(rules=three, adaptation_weeks=0)
+    assert inst.days[0].goal == "max strength"
+    assert solve_forced(inst, exactly_chains(0, 2))[0] == INFEASIBLE
+    status, plan = solve_forced(inst, exactly_chains(0, 3))
+    assert solved(status) and plan is not None
+    assert all(len(s.exercises) >= 3 for s in plan.sessions)
+    # The default keeps the old floor of 2 (see the rule's Params for why).
+    default = make_instance(rules=NO_ADAPT, adaptation_weeks=0)
+    assert solved(solve_forced(default, exactly_chains(0, 2))[0])
+
+
 # ----------------------------------------------------------------------------- descriptions
 
 

@@ -498,3 +498,17 @@ def test_recomputed_objective_follows_a_mutation(inst, plan: Plan) -> None:
     day_weight = inst.config.params("hard-day-interference").day_weight
     assert after["hard-day-interference"] == before["hard-day-interference"]  # a hard Tuesday
     assert day_weight == 1
+
+
+def test_validator_holds_the_max_strength_floor() -> None:
+    rules = {
+        "session-size": {"min_exercises_max_strength": 3},
+        "adaptation-first": {"enabled": False},
+    }
+    inst = make_instance(rules=rules, adaptation_weeks=0)
+    thin = hand_plan(inst, {0: ["side-plank-top-foot-forward", "glute-bridge"]})
+    assert validate(thin, inst) == [
+        "session-size: session on Mon 05 Jan holds 2 exercise(s); 3 to 5 allowed"
+    ]
+    full = hand_plan(inst, {0: ["side-plank-top-foot-forward", "glute-bridge", "deadlift"]})
+    assert validate(full, inst) == []

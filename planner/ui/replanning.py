@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from typing import Literal
 
 import streamlit as st
@@ -94,10 +95,16 @@ def marks() -> Marks:
     return Marks.model_validate(saved) if saved else Marks()
 
 
+# Told about every change of marks, from the button callbacks (a saved season writes them).
+MARKS_CHANGED: list[Callable[[Marks], None]] = []
+
+
 def _save(new: Marks) -> None:
     st.session_state[state.MARKS] = new.model_dump(mode="json")
     st.session_state[state.REPLAN_FAILED] = None  # the explanation was about the old marks
     st.session_state[state.DROP_REFUSED] = None
+    for listener in MARKS_CHANGED:
+        listener(new)
 
 
 def mark(kind: MarkKind, day: dt.date) -> None:

@@ -105,10 +105,11 @@ def level_key(chain_id: str) -> str:
 
 
 def start_levels(values: dict[str, Any]) -> dict[str, int]:
-    """Chain id -> starting level, from the athlete panel's level widgets."""
+    """Chain id -> starting level, from the athlete panel's level widgets, in chain-id order
+    (session state's order varies, and the solve's inputs key must not)."""
     return {
         key[len(LEVEL_PREFIX) :]: int(value)
-        for key, value in values.items()
+        for key, value in sorted(values.items())
         if key.startswith(LEVEL_PREFIX)
     }
 

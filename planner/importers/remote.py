@@ -1,0 +1,123 @@
+"""Fetching a calendar by URL: the private iCal link TrainingPeaks, intervals.icu or Google gives.
+
+Only http and https (webcal:// is read as https, as calendar apps do); a timeout; at most
+`MAX_FILE_BYTES`; and no loopback, private, link-local or reserved addresses, so a pasted URL
+cannot make the server read its own network, unless `PLANNER_ALLOW_PRIVATE_URLS=1` (tests and
+trusted set-ups). Every redirect target is checked the same way.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from planner.errors import CalendarError
+from planner.importers.limits import MAX_FILE_BYTES
+
+log = logging.getLogger(__name__)
+
+ALLOW_PRIVATE_ENV = "PLANNER_ALLOW_PRIVATE_URLS"
+TIMEOUT_S = 15.0
+MAX_REDIRECTS = 5
+USER_AGENT = "strength-planner calendar fetch"
+
+
+def is_url(text: str) -> bool:
+    return urllib.parse.urlsplit(text.strip()).scheme.lower() in ("http", "https", "webcal")
+
+
+def shown(url: str) -> str:
+    """The URL as messages show it: scheme and host only (the path is often the secret)."""
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}/…"
+
+
+def private_allowed() -> bool:
+    return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def normalise(url: str) -> str:
+    """http(s) URL for `url` (webcal -> https), or a CalendarError saying what to paste."""
+    url = url.strip()
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "webcal":
+        parts = parts._replace(scheme="https")
+    elif scheme not in ("http", "https"):
+        raise CalendarError(
+            f"'{scheme or url[:20]}' links cannot be fetched",
+            where="calendar URL",
+            hint="paste an http://, https:// or webcal:// link",
+        )
+    if not parts.hostname:
+        raise CalendarError("the link has no host name", where="calendar URL")
+    return urllib.parse.urlunsplit(parts)
+
+
+def _check_host(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if private_allowed():
+        return
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except OSError:
+        raise CalendarError(
+            f"the host {host} cannot be found", where=shown(url), hint="check the link"
+        ) from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            raise CalendarError(
+                f"the link points to a private or local address ({address})",
+                where=shown(url),
+                hint=f"use a public link, or set {ALLOW_PRIVATE_ENV}=1 on a trusted server",
+            )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = normalise(urllib.parse.urljoin(req.full_url, newurl))
+        _check_host(target)
+        return super().redirect_request(req, fp, code, msg, headers, target)
+
+
+def fetch_calendar(url: str, timeout_s: float = TIMEOUT_S) -> bytes:
+    """The bytes at `url`, or a CalendarError naming the problem (never the URL's secret path)."""
+    url = normalise(url)
+    _check_host(url)
+    opener = urllib.request.build_opener(_CheckedRedirects())
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with opener.open(request, timeout=timeout_s) as response:
+            data = response.read(MAX_FILE_BYTES + 1)
+    except CalendarError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise CalendarError(
+            f"the server answered {exc.code} {exc.reason}",
+            where=shown(url),
+            hint="check that the link is still valid; calendar apps can reset private links",
+        ) from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise CalendarError(
+            f"the calendar could not be fetched ({reason})",
+            where=shown(url),
+            hint="check the link and your connection, then refresh",
+        ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CalendarError(
+            f"the calendar is over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit",
+            where=shown(url),
+            hint="share a shorter date range",
+        )
+    log.info("fetched %d bytes from %s", len(data), shown(url))
+    return data

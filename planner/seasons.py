@@ -1,0 +1,277 @@
+"""Saved seasons as the athlete lives them: plan and save, re-plan, change settings, refresh.
+
+The layer between the store and the planner that the CLI, the app and the feed share. Each
+function plans first and writes afterwards in one transaction, so a plan that fails (infeasible,
+time limit, crash, killed process) leaves the last good plan and the marks as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from planner.catalog import load_catalog
+from planner.config import PlannerConfig
+from planner.domain import AthleteProfile, Calendar, Catalog
+from planner.export import ExportOptions, export_ical
+from planner.importers import read_calendar
+from planner.importers.remote import fetch_calendar, is_url, normalise
+from planner.plan import Plan, Status
+from planner.replan import ReplanRequest, replan
+from planner.store import (
+    FeedPlan,
+    Marks,
+    Season,
+    Source,
+    Store,
+    add_plan_version,
+    load_season,
+    save_season,
+    update_season,
+)
+
+log = logging.getLogger(__name__)
+
+BASE_URL_ENV = "PLANNER_BASE_URL"
+DEFAULT_BASE_URL = "http://localhost:8501"
+OPPOSITE = {"done": "missed", "missed": "done", "pins": "blocks", "blocks": "pins"}
+
+
+class PlanFailed(RuntimeError):
+    """The planner found no plan; nothing was saved. `plan` holds the status and conflicts."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        reasons = "; ".join(plan.conflicts[:3]) or "no plan within the time limit"
+        super().__init__(f"no plan ({plan.status.value}): {reasons}")
+
+
+def base_url() -> str:
+    return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
+
+
+def links(token: str, base: str | None = None) -> dict[str, str]:
+    """The season's private app link and its feed (http and webcal)."""
+    root = (base or base_url()).rstrip("/")
+    feed = f"{root}/feed/{token}.ics"
+    return {
+        "token": token,
+        "link": f"{root}/?season={token}",
+        "feed": feed,
+        "webcal": "webcal://" + feed.split("://", 1)[1],
+    }
+
+
+def _ok(plan: Plan) -> bool:
+    return plan.status in (Status.optimal, Status.feasible)
+
+
+@functools.cache
+def _catalog() -> Catalog:
+    return load_catalog()
+
+
+# ----------------------------------------------------------------------------- the calendar
+
+
+def source_from(calendar_or_url: str) -> Source:
+    """A calendar file's bytes, or a URL fetched now (see planner.importers.remote)."""
+    if is_url(calendar_or_url):
+        url = normalise(calendar_or_url)
+        return Source(
+            filename="calendar.ics",
+            data=fetch_calendar(url),
+            url=url,
+            fetched_at=dt.datetime.now(dt.UTC),
+        )
+    path = Path(calendar_or_url)
+    from planner.importers import load_calendar
+
+    load_calendar(path)  # the importer's own checks and messages (missing, directory, size)
+    return Source(filename=path.name, data=path.read_bytes())
+
+
+def calendar_of(source: Source, profile: AthleteProfile | None = None) -> Calendar:
+    """The calendar as planned: the kept one (with review edits), else the source re-imported."""
+    if source.calendar_json:
+        return Calendar.model_validate_json(source.calendar_json)
+    return read_calendar(
+        source.data, source.filename, timezone=profile.timezone if profile else None
+    )
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def create(
+    store: Store,
+    source: Source,
+    *,
+    name: str,
+    profile: AthleteProfile,
+    config: PlannerConfig,
+    start: dt.date,
+    weeks: int,
+    export: ExportOptions | None = None,
+    plan: Plan | None = None,
+) -> tuple[str, Season]:
+    """Plan the season (unless `plan` is given) and save it; returns the private token."""
+    if plan is None:
+        from planner.solve import plan_season
+
+        calendar = calendar_of(source, profile)
+        plan = plan_season(calendar, _catalog(), profile, config, start=start, weeks=weeks)
+    if not _ok(plan):
+        raise PlanFailed(plan)
+    return save_season(
+        store,
+        name=name,
+        profile=profile,
+        config=config,
+        export=export or ExportOptions(),
+        start=start,
+        weeks=weeks,
+        source=source,
+        plan=plan,
+    )
+
+
+def merged_marks(marks: Marks, **added: list[dt.date]) -> Marks:
+    """`marks` plus the days in `added` (kind -> days); a day done is no longer missed, etc."""
+    data = {kind: set(getattr(marks, kind)) for kind in OPPOSITE}
+    for kind, days in added.items():
+        for day in days:
+            data[kind].add(day)
+            data[OPPOSITE[kind]].discard(day)
+    return Marks(**{kind: sorted(days) for kind, days in data.items()})
+
+
+def _replanned(
+    season: Season,
+    calendar: Calendar,
+    config: PlannerConfig,
+    marks: Marks,
+    today: dt.date,
+    pin_exercises: bool,
+) -> tuple[Plan, ReplanRequest]:
+    previous = season.plan()
+    request = ReplanRequest(
+        previous=previous,
+        today=min(max(today, previous.start), previous.end),
+        pins=marks.pins,
+        pin_exercises=pin_exercises,
+        blocks=marks.blocks,
+        done=marks.done,
+        missed=marks.missed,
+    )
+    plan = replan(calendar, _catalog(), season.profile, config, request)
+    if not _ok(plan):
+        raise PlanFailed(plan)
+    return plan, request
+
+
+def _request_json(request: ReplanRequest) -> str:
+    return request.model_dump_json(exclude={"previous"})
+
+
+def replan_season(
+    store: Store,
+    token: str,
+    *,
+    today: dt.date,
+    marks: Marks | None = None,
+    pin_exercises: bool = False,
+    expected_version: int | None = None,
+) -> Season:
+    """Re-plan from the current plan with `marks` (default: the stored ones) and save both."""
+    season = load_season(store, token)
+    if expected_version is None:
+        expected_version = season.version
+    marks = marks or season.marks
+    calendar = calendar_of(season.source, season.profile)
+    plan, request = _replanned(season, calendar, season.config, marks, today, pin_exercises)
+    return add_plan_version(
+        store,
+        token,
+        plan,
+        "re-plan",
+        expected_version=expected_version,
+        marks=marks,
+        request_json=_request_json(request),
+    )
+
+
+def change_settings(
+    store: Store,
+    token: str,
+    *,
+    today: dt.date,
+    config: PlannerConfig | None = None,
+    export: ExportOptions | None = None,
+    expected_version: int | None = None,
+) -> Season:
+    """New rule settings re-plan from the current plan (fewest moves); export options don't."""
+    season = load_season(store, token)
+    if expected_version is None:
+        expected_version = season.version
+    plan = request_json = None
+    if config is not None and config != season.config:
+        calendar = calendar_of(season.source, season.profile)
+        plan, request = _replanned(season, calendar, config, season.marks, today, False)
+        request_json = _request_json(request)
+    return update_season(
+        store,
+        token,
+        expected_version=expected_version,
+        plan=plan,
+        origin="setting change" if plan is not None else None,
+        request_json=request_json or "",
+        config=config,
+        export=export,
+    )
+
+
+def refresh(store: Store, token: str, *, today: dt.date) -> Season:
+    """Fetch the source URL again, re-import it and re-plan with the smallest change."""
+    season = load_season(store, token)
+    if season.source.url is None:
+        from planner.errors import InputError
+
+        raise InputError(
+            "this season's calendar was uploaded, not linked",
+            hint="create the season from the calendar's URL to refresh it",
+        )
+    data = fetch_calendar(season.source.url)
+    source = season.source.model_copy(update={"data": data, "fetched_at": dt.datetime.now(dt.UTC)})
+    calendar = calendar_of(source, season.profile)
+    plan, request = _replanned(season, calendar, season.config, season.marks, today, False)
+    return update_season(
+        store,
+        token,
+        expected_version=season.version,
+        plan=plan,
+        origin="calendar refresh",
+        request_json=_request_json(request),
+        source=source,
+    )
+
+
+# ----------------------------------------------------------------------------- the feed
+
+
+@functools.lru_cache(maxsize=512)
+def _ics(season_id: int, plan_number: int, plan_json: str, export_json: str) -> tuple[bytes, str]:
+    data = export_ical(
+        Plan.model_validate_json(plan_json), ExportOptions.model_validate_json(export_json)
+    )
+    return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+
+
+def feed_ics(feed: FeedPlan) -> tuple[bytes, str]:
+    """The feed's bytes (the plan's .ics export with the season's options) and their ETag;
+    rendered once per plan version and export options, then served from memory."""
+    return _ics(feed.season_id, feed.plan_number, feed.plan_json, feed.export_json)

@@ -1,0 +1,110 @@
+"""The tables: a season, its source calendar, its plan versions and the athlete's marks.
+
+A season is found by the SHA-256 of its private token, never by the token itself: a copy of the
+database does not hand out working links, and a lookup by hash leaks nothing about the token's
+characters through timing. `version` is the optimistic-lock counter every user action bumps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SeasonRow(Base):
+    __tablename__ = "seasons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sport: Mapped[str] = mapped_column(String(20))
+    profile_json: Mapped[str] = mapped_column(Text)
+    config_json: Mapped[str] = mapped_column(Text)
+    export_json: Mapped[str] = mapped_column(Text)
+    start: Mapped[dt.date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    source: Mapped[SourceRow] = relationship(
+        back_populates="season", cascade="all, delete-orphan", uselist=False
+    )
+    plans: Mapped[list[PlanVersionRow]] = relationship(
+        back_populates="season", cascade="all, delete-orphan", order_by="PlanVersionRow.number"
+    )
+    marks: Mapped[list[MarkRow]] = relationship(
+        back_populates="season", cascade="all, delete-orphan", order_by="MarkRow.day"
+    )
+
+    # SQLAlchemy adds "AND version = :old" to every UPDATE and raises StaleDataError on a miss.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SourceRow(Base):
+    """The calendar the season was planned from: uploaded bytes, or a URL and its last fetch."""
+
+    __tablename__ = "calendar_sources"
+
+    season_id: Mapped[int] = mapped_column(
+        ForeignKey("seasons.id", ondelete="CASCADE"), primary_key=True
+    )
+    filename: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # The calendar as planned (imported, with the athlete's review edits), as Calendar JSON.
+    calendar_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    season: Mapped[SeasonRow] = relationship(back_populates="source")
+
+
+class PlanVersionRow(Base):
+    """One plan the season has had, with what made it; undone versions stay as history."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("season_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(30))
+    plan_json: Mapped[str] = mapped_column(Text)
+    request_json: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    season: Mapped[SeasonRow] = relationship(back_populates="plans")
+
+
+class MarkRow(Base):
+    """A day the athlete marked: done or missed (history), pinned or blocked (to come)."""
+
+    __tablename__ = "marks"
+    __table_args__ = (UniqueConstraint("season_id", "kind", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    day: Mapped[dt.date] = mapped_column(Date)
+
+    season: Mapped[SeasonRow] = relationship(back_populates="marks")

@@ -1,0 +1,466 @@
+"""The season repository: one function per user action, each one transaction.
+
+Every write takes the season's `expected_version` (what the caller last read); when another tab
+or process wrote in between, `StaleSeason` is raised and nothing is written, so the caller
+re-reads and tries again instead of overwriting a mark it never saw. Reads return plain pydantic
+snapshots, never live ORM rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from planner.config import PlannerConfig
+from planner.domain import AthleteProfile
+from planner.export.options import ExportOptions
+from planner.plan import Plan
+from planner.store import tokens
+from planner.store.database import Store
+from planner.store.models import MarkRow, PlanVersionRow, SeasonRow, SourceRow, utcnow
+
+log = logging.getLogger(__name__)
+
+Origin = Literal["first plan", "re-plan", "setting change", "calendar refresh"]
+MARK_KINDS = ("pins", "blocks", "done", "missed")
+
+
+class SeasonNotFound(LookupError):
+    """No season has this token (unknown, rotated or deleted: deliberately indistinguishable)."""
+
+    def __init__(self) -> None:
+        super().__init__("no season has this link; it may have been rotated or deleted")
+
+
+class StaleSeason(RuntimeError):
+    """Someone else changed the season since it was read: re-read it and apply the change again."""
+
+    def __init__(self, expected: int, current: int) -> None:
+        self.expected, self.current = expected, current
+        super().__init__(
+            f"the season changed elsewhere (version {current}, you had {expected}): "
+            "it has been re-read; apply your change again"
+        )
+
+
+class Marks(BaseModel):
+    pins: list[dt.date] = Field(default_factory=list)
+    blocks: list[dt.date] = Field(default_factory=list)
+    done: list[dt.date] = Field(default_factory=list)
+    missed: list[dt.date] = Field(default_factory=list)
+
+
+class Source(BaseModel):
+    """The calendar the season plans around."""
+
+    filename: str
+    data: bytes
+    url: str | None = None
+    fetched_at: dt.datetime | None = None
+    calendar_json: str | None = Field(
+        default=None, description="The calendar as planned (review edits included), if kept."
+    )
+
+
+class PlanVersion(BaseModel):
+    number: int
+    origin: str
+    plan_json: str
+    request_json: str = ""
+    created_at: dt.datetime
+    undone: bool = False
+
+    def plan(self) -> Plan:
+        return Plan.model_validate_json(self.plan_json)
+
+
+class Season(BaseModel):
+    """A snapshot of one season as stored."""
+
+    id: int
+    name: str
+    sport: str
+    profile: AthleteProfile
+    config: PlannerConfig
+    export: ExportOptions
+    start: dt.date
+    weeks: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    source: Source
+    marks: Marks
+    history: list[PlanVersion] = Field(description="Plan versions not undone, oldest first.")
+
+    def current(self) -> PlanVersion:
+        return self.history[-1]
+
+    def plan(self) -> Plan:
+        return self.current().plan()
+
+
+class SeasonSummary(BaseModel):
+    """A line of `season list`: no token (only its hash is stored)."""
+
+    id: int
+    name: str
+    sport: str
+    start: dt.date
+    weeks: int
+    plans: int
+    updated_at: dt.datetime
+
+
+class FeedPlan(BaseModel):
+    """What the feed needs: the current plan, the export options, and a stamp for caching."""
+
+    season_id: int
+    plan_json: str
+    export_json: str
+    plan_number: int
+    updated_at: dt.datetime
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite drops the zone
+
+
+def _row(session: Session, token: str, *, full: bool = True) -> SeasonRow:
+    if not tokens.well_formed(token):
+        raise SeasonNotFound()
+    digest = tokens.token_hash(token)
+    query = select(SeasonRow).where(SeasonRow.token_hash == digest)
+    if full:
+        query = query.options(
+            selectinload(SeasonRow.source),
+            selectinload(SeasonRow.plans),
+            selectinload(SeasonRow.marks),
+        )
+    row = session.scalars(query).one_or_none()
+    if row is None or not tokens.matches(token, row.token_hash):
+        raise SeasonNotFound()
+    return row
+
+
+def _snapshot(row: SeasonRow) -> Season:
+    marks: dict[str, list[dt.date]] = {kind: [] for kind in MARK_KINDS}
+    for mark in row.marks:
+        marks[mark.kind].append(mark.day)
+    source = row.source
+    return Season(
+        id=row.id,
+        name=row.name,
+        sport=row.sport,
+        profile=AthleteProfile.model_validate_json(row.profile_json),
+        config=PlannerConfig.model_validate_json(row.config_json),
+        export=ExportOptions.model_validate_json(row.export_json),
+        start=row.start,
+        weeks=row.weeks,
+        created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+        version=row.version,
+        source=Source(
+            filename=source.filename,
+            data=source.data,
+            url=source.url,
+            fetched_at=_aware(source.fetched_at) if source.fetched_at else None,
+            calendar_json=source.calendar_json,
+        ),
+        marks=Marks(**{k: sorted(v) for k, v in marks.items()}),
+        history=[
+            PlanVersion(
+                number=p.number,
+                origin=p.origin,
+                plan_json=p.plan_json,
+                request_json=p.request_json,
+                created_at=_aware(p.created_at),
+            )
+            for p in row.plans
+            if p.undone_at is None
+        ],
+    )
+
+
+def load_season(store: Store, token: str) -> Season:
+    """The season behind `token`, or `SeasonNotFound`."""
+    with store.session() as session:
+        return _snapshot(_row(session, token))
+
+
+def feed_plan(store: Store, token: str) -> FeedPlan:
+    """The current plan and export options only (what a polling phone needs), or SeasonNotFound."""
+    with store.session() as session:
+        row = _row(session, token, full=False)
+        plan = session.scalars(
+            select(PlanVersionRow)
+            .where(PlanVersionRow.season_id == row.id, PlanVersionRow.undone_at.is_(None))
+            .order_by(PlanVersionRow.number.desc())
+            .limit(1)
+        ).one()
+        return FeedPlan(
+            season_id=row.id,
+            plan_json=plan.plan_json,
+            export_json=row.export_json,
+            plan_number=plan.number,
+            updated_at=_aware(row.updated_at),
+        )
+
+
+def list_seasons(store: Store) -> list[SeasonSummary]:
+    with store.session() as session:
+        counts = (
+            select(PlanVersionRow.season_id, func.count().label("n"))
+            .where(PlanVersionRow.undone_at.is_(None))
+            .group_by(PlanVersionRow.season_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(SeasonRow, counts.c.n)
+            .join(counts, counts.c.season_id == SeasonRow.id, isouter=True)
+            .order_by(SeasonRow.id)
+        ).all()
+        return [
+            SeasonSummary(
+                id=s.id,
+                name=s.name,
+                sport=s.sport,
+                start=s.start,
+                weeks=s.weeks,
+                plans=n or 0,
+                updated_at=_aware(s.updated_at),
+            )
+            for s, n in rows
+        ]
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def save_season(
+    store: Store,
+    *,
+    name: str,
+    profile: AthleteProfile,
+    config: PlannerConfig,
+    export: ExportOptions,
+    start: dt.date,
+    weeks: int,
+    source: Source,
+    plan: Plan,
+    marks: Marks | None = None,
+    history: list[tuple[Plan, Origin]] | None = None,
+) -> tuple[str, Season]:
+    """A new season with its first plan (and `history`, newer plans made before it was saved);
+    returns its private token (shown once, never stored)."""
+    token = tokens.new_token()
+    now = utcnow()
+    row = SeasonRow(
+        token_hash=tokens.token_hash(token),
+        name=name[:200],
+        sport=profile.sport.value,
+        profile_json=profile.model_dump_json(),
+        config_json=config.model_dump_json(),
+        export_json=export.model_dump_json(),
+        start=start,
+        weeks=weeks,
+        created_at=now,
+        updated_at=now,
+        source=SourceRow(
+            filename=source.filename[:300],
+            data=source.data,
+            url=source.url,
+            fetched_at=source.fetched_at,
+            calendar_json=source.calendar_json,
+        ),
+        plans=[
+            PlanVersionRow(
+                number=1,
+                origin="first plan",
+                plan_json=plan.model_dump_json(),
+                request_json="",
+                created_at=now,
+            )
+        ],
+    )
+    for number, (later, origin) in enumerate(history or [], start=2):
+        row.plans.append(
+            PlanVersionRow(
+                number=number,
+                origin=origin,
+                plan_json=later.model_dump_json(),
+                request_json="",
+                created_at=now,
+            )
+        )
+    _replace_marks(row, marks or Marks())
+    with store.session() as session, session.begin():
+        session.add(row)
+    log.info("season %s saved", row.id)
+    return token, load_season(store, token)
+
+
+def _replace_marks(row: SeasonRow, marks: Marks) -> None:
+    # Keep the rows that stay and add only new ones: a delete-all-then-insert would insert
+    # first (SQLAlchemy's flush order) and trip the (season, kind, day) unique constraint.
+    wanted = {(kind, day) for kind in MARK_KINDS for day in getattr(marks, kind)}
+    kept = [m for m in row.marks if (m.kind, m.day) in wanted]
+    have = {(m.kind, m.day) for m in kept}
+    row.marks = kept + [MarkRow(kind=k, day=d) for k, d in sorted(wanted - have)]
+
+
+def update_season(
+    store: Store,
+    token: str,
+    *,
+    expected_version: int | None = None,
+    plan: Plan | None = None,
+    origin: Origin | None = None,
+    request_json: str = "",
+    marks: Marks | None = None,
+    config: PlannerConfig | None = None,
+    profile: AthleteProfile | None = None,
+    export: ExportOptions | None = None,
+    name: str | None = None,
+    source: Source | None = None,
+    start: dt.date | None = None,
+    weeks: int | None = None,
+) -> Season:
+    """One user action, all or nothing: optionally a new plan version, marks, settings, source.
+
+    `expected_version` is the version the caller read; None skips the check (the CLI acts on
+    whatever is newest). Raises `StaleSeason` or `SeasonNotFound`; nothing is written then.
+    """
+    with store.session() as session:
+        try:
+            with session.begin():
+                row = _row(session, token)
+                if expected_version is not None and row.version != expected_version:
+                    raise StaleSeason(expected_version, row.version)
+                _apply(
+                    row, plan, origin, request_json, marks, config, profile, export, name, source
+                )
+                if start is not None:
+                    row.start = start
+                if weeks is not None:
+                    row.weeks = weeks
+        except StaleDataError:
+            # Another writer committed between our read and our UPDATE ... WHERE version = old.
+            current = load_season(store, token).version
+            raise StaleSeason(expected_version or -1, current) from None
+        return _snapshot(row)
+
+
+def _apply(
+    row: SeasonRow,
+    plan: Plan | None,
+    origin: Origin | None,
+    request_json: str,
+    marks: Marks | None,
+    config: PlannerConfig | None,
+    profile: AthleteProfile | None,
+    export: ExportOptions | None,
+    name: str | None,
+    source: Source | None,
+) -> None:
+    now = utcnow()
+    row.updated_at = now  # always dirty, so the version is bumped even for child-only changes
+    if plan is not None:
+        number = max((p.number for p in row.plans), default=0) + 1
+        row.plans.append(
+            PlanVersionRow(
+                number=number,
+                origin=origin or "re-plan",
+                plan_json=plan.model_dump_json(),
+                request_json=request_json,
+                created_at=now,
+            )
+        )
+    if marks is not None:
+        _replace_marks(row, marks)
+    if config is not None:
+        row.config_json = config.model_dump_json()
+    if profile is not None:
+        row.profile_json = profile.model_dump_json()
+        row.sport = profile.sport.value
+    if export is not None:
+        row.export_json = export.model_dump_json()
+    if name is not None:
+        row.name = name[:200]
+    if source is not None:
+        row.source.filename = source.filename[:300]
+        row.source.data = source.data
+        row.source.url = source.url
+        row.source.fetched_at = source.fetched_at
+        row.source.calendar_json = source.calendar_json
+
+
+def add_plan_version(
+    store: Store,
+    token: str,
+    plan: Plan,
+    origin: Origin,
+    *,
+    expected_version: int | None = None,
+    marks: Marks | None = None,
+    request_json: str = "",
+) -> Season:
+    """A re-plan, setting change or refresh: the new plan becomes current, marks saved with it."""
+    return update_season(
+        store,
+        token,
+        expected_version=expected_version,
+        plan=plan,
+        origin=origin,
+        marks=marks,
+        request_json=request_json,
+    )
+
+
+def set_marks(store: Store, token: str, marks: Marks, *, expected_version: int | None) -> Season:
+    return update_season(store, token, expected_version=expected_version, marks=marks)
+
+
+def undo_plan(store: Store, token: str, *, expected_version: int | None = None) -> Season:
+    """Back to the previous plan version (the first plan is never undone); kept as history."""
+    with store.session() as session:
+        try:
+            with session.begin():
+                row = _row(session, token)
+                if expected_version is not None and row.version != expected_version:
+                    raise StaleSeason(expected_version, row.version)
+                active = [p for p in row.plans if p.undone_at is None]
+                row.updated_at = utcnow()
+                if len(active) > 1:
+                    active[-1].undone_at = row.updated_at
+        except StaleDataError:
+            raise StaleSeason(expected_version or -1, load_season(store, token).version) from None
+        return _snapshot(row)
+
+
+def rotate_token(store: Store, token: str) -> str:
+    """A new token for the season; the old link and feed stop working at once."""
+    fresh = tokens.new_token()
+    with store.session() as session, session.begin():
+        row = _row(session, token, full=False)
+        row.token_hash = tokens.token_hash(fresh)
+        row.updated_at = utcnow()
+    log.info("season %s: token rotated", row.id)
+    return fresh
+
+
+def delete_season(store: Store, token: str) -> None:
+    """The season and everything under it are gone (plans, marks, source calendar)."""
+    with store.session() as session, session.begin():
+        row = _row(session, token)
+        season_id = row.id
+        session.delete(row)
+    log.info("season %s deleted", season_id)
