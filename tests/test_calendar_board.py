@@ -324,23 +324,6 @@ def test_drop_on_a_past_or_taken_day_is_refused_without_a_solve(where: str) -> N
 # ----------------------------------------------------------------------------- the day detail
 
 
-def test_day_detail_shows_effort_rest_and_warm_up_when_present() -> None:
-    """Fields other work adds to exercises and sessions show when there, and are optional."""
-    from types import SimpleNamespace
-
-    from planner.ui.render import effort_and_rest, warm_up_lines
-
-    assert effort_and_rest(SimpleNamespace(rir=2, rest_s=90)) == ["RIR 2", "rest 1 min 30 s"]
-    assert effort_and_rest(SimpleNamespace(rpe=7, rest_s=45)) == ["RPE 7", "rest 45 s"]
-    assert effort_and_rest(plan().sessions[0].exercises[0]) == []  # today's plans: nothing
-    assert warm_up_lines(SimpleNamespace(warm_up="5 min easy spin")) == ["5 min easy spin"]
-    assert warm_up_lines(SimpleNamespace(warm_up=["leg swings", "hip circles"])) == [
-        "leg swings",
-        "hip circles",
-    ]
-    assert warm_up_lines(plan().sessions[0]) == []
-
-
 def test_a_pinned_session_offers_unpin_not_pin() -> None:
     """Papercut 12: no 'Pin this session' on a session already pinned."""
     at = loaded(weeks=SHORT_WEEKS)

@@ -191,37 +191,6 @@ def dose_text(ex: PlannedExercise) -> str:
     return text
 
 
-def _rest_text(seconds: int) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    if not minutes:
-        return f"{rest} s"
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
-
-
-def effort_and_rest(ex: Any) -> list[str]:
-    """'RIR 2' or 'RPE 7', and 'rest 90 s', when the exercise carries them (older plans and
-    catalogs do not: every field is optional here)."""
-    parts = []
-    rir, rpe, rest_s = (getattr(ex, name, None) for name in ("rir", "rpe", "rest_s"))
-    if rir is not None:
-        parts.append(f"RIR {rir}")
-    elif rpe is not None:
-        parts.append(f"RPE {rpe}")
-    if rest_s:
-        parts.append(f"rest {_rest_text(rest_s)}")
-    return parts
-
-
-def warm_up_lines(session: Any) -> list[str]:
-    """The session's warm-up as lines, from a text or a list (absent on older plans)."""
-    warm_up = getattr(session, "warm_up", None)
-    if not warm_up:
-        return []
-    if isinstance(warm_up, str):
-        return [warm_up]
-    return [str(getattr(item, "name", item)) for item in warm_up]
-
-
 def exercises_frame(session: PlannedSession) -> pd.DataFrame:
     return pd.DataFrame(
         [
