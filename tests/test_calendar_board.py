@@ -348,3 +348,28 @@ def test_a_drop_without_a_plan_for_the_settings_says_so() -> None:
     session = before.sessions[2]
     drop(at, session.date, session.date + dt.timedelta(days=1))
     assert any("was not moved" in w.value for w in at.warning)
+
+
+def test_building_the_server_declares_no_component_outside_a_script_run() -> None:
+    """`streamlit run app.py` imports app.py to build the `st.App` server, outside any script
+    run. A v1 custom component declared then is never registered with the runtime (Streamlit
+    registers only when a script run context exists) and its frame answers 404: the board never
+    drew after an upload. The component must first be imported by the page run itself."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    probe = (
+        "import importlib.util, sys\n"
+        "spec = importlib.util.spec_from_file_location('app_server_build', 'app.py')\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        "assert hasattr(module, 'app'), 'app.py built no st.App'\n"
+        "print(sorted(m for m in sys.modules if m.startswith('streamlit_calendar')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -12,7 +12,6 @@ from typing import Any, NamedTuple
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
-from streamlit_calendar import calendar as board
 
 from constraints import REGISTRY, Rule, rule_by_id
 from planner.config import PlannerConfig
@@ -261,6 +260,12 @@ def calendar_view(plan: Plan) -> None:
     (`replanning.current`) turns a click into the opened day and a drop into its re-plan, so a
     drop costs one run, not a fragment run and then a page run.
     """
+    # Imported here, inside a page run: importing streamlit_calendar declares its component, and
+    # Streamlit registers a component only when declared during a script run. app.py is first
+    # imported outside one (to build the `st.App` server); a module-level import there left the
+    # component unregistered, its frame a 404 and the board blank.
+    from streamlit_calendar import calendar as board
+
     opened = st.session_state.pop(state.BOARD_OPENED, None)
     marks = replanning.marks()
     replanning.board_messages(plan)
