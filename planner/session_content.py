@@ -79,12 +79,15 @@ def effort(
     exercise: Exercise,
     deload: bool,
     targets: EffortTargets | None = DEFAULT_TARGETS,
+    first_time: bool = False,
 ) -> tuple[Range | None, Range | None]:
     """(rir, rpe): reps in reserve for rep work, effort out of 10 for holds and mobility; both
     None when the effort rule is off (`targets` None).
 
     RPE for holds follows the RIR-based scale (RPE = 10 - RIR); a deload adds reps in reserve.
-    Primers wake muscles up for the main work, so they stay as far from failure as in adaptation.
+    Primers wake muscles up for the main work, so they stay as far from failure as in adaptation;
+    so does a weighted lift the first time it is done (`first_time`): its load note says to start
+    light and learn the movement, and a near-failure target would contradict it.
     """
     if targets is None:
         return None, None
@@ -92,7 +95,7 @@ def effort(
         return None, Range(min=MOBILITY_RPE[0], max=MOBILITY_RPE[1])
     rir = targets.rir_by_goal
     low, high = rir.get(goal, rir["maintenance"])
-    if exercise.role == Role.primer:
+    if exercise.role == Role.primer or (first_time and exercise.progression == Progression.weight):
         primer = rir["anatomical adaptation"]
         low, high = max(low, primer[0]), max(high, primer[1])
     if deload:

@@ -446,11 +446,16 @@ def dress_sessions(inst: Instance, sessions: list[PlannedSession], first_new: in
     none of it changes the decision). Earlier sessions, history included, tell the load note
     what the athlete did last time."""
     last: dict[str, PlannedExercise] = {}
+    targets = EffortTargets.from_params(inst.config.params("effort"))
     ordered = sorted(enumerate(sessions), key=lambda pair: pair[1].date)
     for position, session in ordered:
         if position >= first_new:
             catalog_exercises = [inst.catalog.by_id[e.id] for e in session.exercises]
             for planned, exercise in zip(session.exercises, catalog_exercises, strict=True):
+                # a first time is as far from failure as adaptation (see `effort`)
+                planned.rir, planned.rpe = effort(
+                    session.goal, exercise, session.deload, targets, planned.id not in last
+                )
                 planned.load_note = load_note(
                     exercise, planned, last.get(planned.id), session.goal, session.deload
                 )

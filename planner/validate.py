@@ -466,11 +466,18 @@ def check_effort(plan: Plan, inst: Instance, params: Any) -> list[str]:
     and mobility)."""
     targets = EffortTargets.from_params(params)
     out = []
+    seen: set[str] = set()  # exercises done before the current session (missed ones don't count)
+    current: PlannedSession | None = None
     for item in _resolve(plan, inst):
+        if item.session is not current:
+            if current is not None and current.state != "missed":
+                seen.update(e.id for e in current.exercises)
+            current = item.session
         if item.exercise is None or item.day is None:
             continue
         day = inst.days[item.day]
-        want = effort(day.goal.value, item.exercise, day.deload, targets)
+        first = item.planned.id not in seen
+        want = effort(day.goal.value, item.exercise, day.deload, targets, first_time=first)
         got = (item.planned.rir, item.planned.rpe)
         if got != want:
             out.append(

@@ -22,7 +22,7 @@ from planner.explain import rule_reports
 from planner.instance import Instance, build_instance
 from planner.model import StrengthModel, solver_for
 from planner.plan import Explanation, Plan, PlannedExercise, PlannedSession, Status
-from planner.solve import _base_plan, extract_sessions
+from planner.solve import _base_plan, dress_sessions, extract_sessions
 from planner.validate import assert_valid, recompute_objective
 from planner.variables import PlanVars
 
@@ -224,4 +224,5 @@ def hand_plan(inst: Instance, sessions: dict[int, Iterable[str]]) -> Plan:
     """A plan with the given sessions (day -> exercise ids), not checked by anything."""
     plan = _base_plan(inst, Status.feasible)
     plan.sessions = [planned_session(inst, d, ids) for d, ids in sorted(sessions.items())]
+    dress_sessions(inst, plan.sessions, first_new=0)  # effort and notes as the planner gives them
     return plan

@@ -14,6 +14,7 @@ import pytest
 
 from planner.domain import AthleteProfile, Sport
 from planner.plan import Plan, Status
+from planner.solve import dress_sessions
 from planner.validate import (
     assert_valid,
     check_rest_days,
@@ -145,6 +146,7 @@ def replace_session(plan: Plan, inst, day: int, new_day: int, exercise_ids: Iter
     plan.sessions = [s for s in plan.sessions if s.date != inst.days[day].date]
     plan.sessions.append(planned_session(inst, new_day, exercise_ids))
     plan.sessions.sort(key=lambda s: s.date)
+    dress_sessions(inst, plan.sessions, first_new=0)  # as the planner would: first-time effort
 
 
 def move(plan: Plan, inst, day: int, new_day: int) -> None:
