@@ -15,6 +15,7 @@ from planner.plan import Plan
 from planner.ui import replanning, season_panel, state
 from planner.ui.calendar_input import calendar_source, review_editor
 from planner.ui.icon import app_icon
+from planner.ui.phone import phone_layout
 from planner.ui.render import (
     calendar_view,
     conflicts,
@@ -67,6 +68,7 @@ def stale_text(upload_failed: bool) -> str:
 def main() -> None:
     st.set_page_config(page_title="Strength planner", page_icon=app_icon(), layout="wide")
     state.init_state()
+    phone_layout()
     season = season_panel.open_from_link()  # before the widgets: it may restore their values
     settings, problems = settings_sidebar(catalog())
     st.title(":material/fitness_center: Strength planner")

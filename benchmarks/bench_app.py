@@ -1,18 +1,30 @@
-"""Time from a changed setting to the updated page, for a 16-week plan of the demo season.
+"""Time from a changed setting, or a dropped card, to the updated page, for a 16-week plan of
+the demo season.
 
 Drives the app headless with AppTest: each round changes a rule parameter to a value not seen
 before (a cache miss: a real solve), submits the settings form and times `.run()`. A second
-series re-submits settings already seen (cache hits) to show the page's own overhead. A last
+series re-submits settings already seen (cache hits) to show the page's own overhead. A third
 series blocks the next session's day and times the Re-plan click.
 
+The last series is what a person sees: `streamlit run app.py` and Debian's Chromium; each round
+drags a different strength card one day later with the mouse and times from the mouse release
+to the updated calendar (the move's diff on the page, the script done, the card on its new
+day); then Undo (timed too) puts the plan back. Each drop is a new re-plan.
+
     PYTHONPATH=. python benchmarks/bench_app.py [--rounds 5] [--weeks 16]
+        [--no-browser | --browser-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
+import re
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,10 +33,25 @@ from unittest import mock
 
 from streamlit.testing.v1 import AppTest
 
-from planner.ui import solving, state
-from planner.ui.fields import field_key
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from browser_app import (  # noqa: E402
+    CHROMIUM_ARGS,
+    SCRIPT_DONE,
+    card_on,
+    drag_card,
+    ensure_chromium,
+    pick_move,
+    running_app,
+    settled,
+    wait_for_board,
+)
+
+from planner.ui import solving, state  # noqa: E402
+from planner.ui.fields import field_key  # noqa: E402
+
+APP = str(ROOT / "app.py")
 KNOB = field_key("availability", "max_session_minutes")  # every value is a different solve
 
 
@@ -67,11 +94,72 @@ def replan_rounds(at: AppTest, rounds: int) -> list[float]:
     return seconds
 
 
+def drop_rounds(weeks: int, rounds: int) -> tuple[list[float], list[float], int]:
+    """Drag a strength card a day later in a real browser; time drop -> updated calendar and
+    Undo -> calendar back. Returns both series and how many drops were refused."""
+    from playwright.sync_api import sync_playwright
+
+    drops: list[float] = []
+    undos: list[float] = []
+    refused = 0
+    tried: set[str] = set()
+    log = Path(tempfile.mkdtemp()) / "server.log"
+    with running_app(log) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(ensure_chromium()), args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(url)
+        settled(page)
+        weeks_box = page.get_by_role("spinbutton", name="Weeks", exact=True)
+        weeks_box.fill(str(weeks))
+        weeks_box.press("Tab")
+        page.get_by_role("button", name="Update plan").first.click()
+        page.get_by_text(f"{weeks} weeks · ", exact=False).wait_for(timeout=120_000)
+        settled(page)
+        wait_for_board(page)
+        for _ in range(rounds):
+            old, new = pick_move(page, avoid=tried)
+            tried.add(old)
+            moved = page.get_by_text(re.compile(f"^Moved {dt.date.fromisoformat(old):%a %d %b}"))
+            refusal = page.get_by_text(re.compile("^Not moved "))
+            drag_card(page, old, new)
+            started = time.perf_counter()
+            moved.or_(refusal).first.wait_for(timeout=120_000)
+            page.wait_for_selector(SCRIPT_DONE, timeout=120_000)
+            if refusal.count():
+                refused += 1
+                continue
+            card_on(page, new).first.wait_for(timeout=120_000)
+            drops.append(time.perf_counter() - started)
+            page.get_by_role("button", name="Undo").click()
+            started = time.perf_counter()
+            moved.wait_for(state="detached", timeout=120_000)
+            page.wait_for_selector(SCRIPT_DONE, timeout=120_000)
+            card_on(page, old).first.wait_for(timeout=120_000)
+            undos.append(time.perf_counter() - started)
+        browser.close()
+    return drops, undos, refused
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--weeks", type=int, default=16)
+    parser.add_argument("--no-browser", action="store_true", help="skip the real-browser drops")
+    parser.add_argument("--browser-only", action="store_true", help="only the real-browser drops")
     args = parser.parse_args()
+    # The machine may be shared: the figures read differently at a load of 1 and of 10.
+    print(f"load average before: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if not args.browser_only:
+        apptest_series(args.weeks, args.rounds)
+    if not args.no_browser:
+        browser_series(args.weeks, args.rounds)
+    print(f"load average after: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def apptest_series(weeks: int, rounds: int) -> None:
+    """Setting changes, cache hits and Re-plan clicks, timed with AppTest."""
 
     solve_path: list[float] = []  # wall time of plan_season: model building + CP-SAT
     with mock.patch.object(solving, "plan_season", timed(solving.plan_season, solve_path)):
@@ -79,11 +167,11 @@ def main() -> None:
         started = time.perf_counter()
         at.run()
         first_load = time.perf_counter() - started
-        at.number_input(key=state.WEEKS).set_value(args.weeks)
+        at.number_input(key=state.WEEKS).set_value(weeks)
         submit(at)
 
         fresh, solver, cached = [], [], []
-        values = [46 + i for i in range(args.rounds)]
+        values = [46 + i for i in range(rounds)]
         solve_path.clear()
         for minutes in values:
             at.number_input(key=KNOB).set_value(minutes)
@@ -92,11 +180,11 @@ def main() -> None:
         for minutes in values:
             at.number_input(key=KNOB).set_value(minutes)
             cached.append(submit(at))
-    assert len(solve_path) == args.rounds, "every fresh round solves once, cache hits never"
+    assert len(solve_path) == rounds, "every fresh round solves once, cache hits never"
     status = json.loads(at.session_state[state.PLAN])["status"]
-    replans = replan_rounds(at, args.rounds)
+    replans = replan_rounds(at, rounds)
 
-    print(f"app benchmark: demo season, {args.weeks}-week plan, {args.rounds} rounds")
+    print(f"app benchmark: demo season, {weeks}-week plan, {rounds} rounds")
     print(f"  first page load (demo, 22 weeks, solve included): {first_load:6.2f} s")
     print(
         f"  changed setting -> updated page (new solve): median {statistics.median(fresh):6.2f} s"
@@ -116,6 +204,22 @@ def main() -> None:
         f"  block a day -> re-planned page:              median {statistics.median(replans):6.2f} s"
         f"  (min {min(replans):.2f}, max {max(replans):.2f})"
     )
+
+
+def browser_series(weeks: int, rounds: int) -> None:
+    drops, undos, refused = drop_rounds(weeks, rounds)
+    print(f"app benchmark, real browser, {weeks}-week plan: drag a strength card one day later")
+    if drops:
+        print(
+            f"    drop -> updated calendar and diff: median {statistics.median(drops):6.2f} s"
+            f"  (min {min(drops):.2f}, max {max(drops):.2f}, {len(drops)} drops)"
+        )
+        print(
+            f"    undo -> calendar back:             median {statistics.median(undos):6.2f} s"
+            f"  (min {min(undos):.2f}, max {max(undos):.2f})"
+        )
+    if refused:
+        print(f"    drops refused by a hard rule: {refused}")
 
 
 if __name__ == "__main__":

@@ -259,11 +259,15 @@ def match_and_diff(previous: Plan, plan: Plan, request: ReplanRequest) -> PlanDi
 
     diff = PlanDiff()
     blocks, pins = set(request.blocks), set(request.pins)
+    asked = _asked_moves(old_by_week, new_by_week, blocks, pins)
     for week in sorted(set(old_by_week) | set(new_by_week)):
         old = sorted(old_by_week.get(week, []), key=lambda s: s.date)
         new = sorted(new_by_week.get(week, []), key=lambda s: s.date)
-        # Same day first, then the rest in date order: a session that changed day "moved".
-        pairs = [(o, n) for o in old for n in new if o.date == n.date]
+        # A move the athlete asked for first (it may cross weeks), then the same day, then the
+        # rest in date order: a session that changed day "moved".
+        pairs = [(o, n) for o, n in asked if any(o is s for s in old)]
+        new = [n for n in new if all(n is not t for _, t in asked)]
+        pairs += [(o, n) for o in old for n in new if o.date == n.date]
         rest_old = [o for o in old if all(o is not p for p, _ in pairs)]
         rest_new = [n for n in new if all(n is not q for _, q in pairs)]
         pairs += list(zip(rest_old, rest_new, strict=False))
@@ -297,8 +301,39 @@ def match_and_diff(previous: Plan, plan: Plan, request: ReplanRequest) -> PlanDi
     return diff
 
 
+def _asked_moves(
+    old_by_week: dict[tuple[int, int], list[PlannedSession]],
+    new_by_week: dict[tuple[int, int], list[PlannedSession]],
+    blocks: set[dt.date],
+    pins: set[dt.date],
+) -> list[tuple[PlannedSession, PlannedSession]]:
+    """Pair each blocked old session with the nearest pinned new day that had no session: a
+    block plus a pin is how a move is asked for (CLI and app), so report it as that move."""
+    old_days = {s.date for week in old_by_week.values() for s in week}
+    sources = sorted(
+        (s for week in old_by_week.values() for s in week if s.date in blocks),
+        key=lambda s: s.date,
+    )
+    targets = [
+        s
+        for week in new_by_week.values()
+        for s in week
+        if s.date in pins and s.date not in old_days
+    ]
+    pairs = []
+    for before in sources:
+        if not targets:
+            break
+        after = min(targets, key=lambda s: (abs((s.date - before.date).days), s.date))
+        targets.remove(after)
+        pairs.append((before, after))
+    return pairs
+
+
 def _move_reason(old: dt.date, new: dt.date, blocks: set[dt.date], pins: set[dt.date]) -> str:
     move = f"{old:%a} -> {new:%a}: "
+    if old in blocks and new in pins:
+        return move + "moved as you asked"
     if old in blocks:
         return move + f"{old:%a %d %b} is blocked"
     if new in pins:

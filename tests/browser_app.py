@@ -5,6 +5,7 @@ with apt-get when missing), `streamlit run app.py` on a free port, and a wait fo
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import socket
@@ -115,3 +116,61 @@ def settled(page) -> None:
         "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS
     )
     page.wait_for_selector(SCRIPT_DONE, timeout=SOLVE_TIMEOUT_MS)
+
+
+# ----------------------------------------------------------------------------- the calendar board
+
+BOARD = "iframe[title='streamlit_calendar.calendar']"  # the FullCalendar component's frame
+DATES_OF = "els => els.map(e => e.closest('td[data-date]').dataset.date)"
+
+
+def board(page):
+    """The calendar board's frame (FullCalendar through streamlit-calendar)."""
+    return page.frame_locator(BOARD)
+
+
+def wait_for_board(page) -> None:
+    board(page).locator(".fc-daygrid-body").first.wait_for(timeout=SOLVE_TIMEOUT_MS)
+
+
+def strength_dates(page) -> list[str]:
+    """Days (ISO) of the strength cards that can be dragged, in date order."""
+    return sorted(board(page).locator(".strength.fc-event-draggable").evaluate_all(DATES_OF))
+
+
+def pick_move(page, avoid: set[str] | frozenset[str] = frozenset()) -> tuple[str, str]:
+    """A coming strength session and the free day after it, away from races (the rules may
+    still move a neighbour: that is part of what the diff shows)."""
+    taken = set(board(page).locator(".strength").evaluate_all(DATES_OF))
+    races = {dt.date.fromisoformat(d) for d in board(page).locator(".race").evaluate_all(DATES_OF)}
+    for iso in strength_dates(page):
+        if iso in avoid:
+            continue
+        target = dt.date.fromisoformat(iso) + dt.timedelta(days=1)
+        near_race = any(0 <= (race - target).days <= 2 for race in races)
+        if target.isoformat() not in taken and not near_race:
+            return iso, target.isoformat()
+    raise AssertionError("no strength card with a free day after it")
+
+
+def drag_card(page, from_iso: str, to_iso: str) -> None:
+    """Drag the strength card of `from_iso` onto the day `to_iso` with the mouse, as a person
+    does (FullCalendar starts a drag after a few pixels of movement)."""
+    frame = board(page)
+    card = frame.locator(f"td[data-date='{from_iso}'] .strength").first
+    cell = frame.locator(f"td[data-date='{to_iso}']")
+    # both days in view: the target may sit in the next week row, below the board's fold
+    cell.evaluate("el => el.scrollIntoView({block: 'center'})")
+    card.scroll_into_view_if_needed()
+    start, end = card.bounding_box(), cell.bounding_box()
+    assert start is not None and end is not None
+    x, y = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 6, y + 6, steps=3)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] * 0.75, steps=12)
+    page.mouse.up()
+
+
+def card_on(page, iso: str, kind: str = "strength"):
+    return board(page).locator(f"td[data-date='{iso}'] .{kind}")

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_app import SOLVE_TIMEOUT_MS, settled
+from browser_app import BOARD, SOLVE_TIMEOUT_MS, board, settled, wait_for_board
 
 from planner.config import next_monday
 
@@ -54,12 +54,10 @@ def save(page, tmp_path: Path, name: str) -> Path:
     return path
 
 
-def month_grid_height(page) -> float:
-    chart = page.locator("[data-testid=stVegaLiteChart]").first
-    chart.wait_for(timeout=SOLVE_TIMEOUT_MS)
-    box = chart.bounding_box()
-    assert box is not None
-    return box["height"]
+def board_weeks(page) -> int:
+    """Week rows of the calendar board's season view."""
+    wait_for_board(page)
+    return board(page).locator(".week-label").count()
 
 
 def test_upload_hostile_title_change_setting_and_screenshot(app_url, browser, tmp_path) -> None:
@@ -83,7 +81,10 @@ def test_upload_hostile_title_change_setting_and_screenshot(app_url, browser, tm
     assert shown.count() >= 1
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("[data-testid=stException]").count() == 0
-    tall = month_grid_height(page)
+    tall = board_weeks(page)
+    # the hostile title is a card title in the board too, shown as text
+    assert board(page).get_by_text(HOSTILE, exact=False).count() >= 1
+    assert board(page).locator("img[src='x']").count() == 0
 
     # change a setting: plan 8 weeks instead of 22, one click on "Update plan"
     weeks = page.get_by_role("spinbutton", name="Weeks", exact=True)
@@ -95,8 +96,8 @@ def test_upload_hostile_title_change_setting_and_screenshot(app_url, browser, tm
         timeout=SOLVE_TIMEOUT_MS
     )
     wait_for_plan(page)
-    short = month_grid_height(page)
-    assert short < tall - 8 * 30  # 14 fewer week rows in the month grid
+    short = board_weeks(page)
+    assert (tall, short) == (22, 8)  # 14 fewer week rows on the board
     assert page.get_by_text(HOSTILE, exact=False).count() >= 1
     assert page.locator("[data-testid=stException]").count() == 0
     assert dialogs == []
@@ -120,7 +121,8 @@ def test_block_a_day_replan_and_go_back(app_url, browser, tmp_path) -> None:
     page.get_by_role("button", name="Block this day").click()
     page.get_by_text("Blocked · ", exact=False).wait_for(timeout=SOLVE_TIMEOUT_MS)
     page.get_by_text("Not applied yet", exact=False).wait_for(timeout=SOLVE_TIMEOUT_MS)
-    grid_before = page.locator("[data-testid=stVegaLiteChart]").first.screenshot()
+    wait_for_board(page)
+    grid_before = page.locator(BOARD).screenshot()
 
     page.get_by_role("button", name="Re-plan", exact=True).click()
     headline = page.get_by_text(re.compile("Re-planned as of"))  # case matters: not the caption
@@ -130,7 +132,7 @@ def test_block_a_day_replan_and_go_back(app_url, browser, tmp_path) -> None:
     # the blocked day lost its session, in the day panel and in the calendar
     assert page.get_by_text("No strength session on this day.").is_visible()
     assert page.get_by_text(re.compile("re-planned as of")).count() == 1  # the summary caption
-    grid_after = page.locator("[data-testid=stVegaLiteChart]").first.screenshot()
+    grid_after = page.locator(BOARD).screenshot()
     assert grid_after != grid_before
     assert page.locator("[data-testid=stException]").count() == 0
     save(page, tmp_path, "replan-blocked-day-desktop.png")
@@ -161,6 +163,10 @@ def test_the_page_asks_nothing_of_other_hosts(app_url, browser) -> None:
     )
     page.goto(app_url)
     wait_for_plan(page)
+    wait_for_board(page)  # the calendar component's script and styles come from the app too
+    board(page).get_by_role("button", name="Month", exact=True).click()
+    board(page).locator(".fc-dayGridMonth-view").wait_for(timeout=SOLVE_TIMEOUT_MS)
+    page.wait_for_timeout(500)
     assert page.locator("link[rel~=icon]").count() >= 1
     assert elsewhere == []
     page.close()

@@ -284,3 +284,21 @@ def test_cli_replan_bad_previous_exit_2(tmp_path: Path, content: str) -> None:
     result = CliRunner().invoke(app, ["plan", "--previous", str(bad), "--today", "2026-12-10"])
     assert result.exit_code == 2
     assert "old.json" in result.output
+
+
+def test_a_move_across_a_week_boundary_is_reported_as_asked() -> None:
+    """Issue 13, papercut 11: moving Sun -> Mon (block the Sunday, pin the Monday) must read as
+    that move, not as another session of the new week moving to the Monday."""
+    old = first_plan()
+    sunday = next(s.date for s in future(old, TODAY) if s.date.weekday() == 6)
+    monday = sunday + dt.timedelta(days=1)
+    new = run(ReplanRequest(previous=old, today=TODAY, pins=[monday], blocks=[sunday]))
+    assert new.diff is not None
+    moved = [(e.previous_date, e.date) for e in new.diff.moved]
+    assert (sunday, monday) in moved, new.diff
+    assert all(e.date != sunday for e in new.diff.removed), new.diff
+    # the moved session keeps its identity: the phone calendar moves that event
+    assert new.session_on(monday).uid == old.session_on(sunday).uid
+    # every other change names a date that really changed
+    for e in new.diff.moved:
+        assert old.session_on(e.previous_date) is not None and new.session_on(e.date) is not None

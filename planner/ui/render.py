@@ -20,9 +20,11 @@ from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
 from planner.session_content import effort_text
 from planner.ui import replanning, state
-from planner.ui.charts import legend_chart, month_grid_spec, season_spec, week_frame
+from planner.ui.calendar_board import BOARD_CSS, board_events, board_options
+from planner.ui.charts import season_spec, week_frame
 from planner.ui.fields import field_key, label_in_sentence
 from planner.ui.icon import sport_icon
+from planner.ui.phone import scroll_to_opened_day
 from planner.ui.settings import Settings
 from planner.ui.text import md_escape
 from planner.wording import plural, race_title
@@ -242,51 +244,51 @@ def selected_day(plan: Plan) -> dt.date:
     return dt.date.fromisoformat(st.session_state[state.DAY])
 
 
-def _take_grid_click(event: Any, plan: Plan) -> bool:
-    """Turn a new click on the grid into the selected day; True when the day changed."""
-    picked = None
-    try:
-        points = event.selection.get("day_pick") or []
-        picked = points[0].get("date") if points else None
-    except (AttributeError, KeyError, IndexError, TypeError):
-        picked = None
-    if not picked or picked == st.session_state.get(state.LAST_CLICK):
-        return False
-    st.session_state[state.LAST_CLICK] = picked
-    if picked in _day_options(plan):
-        st.session_state[state.DAY] = picked
-        return True
-    return False
+BOARD_LEGEND = (
+    "Cards: red race (with its priority), orange hard, purple long, green easy, grey rest, "
+    "slate away (unavailable); "
+    "teal strength, darker is heavier. Drag a strength card with a gold edge to another day to "
+    "move it; click any card or day to open it. Each week row names its phase and deload weeks; "
+    "pinned and blocked days are labelled; today's date has a gold box."
+)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
-def legend_spec(history: bool = False) -> dict[str, Any]:
-    return legend_chart(history).to_dict(validate=False)
-
-
-@st.fragment
 def calendar_view(plan: Plan) -> None:
-    """Month grid (click a day) beside the selected day's session and its week.
+    """The season as week rows of titled cards beside the opened day and the re-plan panel.
 
-    A fragment: picking a day or marking one redraws this part only, not the whole page; the
-    re-plan buttons rerun the whole page.
+    Not a fragment: the board's callbacks rerun the whole page, whose first step
+    (`replanning.current`) turns a click into the opened day and a drop into its re-plan, so a
+    drop costs one run, not a fragment run and then a page run.
     """
-    day = selected_day(plan)
+    # Imported here, inside a page run: importing streamlit_calendar declares its component, and
+    # Streamlit registers a component only when declared during a script run. app.py is first
+    # imported outside one (to build the `st.App` server); a module-level import there left the
+    # component unregistered, its frame a 404 and the board blank.
+    from streamlit_calendar import calendar as board
+
+    opened = st.session_state.pop(state.BOARD_OPENED, None)
+    marks = replanning.marks()
+    replanning.board_messages(plan)
+    selected_day(plan)
     today = replanning.today_for(plan)
-    grid_col, detail_col = st.columns([4, 3], gap="large")
-    with grid_col:
-        event = st.vega_lite_chart(
-            spec=month_grid_spec(plan, day, today),
-            width="stretch",
-            on_select="rerun",
-            selection_mode="day_pick",
-            key=state.GRID,
+    board_col, detail_col = st.columns([3, 2], gap="medium")
+    with board_col:
+        board(
+            events=board_events(
+                plan,
+                today,
+                int(st.session_state.get(state.BOARD_REVISION, 0)),
+                pins=marks.pins,
+                blocks=marks.blocks,
+            ),
+            options=board_options(plan, dt.date.today()),
+            custom_css=BOARD_CSS,
+            callbacks=["eventClick", "dateClick", "eventChange"],
+            key=state.BOARD,
         )
-        if _take_grid_click(event, plan):
-            day = dt.date.fromisoformat(st.session_state[state.DAY])
-        history = any(s.state != "planned" for s in plan.sessions)
-        st.vega_lite_chart(spec=legend_spec(history), width="stretch")
-        st.caption("Today's date is in bold green.")
+        if opened == st.session_state[state.DAY]:
+            scroll_to_opened_day(f"{dt.date.fromisoformat(opened):%A %d %B}")
+        st.caption(BOARD_LEGEND)
     with detail_col:
         options = _day_options(plan)
         st.selectbox(
@@ -294,7 +296,8 @@ def calendar_view(plan: Plan) -> None:
             options,
             format_func=lambda iso: _day_label(plan, iso),
             key=state.DAY,
-            help="Or click a day in the calendar.",
+            help="Or click a card or a day in the calendar.",
+            on_change=replanning.redraw_board,  # a click on the last clicked card is new again
         )
         day = dt.date.fromisoformat(st.session_state[state.DAY])
         day_detail(plan, day)

@@ -21,10 +21,11 @@ from typing import Literal
 import streamlit as st
 from pydantic import BaseModel, Field
 
-from planner.domain import Calendar
+from planner.domain import Calendar, Kind
 from planner.plan import DiffEntry, Plan
 from planner.replan import ReplanRequest
 from planner.ui import state
+from planner.ui.calendar_board import Click, Drop, action_signature, read_action
 from planner.ui.settings import Settings
 from planner.ui.solving import has_plan, replan_season
 from planner.ui.text import md_escape
@@ -80,6 +81,10 @@ class Step(BaseModel):
 
     plan: str = Field(description="The plan's JSON.")
     applied: str = Field(default="", description="JSON of the marks and today it applied.")
+    note: str = Field(default="", description="What the athlete asked, e.g. a drop's move.")
+    marks_before: str | None = Field(
+        default=None, description="JSON of the marks before a drop added its own; undo restores."
+    )
 
 
 # ----------------------------------------------------------------------------- marks
@@ -97,6 +102,7 @@ MARKS_CHANGED: list[Callable[[Marks], None]] = []
 def _save(new: Marks) -> None:
     st.session_state[state.MARKS] = new.model_dump(mode="json")
     st.session_state[state.REPLAN_FAILED] = None  # the explanation was about the old marks
+    st.session_state[state.DROP_REFUSED] = None
     for listener in MARKS_CHANGED:
         listener(new)
 
@@ -161,16 +167,20 @@ def back() -> None:
     key = st.session_state.get(state.ACTIVE)
     steps = _steps(key)
     if len(steps) > 1:
-        steps.pop()
+        dropped = steps.pop()
+        if dropped.marks_before is not None:  # a drag's block + pin go with its undo
+            _save(Marks.model_validate_json(dropped.marks_before))
     if len(steps) <= 1:
         _lines().pop(key, None)
     st.session_state[state.REPLAN_FAILED] = None
+    st.session_state[state.DROP_REFUSED] = None
+    redraw_board()
 
 
-def _push(key: str, fresh: Plan, plan: Plan, applied: str) -> None:
+def _push(key: str, fresh: Plan, plan: Plan, applied: str, **extra: str | None) -> None:
     lines = _lines()
     steps = lines.pop(key, None) or [Step(plan=fresh.model_dump_json())]
-    steps.append(Step(plan=plan.model_dump_json(), applied=applied))
+    steps.append(Step(plan=plan.model_dump_json(), applied=applied, **extra))
     if len(steps) > MAX_UNDO + 1:
         del steps[1]  # keep the fresh plan at the bottom
     lines[key] = steps  # most recently used last
@@ -214,19 +224,152 @@ def _replan(key: str, fresh: Plan, calendar: Calendar, settings: Settings) -> No
         st.session_state[state.REPLAN_FAILED] = {"key": key, "plan": plan.model_dump_json()}
 
 
+def redraw_board() -> None:
+    """The board shows the plan as the server has it: a refused or undone drop snaps back."""
+    st.session_state[state.BOARD_REVISION] = int(st.session_state.get(state.BOARD_REVISION, 0)) + 1
+
+
+def take_board_action() -> None:
+    """Act once on the calendar board's last callback (its value is in the session state under
+    the board's key when the run starts): a click opens its day, a drop asks for a re-plan."""
+    value = st.session_state.get(state.BOARD)
+    signature = action_signature(value)
+    if signature is None or signature == st.session_state.get(state.BOARD_SEEN):
+        return
+    st.session_state[state.BOARD_SEEN] = signature
+    st.session_state[state.DROP_REFUSED] = None  # said once; the next action clears it
+    action = read_action(value)
+    if isinstance(action, Click):
+        st.session_state[state.DAY] = action.day.isoformat()
+        st.session_state[state.BOARD_OPENED] = action.day.isoformat()
+    elif isinstance(action, Drop):
+        st.session_state[state.DAY] = action.to_day.isoformat()
+        ask_move(action.uid, action.from_day, action.to_day)
+
+
+def ask_move(uid: str, from_day: dt.date, to_day: dt.date) -> None:
+    """A strength card was dropped on another day: the next full run re-plans (see `current`)."""
+    st.session_state[state.DROP] = {
+        "uid": uid,
+        "from": from_day.isoformat(),
+        "to": to_day.isoformat(),
+    }
+    redraw_board()
+
+
+def move_text(from_day: dt.date, to_day: dt.date) -> str:
+    return f"moved {from_day:%a %d %b} -> {to_day:%a %d %b}"
+
+
+def refusal_for_drop(previous: Plan, from_day: dt.date, to_day: dt.date, today: dt.date) -> str:
+    """Why a drop is refused before any solve, or '' when the solver should decide."""
+    session = previous.session_on(from_day)
+    if session is None or session.state != "planned":
+        return f"There is no coming session on {from_day:%a %d %b} to move."
+    if to_day < today or from_day < today:
+        return (
+            f"{to_day:%a %d %b} is before today ({today:%a %d %b}): only coming sessions move. "
+            "Mark past sessions done or missed instead."
+        )
+    if to_day > previous.end:
+        return f"{to_day:%a %d %b} is after the plan's last day ({previous.end:%a %d %b})."
+    if previous.session_on(to_day) is not None:
+        return f"{to_day:%a %d %b} already has a strength session: one session a day at most."
+    return ""
+
+
+def drop_request(
+    previous: Plan,
+    today: dt.date,
+    before: Marks,
+    from_day: dt.date,
+    to_day: dt.date,
+    pin_exercises: bool = False,
+) -> tuple[ReplanRequest, Marks]:
+    """The re-plan a drop asks for, and the marks it leaves: the athlete's marks plus the old
+    day blocked and the new one pinned, as `planner plan --previous ... --block OLD --pin NEW`
+    (with the other marks as their own options) asks."""
+    after = before.with_mark("blocks", from_day).with_mark("pins", to_day)
+    request = ReplanRequest(
+        previous=previous,
+        today=today,
+        pins=after.pins,
+        pin_exercises=pin_exercises,
+        blocks=after.blocks,
+        done=after.done,
+        missed=after.missed,
+    )
+    return request, after
+
+
+def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, drop: dict) -> None:
+    """Re-plan with the dropped-on day pinned and the old day blocked, or say why not."""
+    steps = _steps(key)
+    previous = Plan.model_validate_json(steps[-1].plan) if steps else fresh
+    today = today_for(previous)
+    from_day, to_day = dt.date.fromisoformat(drop["from"]), dt.date.fromisoformat(drop["to"])
+    asked = move_text(from_day, to_day)
+    refusal = refusal_for_drop(previous, from_day, to_day, today)
+    if refusal:
+        st.session_state[state.DROP_REFUSED] = {"key": key, "asked": asked, "lines": [refusal]}
+        return
+    before = marks()
+    pin_exercises = bool(st.session_state.get(state.PIN_EXERCISES))
+    request, after = drop_request(previous, today, before, from_day, to_day, pin_exercises)
+    try:
+        plan = replan_season(calendar, settings, request)
+    except Exception:  # never a stack trace on the page; the log has the details
+        log.exception("re-plan after a drop failed")
+        plan = None
+    if plan is None or not has_plan(plan):
+        lines = plan.conflicts if plan is not None else ["the re-plan failed; see the log"]
+        st.session_state[state.DROP_REFUSED] = {"key": key, "asked": asked, "lines": lines}
+        return
+    _save(after)
+    _push(
+        key,
+        fresh,
+        plan,
+        _applied(today),
+        note=asked[0].upper() + asked[1:],
+        marks_before=before.model_dump_json(),
+    )
+    st.session_state[state.DROP_REFUSED] = None
+
+
+def drop_refused_view(refused: dict) -> None:
+    lines = [
+        f"**Not {md_escape(refused['asked'])}: that day breaks a rule, so your plan is unchanged.**"
+    ]
+    lines += [f"- {md_escape(text)}" for text in refused["lines"]]
+    st.error("\n".join(lines), icon=":material/block:")
+
+
 def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | None) -> Plan | None:
     """The plan to show: the last re-plan of these inputs, else `plan` (the fresh solve).
 
-    Runs a re-plan the Re-plan button asked for, explains one that had no solution, and says
-    what the re-plan on screen changed.
+    Acts on the calendar board's last click or drop, runs a re-plan the Re-plan button asked
+    for, and explains one that had no solution (`board_messages` says what the re-plan on screen
+    changed, above the calendar).
     """
+    take_board_action()
     asked = st.session_state.pop(state.REPLAN_ASKED, False)
+    drop = st.session_state.get(state.DROP)
+    st.session_state[state.DROP] = None
     if plan is None or calendar is None or settings is None or not has_plan(plan):
         st.session_state[state.ACTIVE] = None
+        if drop:
+            st.warning(
+                "The session was not moved: the calendar shows the last plan that worked, and "
+                "moving needs a plan for the current settings. Fix the settings, then drag again.",
+                icon=":material/block:",
+            )
         return plan
     key = inputs_key(calendar, settings)
     st.session_state[state.ACTIVE] = key
-    if asked:
+    if drop:
+        _apply_drop(key, plan, calendar, settings, drop)
+    elif asked:
         _replan(key, plan, calendar, settings)
     failed = st.session_state.get(state.REPLAN_FAILED)
     if failed and failed["key"] == key:
@@ -243,9 +386,19 @@ def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | N
     shown = steps[-1].plan
     st.session_state[state.PLAN] = shown
     st.session_state[state.LAST_GOOD] = shown
-    top = Plan.model_validate_json(shown)
-    diff_view(top)
-    return top
+    return Plan.model_validate_json(shown)
+
+
+def board_messages(plan: Plan) -> None:
+    """Above the calendar, where the card was dropped: a refused drop and why, or what the
+    re-plan on screen changed, with Undo."""
+    key = st.session_state.get(state.ACTIVE)
+    refused = st.session_state.get(state.DROP_REFUSED)
+    if key and refused and refused["key"] == key:
+        drop_refused_view(refused)
+    steps = _steps(key)
+    if steps:
+        diff_view(plan, steps[-1].note)
 
 
 def failure_view(plan: Plan) -> None:
@@ -299,15 +452,26 @@ def diff_lines(plan: Plan) -> list[str]:
     return lines
 
 
-def diff_view(plan: Plan) -> None:
+def diff_view(plan: Plan, note: str = "") -> None:
+    """What the re-plan on screen changed (a drop's move first), with an undo button."""
     lines = diff_lines(plan)
     if not lines:
         return
     missed = sum(1 for s in plan.sessions if s.state == "missed")
     if missed:
         lines.append(f"{_sessions(missed)} missed: they count for nothing in the progression.")
+    headline = f"{note}. {lines[0]}" if note else lines[0]
     body = "\n".join(f"- {md_escape(line)}" for line in lines[1:])
-    st.success(f"**{md_escape(lines[0])}**\n\n{body}", icon=":material/published_with_changes:")
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.success(f"**{md_escape(headline)}**\n\n{body}", icon=":material/published_with_changes:")
+        st.button(
+            "Undo",
+            key="undo_replan",
+            icon=":material/undo:",
+            on_click=back,
+            help="Back to the plan before this change"
+            + (" (the move's pin and block go too)." if note else "."),
+        )
 
 
 # ----------------------------------------------------------------------------- panels
@@ -335,25 +499,46 @@ def day_actions(plan: Plan, day: dt.date) -> None:
                     disabled=kind in on_day,
                 )
         return
+    race_day = any(e.date == day and e.kind == Kind.race for e in plan.events)
+    if race_day and session is None:
+        st.caption("Race day: no strength session goes here.")
+        return
     with st.container(horizontal=True, gap="small"):
-        st.button(
-            "Pin this session" if session else "Want a session here",
-            key="mark_pin",
-            icon=":material/push_pin:",
-            on_click=mark,
-            args=("pins", day),
-            disabled="pins" in on_day,
-            help="The re-plan keeps a session on this day.",
-        )
-        st.button(
-            "Block this day",
-            key="mark_block",
-            icon=":material/event_busy:",
-            on_click=mark,
-            args=("blocks", day),
-            disabled="blocks" in on_day,
-            help="Travel, illness: the re-plan puts no session on this day.",
-        )
+        if "pins" in on_day:
+            st.button(
+                "Unpin",
+                key="unmark_pin",
+                icon=":material/keep_off:",
+                on_click=unmark,
+                args=("pins", day),
+                help="The re-plan may move or drop this day's session again.",
+            )
+        else:
+            st.button(
+                "Pin this session" if session else "Want a session here",
+                key="mark_pin",
+                icon=":material/push_pin:",
+                on_click=mark,
+                args=("pins", day),
+                help="The re-plan keeps a session on this day.",
+            )
+        if "blocks" in on_day:
+            st.button(
+                "Unblock",
+                key="unmark_block",
+                icon=":material/event_available:",
+                on_click=unmark,
+                args=("blocks", day),
+            )
+        else:
+            st.button(
+                "Block this day",
+                key="mark_block",
+                icon=":material/event_busy:",
+                on_click=mark,
+                args=("blocks", day),
+                help="Travel, illness: the re-plan puts no session on this day.",
+            )
     if session is None:
         return
     target = st.session_state.get(state.MOVE_TO)

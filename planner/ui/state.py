@@ -28,7 +28,7 @@ UPLOAD = "calendar_upload"
 EDITOR = "events_editor"
 DAY = "day"
 WEEK = "week"
-GRID = "month_grid"
+BOARD = "calendar_board"  # the FullCalendar board (streamlit-calendar)
 TODAY = "replan_today"  # the re-plan's today: sessions before it are history
 MOVE_TO = "replan_move_to"  # where "Move" takes the selected day's session
 PIN_EXERCISES = "replan_pin_exercises"  # pinned sessions keep their exercises
@@ -36,7 +36,11 @@ PIN_EXERCISES = "replan_pin_exercises"  # pinned sessions keep their exercises
 PLAN = "plan"  # JSON of the plan of the latest solve, whatever its status
 LAST_GOOD = "last_good_plan"  # JSON of the last plan that had sessions (optimal or feasible)
 CALENDAR_ID = "calendar_id"  # identity of the calendar the editor's edits refer to
-LAST_CLICK = "last_grid_click"  # the grid click already turned into a day selection
+BOARD_SEEN = "board_seen"  # the board's last callback already acted on
+BOARD_OPENED = "board_opened"  # the day a click on the board just opened (phone: scroll to it)
+BOARD_REVISION = "board_revision"  # raised per handled board action: the board redraws
+DROP = "board_drop"  # a strength card dropped on another day; the next full run re-plans
+DROP_REFUSED = "board_drop_refused"  # why the last drop was refused, to say so
 MARKS = "replan_marks"  # the athlete's marks on days (pins, blocks, done, missed)
 LINES = "replan_lines"  # key of the solve's inputs -> undo stack of re-planned plans
 ACTIVE = "replan_active"  # key of this run's inputs; None when re-planning is not possible
@@ -68,7 +72,11 @@ def defaults(today: dt.date | None = None) -> dict[str, Any]:
         PLAN: None,
         LAST_GOOD: None,
         CALENDAR_ID: None,
-        LAST_CLICK: None,
+        BOARD_SEEN: None,
+        BOARD_OPENED: None,
+        BOARD_REVISION: 0,
+        DROP: None,
+        DROP_REFUSED: None,
         MARKS: None,
         LINES: {},
         ACTIVE: None,
