@@ -90,13 +90,20 @@ def without_solve_seconds(text: str) -> str:
 def test_demo_season_planned_twice_exports_identical_bytes() -> None:
     cal = load_demo(DEMO_START)
     outputs = []
+    # DTSTAMP is the export time by design (RFC 5545): both exports use one, the plans must agree
+    stamp = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
     for _ in range(2):
         plan = plan_season(cal, catalog(), start=DEMO_START, weeks=8)
         assert plan.status in SOLVED and plan.sessions
         plan.solve_seconds = None
         training = ExportOptions(include_training=True, reminder_minutes=30)
         outputs.append(
-            (export_json(plan), export_ical(plan), export_ical(plan, training), export_csv(plan))
+            (
+                export_json(plan),
+                export_ical(plan, stamp=stamp),
+                export_ical(plan, training, stamp=stamp),
+                export_csv(plan),
+            )
         )
     assert outputs[0] == outputs[1]
 
