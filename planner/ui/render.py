@@ -268,7 +268,11 @@ def calendar_view(plan: Plan) -> None:
 
     opened = st.session_state.pop(state.BOARD_OPENED, None)
     marks = replanning.marks()
-    replanning.board_messages(plan)
+    # One container, whatever it holds: a message added above the board must not move the
+    # board to another place in the page's element tree, or the browser re-creates its frame
+    # (FullCalendar loaded and drawn from scratch) instead of updating its cards.
+    with st.container():
+        replanning.board_messages(plan)
     selected_day(plan)
     today = replanning.today_for(plan)
     board_col, detail_col = st.columns([3, 2], gap="medium")
