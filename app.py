@@ -127,5 +127,7 @@ if __name__ == "__main__":  # Streamlit runs this file as the page script
         )
 else:  # `streamlit run app.py` imports it to build the server: the page plus the live feed
     from planner.feed import feed_routes
+    from planner.ui.warmup import lifespan
 
-    app = st.App(__file__, routes=feed_routes())
+    # lifespan: the demo plan of a new visitor's first page is solved as the server starts
+    app = st.App(__file__, routes=feed_routes(), lifespan=lifespan)

@@ -1,0 +1,61 @@
+"""Papercut 15: the first screen without waiting. A fresh server solves the demo plan a new
+visitor's first page run asks for, in the background, before anyone asks.
+
+Every session's first run shows the demo season with the default settings; `solve_json` caches
+plans for all sessions, so once this has run no visitor's first page waits for a solve, and the
+solver's and the exports' modules are already imported. The inputs are built by the same
+functions the page uses (`state.defaults`, `collect`, `demo_calendar`, `solve_args`), so they
+are the page's cache key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+from collections.abc import AsyncIterator
+from typing import Any
+
+from planner.domain import Calendar
+from planner.ui import state
+from planner.ui.calendar_input import demo_calendar
+from planner.ui.settings import Settings, collect
+from planner.ui.solving import catalog, solve_args, solve_json
+
+log = logging.getLogger(__name__)
+
+
+def first_run_inputs(today: dt.date | None = None) -> tuple[Calendar, Settings]:
+    """The calendar and settings of a new session's first page run (the demo, the defaults)."""
+    values = state.defaults(today)
+    # the sidebar fills in each chain's starting level before the settings are read
+    values.update({state.level_key(chain.id): 1 for chain in catalog().chains})
+    settings, problems = collect(values)
+    if settings is None:  # the defaults are valid; say so loudly if that ever changes
+        raise ValueError(f"the default settings do not validate: {problems}")
+    return demo_calendar(settings.start), settings
+
+
+def warm_up(today: dt.date | None = None) -> None:
+    """Solve (and cache) the first page's plan; never raises: the page would solve it anyway."""
+    try:
+        calendar, settings = first_run_inputs(today)
+        solve_json(*solve_args(calendar, settings))
+        log.info("demo plan ready for new sessions (start %s)", settings.start)
+    except Exception:  # a failed warm-up costs the first visitor a solve, nothing more
+        log.exception("warming up the demo plan failed")
+
+
+def start_warm_up() -> threading.Thread:
+    """`warm_up` on a daemon thread: the server answers at once, the cache fills meanwhile."""
+    thread = threading.Thread(target=warm_up, name="demo-plan-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Any) -> AsyncIterator[None]:
+    """`st.App`'s startup hook (app.py): start the warm-up when the server starts."""
+    start_warm_up()
+    yield
