@@ -1,4 +1,7 @@
-"""Redraw the README's screenshots from the current app: `python docs/screenshots/make_screenshots.py`.
+"""Redraw the README's screenshots from the current app, with one command:
+
+    python docs/screenshots/make_screenshots.py
+
 
 Starts `streamlit run app.py` on a free port and drives Debian's Chromium (the test helpers of
 `tests/browser_app.py`) through the demo season:
