@@ -2,7 +2,6 @@
 
     python docs/screenshots/make_screenshots.py
 
-
 Starts `streamlit run app.py` on a free port and drives Debian's Chromium (the test helpers of
 `tests/browser_app.py`) through the demo season:
 
