@@ -943,3 +943,25 @@ def test_settings_collect_the_athlete_panel() -> None:
     assert not problems and settings is not None
     assert settings.profile.experience.value == "novice"
     assert settings.profile.start_levels == {"hinge": 2}
+
+
+def page_runs(at: AppTest, key: str) -> int:
+    """How many times the page script ran for one click of the button `key`."""
+    with mock.patch.object(state, "init_state", wraps=state.init_state) as runs:
+        click(at, key)
+    return runs.call_count
+
+
+def test_replan_and_back_cost_one_page_run() -> None:
+    """Issue 13's speed target: Re-plan and Back apply in the run of their click, not in a
+    second run after it (an `st.rerun()` drew and sent the whole page twice)."""
+    at = loaded(weeks=SHORT_WEEKS)
+    before = current_plan(at)
+    blocked = before.sessions[1].date
+    pick_day(at, blocked)
+    click(at, "mark_block")
+    assert page_runs(at, "replan") == 1
+    assert current_plan(at).session_on(blocked) is None  # re-planned in that one run
+    assert not at.button(key="replan_back").disabled
+    assert page_runs(at, "replan_back") == 1
+    assert current_plan(at).sessions == before.sessions
