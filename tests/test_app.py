@@ -695,8 +695,16 @@ def test_rule_descriptions_follow_the_settings() -> None:
     assert "at most 30 minutes" in captions and "at most 45 minutes" not in captions
 
 
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Open the page's tab whose label ends with `name` (as a click on it does: a rerun)."""
+    at.session_state[state.MAIN_TAB] = next(label for label in state.TABS if label.endswith(name))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_why_tab_costs_add_up() -> None:
-    at = loaded(weeks=SHORT_WEEKS)
+    at = open_tab(loaded(weeks=SHORT_WEEKS), "Why")
     plan = current_plan(at)
     why = next(d for d in at.dataframe if "Rule" in d.value.columns)
     table = why.value
@@ -965,3 +973,18 @@ def test_replan_and_back_cost_one_page_run() -> None:
     assert not at.button(key="replan_back").disabled
     assert page_runs(at, "replan_back") == 1
     assert current_plan(at).sessions == before.sessions
+
+
+def test_season_and_why_are_drawn_only_in_their_open_tab() -> None:
+    """Issue 13's speed target: a drop or a setting change redraws the calendar, not the season
+    chart and the Why table hidden behind their tabs."""
+    at = loaded(weeks=SHORT_WEEKS)
+    assert not at.get("vega_lite_chart")
+    assert not [d for d in at.dataframe if "Rule" in d.value.columns]
+    assert at.get("download_button")  # Calendar, Review events and Export are always drawn
+    open_tab(at, "Season")
+    assert len(at.get("vega_lite_chart")) == 1
+    assert not [d for d in at.dataframe if "Rule" in d.value.columns]
+    open_tab(at, "Why")
+    assert not at.get("vega_lite_chart")
+    assert [d for d in at.dataframe if "Rule" in d.value.columns]

@@ -28,6 +28,14 @@ UPLOAD = "calendar_upload"
 EDITOR = "events_editor"
 DAY = "day"
 WEEK = "week"
+MAIN_TAB = "main_tab"  # the open tab of the page, one of TABS
+TABS = (
+    ":material/calendar_month: Calendar",
+    ":material/show_chart: Season",
+    ":material/help: Why",
+    ":material/edit_calendar: Review events",
+    ":material/download: Export",
+)
 BOARD = "calendar_board"  # the FullCalendar board (streamlit-calendar)
 TODAY = "replan_today"  # the re-plan's today: sessions before it are history
 MOVE_TO = "replan_move_to"  # where "Move" takes the selected day's session
