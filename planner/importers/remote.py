@@ -4,10 +4,17 @@ Only http and https (webcal:// is read as https, as calendar apps do); a timeout
 `MAX_FILE_BYTES`; and no loopback, private, link-local or reserved addresses, so a pasted URL
 cannot make the server read its own network, unless `PLANNER_ALLOW_PRIVATE_URLS=1` (tests and
 trusted set-ups). Every redirect target is checked the same way.
+
+The host is resolved once per request and the connection goes to the address that was checked
+(Host header, TLS SNI and certificate check still use the host name): a DNS server that answers a
+public address to the check and a private one to the connect (DNS rebinding) gets nowhere.
+Proxies from the environment are not used, since a proxy would resolve the name again.
 """
 
 from __future__ import annotations
 
+import functools
+import http.client
 import ipaddress
 import logging
 import os
@@ -59,41 +66,90 @@ def normalise(url: str) -> str:
     return urllib.parse.urlunsplit(parts)
 
 
-def _check_host(url: str) -> None:
+def _check_host(url: str) -> str | None:
+    """The address to connect to for `url`'s host: resolved once and refused when it is not
+    public. None (connect by name) when private addresses are allowed."""
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
     if private_allowed():
-        return
+        return None
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except OSError:
         raise CalendarError(
             f"the host {host} cannot be found", where=shown(url), hint="check the link"
         ) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for address in addresses:
         if not address.is_global:
             raise CalendarError(
                 f"the link points to a private or local address ({address})",
                 where=shown(url),
                 hint=f"use a public link, or set {ALLOW_PRIVATE_ENV}=1 on a trusted server",
             )
+    if not addresses:
+        raise CalendarError(
+            f"the host {host} cannot be found", where=shown(url), hint="check the link"
+        )
+    return str(addresses[0])
+
+
+class _PinnedConnection:
+    """An http.client connection that opens its socket to `address`, the checked one, instead of
+    resolving the host name again; everything else (Host header, SNI) keeps the name."""
+
+    def __init__(self, *args, address: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pinned_address = address
+        self._create_connection = self._connect_pinned
+
+    def _connect_pinned(self, address, timeout, source_address=None) -> socket.socket:
+        host, port = address
+        return socket.create_connection(
+            (self._pinned_address or host, port), timeout, source_address
+        )
+
+
+class _PinnedHTTPConnection(_PinnedConnection, http.client.HTTPConnection):
+    pass
+
+
+class _PinnedHTTPSConnection(_PinnedConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request):
+        address = _check_host(req.full_url)
+        return self.do_open(functools.partial(_PinnedHTTPConnection, address=address), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request):
+        address = _check_host(req.full_url)
+        connection = functools.partial(_PinnedHTTPSConnection, address=address)
+        return self.do_open(connection, req, context=self._context)
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects only to http(s); the target's host is checked when it is opened."""
+
     max_redirections = MAX_REDIRECTS
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         target = normalise(urllib.parse.urljoin(req.full_url, newurl))
-        _check_host(target)
         return super().redirect_request(req, fp, code, msg, headers, target)
 
 
 def fetch_calendar(url: str, timeout_s: float = TIMEOUT_S) -> bytes:
     """The bytes at `url`, or a CalendarError naming the problem (never the URL's secret path)."""
     url = normalise(url)
-    _check_host(url)
-    opener = urllib.request.build_opener(_CheckedRedirects())
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        _PinnedHTTPHandler(),
+        _PinnedHTTPSHandler(),
+        _CheckedRedirects(),
+    )
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with opener.open(request, timeout=timeout_s) as response:
