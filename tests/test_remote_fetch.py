@@ -218,6 +218,36 @@ def test_https_to_the_checked_address_keeps_the_name_for_sni_and_the_certificate
     assert resolver.asked == ["calendar.example"]
 
 
+def test_a_host_with_several_public_addresses_falls_back_to_the_next_checked_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unreachable = "93.184.216.35"  # answered first, as an unreachable IPv6 address may be
+    tried: list[str] = []
+    with (
+        serving({"/cal.ics": b"public calendar"}) as public,
+        rebinding_network(monkeypatch, port_of(public)),
+    ):
+        routed, resolver = socket.create_connection, socket.getaddrinfo
+
+        def resolve(host, port, *args, **kwargs):
+            if host != "calendar.example":
+                return resolver(host, port, *args, **kwargs)
+            infos = [(unreachable, port), (PUBLIC, port)]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", info) for info in infos]
+
+        def connect(address, *args, **kwargs):
+            tried.append(address[0])
+            if address[0] == unreachable:
+                raise ConnectionRefusedError("unreachable")
+            return routed(address, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", resolve)
+        monkeypatch.setattr(socket, "create_connection", connect)
+        data = remote.fetch_calendar(f"http://calendar.example:{port_of(public)}/cal.ics")
+    assert data == b"public calendar"
+    assert tried == [unreachable, PUBLIC]
+
+
 def test_private_urls_allowed_still_connect_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(remote.ALLOW_PRIVATE_ENV, "1")
     with serving({"/cal.ics": b"local calendar"}) as root:

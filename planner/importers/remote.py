@@ -66,8 +66,8 @@ def normalise(url: str) -> str:
     return urllib.parse.urlunsplit(parts)
 
 
-def _check_host(url: str) -> str | None:
-    """The address to connect to for `url`'s host: resolved once and refused when it is not
+def _check_host(url: str) -> list[str] | None:
+    """The addresses to connect to for `url`'s host: resolved once, all refused when one is not
     public. None (connect by name) when private addresses are allowed."""
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
@@ -76,10 +76,12 @@ def _check_host(url: str) -> str | None:
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except OSError:
+        infos = []
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
         raise CalendarError(
             f"the host {host} cannot be found", where=shown(url), hint="check the link"
-        ) from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+        )
     for address in addresses:
         if not address.is_global:
             raise CalendarError(
@@ -87,27 +89,31 @@ def _check_host(url: str) -> str | None:
                 where=shown(url),
                 hint=f"use a public link, or set {ALLOW_PRIVATE_ENV}=1 on a trusted server",
             )
-    if not addresses:
-        raise CalendarError(
-            f"the host {host} cannot be found", where=shown(url), hint="check the link"
-        )
-    return str(addresses[0])
+    return list(dict.fromkeys(str(address) for address in addresses))
 
 
 class _PinnedConnection:
-    """An http.client connection that opens its socket to `address`, the checked one, instead of
-    resolving the host name again; everything else (Host header, SNI) keeps the name."""
+    """An http.client connection that opens its socket to one of `addresses`, the checked ones
+    (in the resolver's order, as a connect by name would), instead of resolving the host name
+    again; everything else (Host header, SNI, certificate) keeps the name."""
 
-    def __init__(self, *args, address: str | None = None, **kwargs) -> None:
+    def __init__(self, *args, addresses: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._pinned_address = address
+        self._pinned = addresses
         self._create_connection = self._connect_pinned
 
     def _connect_pinned(self, address, timeout, source_address=None) -> socket.socket:
         host, port = address
-        return socket.create_connection(
-            (self._pinned_address or host, port), timeout, source_address
-        )
+        if self._pinned is None:
+            return socket.create_connection((host, port), timeout, source_address)
+        error: OSError | None = None
+        for pinned in self._pinned:
+            try:
+                return socket.create_connection((pinned, port), timeout, source_address)
+            except OSError as exc:
+                error = exc
+        assert error is not None  # `_check_host` never pins an empty list
+        raise error
 
 
 class _PinnedHTTPConnection(_PinnedConnection, http.client.HTTPConnection):
@@ -120,14 +126,14 @@ class _PinnedHTTPSConnection(_PinnedConnection, http.client.HTTPSConnection):
 
 class _PinnedHTTPHandler(urllib.request.HTTPHandler):
     def http_open(self, req: urllib.request.Request):
-        address = _check_host(req.full_url)
-        return self.do_open(functools.partial(_PinnedHTTPConnection, address=address), req)
+        addresses = _check_host(req.full_url)
+        return self.do_open(functools.partial(_PinnedHTTPConnection, addresses=addresses), req)
 
 
 class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req: urllib.request.Request):
-        address = _check_host(req.full_url)
-        connection = functools.partial(_PinnedHTTPSConnection, address=address)
+        addresses = _check_host(req.full_url)
+        connection = functools.partial(_PinnedHTTPSConnection, addresses=addresses)
         return self.do_open(connection, req, context=self._context)
 
 
