@@ -47,6 +47,17 @@ def warm_up(today: dt.date | None = None) -> None:
         log.exception("warming up the demo plan failed")
 
 
+def server_log() -> None:
+    """The planner's INFO lines (each solve, the warm-up) on the server's stderr, beside
+    Streamlit's own: without a handler Python shows only warnings and errors."""
+    planner_log = logging.getLogger("planner")
+    if not planner_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        planner_log.addHandler(handler)
+        planner_log.setLevel(logging.INFO)
+
+
 def start_warm_up() -> threading.Thread:
     """`warm_up` on a daemon thread: the server answers at once, the cache fills meanwhile."""
     thread = threading.Thread(target=warm_up, name="demo-plan-warm-up", daemon=True)
@@ -57,5 +68,6 @@ def start_warm_up() -> threading.Thread:
 @contextlib.asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
     """`st.App`'s startup hook (app.py): start the warm-up when the server starts."""
+    server_log()
     start_warm_up()
     yield
