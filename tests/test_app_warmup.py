@@ -62,7 +62,8 @@ def test_the_server_starts_the_warm_up() -> None:
         async with warmup.lifespan(None):
             pass
 
-    with mock.patch.object(warmup, "warm_up") as warm:
+    # server_log is patched too: it would leave a handler on the test process's planner logger
+    with mock.patch.object(warmup, "warm_up") as warm, mock.patch.object(warmup, "server_log"):
         asyncio.run(enter())
         for thread in threading.enumerate():
             if thread.name == "demo-plan-warm-up":
