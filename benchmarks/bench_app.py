@@ -135,8 +135,10 @@ def drop_rounds(weeks: int, rounds: int) -> tuple[list[float], list[float], list
         for _ in range(rounds):
             old, new = pick_move(page, avoid=tried)
             tried.add(old)
-            moved = page.get_by_text(re.compile(f"^Moved {dt.date.fromisoformat(old):%a %d %b}"))
-            refusal = page.get_by_text(re.compile("^Not moved "))
+            day = f"{dt.date.fromisoformat(old):%a %d %b}"
+            moved = page.get_by_text(re.compile(f"^Moved {day}"))
+            # this drop's refusal: the last round's may still be on the page until this run ends
+            refusal = page.get_by_text(re.compile(f"^Not moved {day}"))
             drag_card(page, old, new)
             started = time.perf_counter()
             moved.or_(refusal).first.wait_for(timeout=120_000)
