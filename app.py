@@ -74,8 +74,8 @@ def main() -> None:
         source = season_panel.season_calendar(season) if season else calendar_source(start)
         calendar, identity = source
     status_area = st.container()
-    # A tab widget: the script knows the open tab, so the Season chart and the Why table are
-    # drawn only while their tab is open (the browser redrew both on every drop otherwise).
+    # A tab widget: the script knows the open tab, so the Season chart, the Why table and the
+    # export files are made only while their tab is open (every drop redrew or rebuilt them).
     tabs = st.tabs(state.TABS, key=state.MAIN_TAB, on_change="rerun")
     if calendar is not None:
         with tabs[3]:
@@ -109,7 +109,7 @@ def main() -> None:
         if tabs[2].open:
             why_view(shown, settings)
     with tabs[4]:
-        export_view(shown, settings)
+        export_view(shown, settings, files=bool(tabs[4].open))
 
 
 if __name__ == "__main__":  # Streamlit runs this file as the page script

@@ -26,6 +26,7 @@ from planner.catalog import load_catalog
 from planner.config import PlannerConfig, next_monday
 from planner.domain import Kind, Priority
 from planner.errors import CalendarError
+from planner.export import export_ical
 from planner.importers import load_demo
 from planner.plan import DiffEntry, Plan, PlanDiff, Status
 from planner.solve import plan_season
@@ -373,7 +374,7 @@ def test_time_limit_reaches_the_solver() -> None:
 
 def test_downloads_carry_the_right_content() -> None:
     with media_stores() as stores:
-        at = loaded(weeks=SHORT_WEEKS)
+        at = open_tab(loaded(weeks=SHORT_WEEKS), "Export")
     buttons = {b.label: b for b in at.get("download_button")}
     assert set(buttons) == {"Download iCal", "Download CSV", "Download JSON"}
     files = {}
@@ -391,7 +392,7 @@ def test_downloads_carry_the_right_content() -> None:
 
 def test_export_options_reach_the_ical_file() -> None:
     with media_stores() as stores:
-        at = loaded(weeks=SHORT_WEEKS)
+        at = open_tab(loaded(weeks=SHORT_WEEKS), "Export")
         at.toggle(key="export_all_day").set_value(True)
         at.number_input(key="export_reminder").set_value(30)
         at.run()
@@ -548,7 +549,7 @@ def ical_uids(at: AppTest, store: MemoryMediaFileStorage) -> dict[str, dt.date]:
 
 def test_replan_missed_and_blocked_day_then_undo() -> None:
     with media_stores() as stores:
-        at = loaded(weeks=SHORT_WEEKS)
+        at = open_tab(loaded(weeks=SHORT_WEEKS), "Export")
         before = current_plan(at)
         today = before.start + dt.timedelta(days=14)
         set_today(at, today)
@@ -750,7 +751,9 @@ BERLIN_RACE = BERLIN_FIRST + dt.timedelta(days=68)  # a Sunday, ten weeks in
 
 def test_upload_sets_start_weeks_sport_and_export_timezone() -> None:
     with media_stores() as stores:
-        at = upload(loaded(), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+        at = upload(
+            open_tab(loaded(), "Export"), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE)
+        )
     plan = current_plan(at)
     # the first Monday of the calendar's first week, through the A race plus one transition week
     assert plan.start == BERLIN_FIRST - dt.timedelta(days=1)
@@ -975,13 +978,28 @@ def test_replan_and_back_cost_one_page_run() -> None:
     assert current_plan(at).sessions == before.sessions
 
 
-def test_season_and_why_are_drawn_only_in_their_open_tab() -> None:
+def test_season_why_and_export_files_are_made_only_in_their_open_tab() -> None:
     """Issue 13's speed target: a drop or a setting change redraws the calendar, not the season
-    chart and the Why table hidden behind their tabs."""
+    chart and the Why table hidden behind their tabs, and builds no export file."""
     at = loaded(weeks=SHORT_WEEKS)
     assert not at.get("vega_lite_chart")
     assert not [d for d in at.dataframe if "Rule" in d.value.columns]
-    assert at.get("download_button")  # Calendar, Review events and Export are always drawn
+    with mock.patch("planner.ui.render.export_ical", wraps=export_ical) as ical:
+        at.run()
+        assert not at.get("download_button")
+        # the export options stay on the page, so their values survive tab switches
+        at.number_input(key="export_reminder").set_value(30).run()
+        assert not ical.called
+        open_tab(at, "Export")
+        assert ical.call_count == 1
+    assert {b.label for b in at.get("download_button")} == {
+        "Download iCal",
+        "Download CSV",
+        "Download JSON",
+    }
+    assert at.number_input(key="export_reminder").value == 30
+    review = [d for d in at.dataframe if "title" in d.value.columns]
+    assert len(review) == 1  # the Review events table is drawn whatever the open tab
     open_tab(at, "Season")
     assert len(at.get("vega_lite_chart")) == 1
     assert not [d for d in at.dataframe if "Rule" in d.value.columns]
