@@ -63,9 +63,24 @@ def test_the_server_starts_the_warm_up() -> None:
             pass
 
     # server_log is patched too: it would leave a handler on the test process's planner logger
-    with mock.patch.object(warmup, "warm_up") as warm, mock.patch.object(warmup, "server_log"):
+    with (
+        mock.patch.object(warmup, "warm_up") as warm,
+        mock.patch.object(warmup, "server_log"),
+        mock.patch.object(warmup.runtime, "exists", return_value=True),
+    ):
         asyncio.run(enter())
         for thread in threading.enumerate():
             if thread.name == "demo-plan-warm-up":
                 thread.join(timeout=10)
+    warm.assert_called_once()
+
+
+def test_the_warm_up_waits_for_streamlits_runtime() -> None:
+    """The lifespan starts before the runtime: a cache filled then would not be the runtime's."""
+    with (
+        mock.patch.object(warmup, "warm_up") as warm,
+        mock.patch.object(warmup.runtime, "exists", side_effect=[False, False, True]) as ready,
+    ):
+        warmup.warm_up_once_serving()
+    assert ready.call_count == 3
     warm.assert_called_once()

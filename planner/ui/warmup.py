@@ -3,7 +3,7 @@ visitor's first page run asks for, in the background, before anyone asks.
 
 Every session's first run shows the demo season with the default settings; `solve_json` caches
 plans for all sessions, so once this has run no visitor's first page waits for a solve, and the
-solver's and the exports' modules are already imported. The inputs are built by the same
+solver's modules are already imported. The inputs are built by the same
 functions the page uses (`state.defaults`, `collect`, `demo_calendar`, `solve_args`), so they
 are the page's cache key.
 """
@@ -14,8 +14,11 @@ import contextlib
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from typing import Any
+
+from streamlit import runtime
 
 from planner.domain import Calendar
 from planner.ui import state
@@ -24,6 +27,7 @@ from planner.ui.settings import Settings, collect
 from planner.ui.solving import catalog, solve_args, solve_json
 
 log = logging.getLogger(__name__)
+RUNTIME_WAIT_S = 60.0  # past this the warm-up goes ahead anyway: a cache is still a cache
 
 
 def first_run_inputs(today: dt.date | None = None) -> tuple[Calendar, Settings]:
@@ -58,9 +62,18 @@ def server_log() -> None:
         planner_log.setLevel(logging.INFO)
 
 
+def warm_up_once_serving(wait_s: float = RUNTIME_WAIT_S) -> None:
+    """`warm_up` once Streamlit's runtime exists: the lifespan may start before it, and a
+    cache created earlier would not live in the runtime's cache storage."""
+    deadline = time.monotonic() + wait_s
+    while not runtime.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    warm_up()
+
+
 def start_warm_up() -> threading.Thread:
-    """`warm_up` on a daemon thread: the server answers at once, the cache fills meanwhile."""
-    thread = threading.Thread(target=warm_up, name="demo-plan-warm-up", daemon=True)
+    """The warm-up on a daemon thread: the server answers at once, the cache fills meanwhile."""
+    thread = threading.Thread(target=warm_up_once_serving, name="demo-plan-warm-up", daemon=True)
     thread.start()
     return thread
 
