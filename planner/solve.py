@@ -294,11 +294,12 @@ def run_solver(
         for i in range(len(model.proto.variables)):
             var = model.get_int_var_from_proto_index(i)
             model.add_hint(var, fast.value(var))
-    if penalties is not None:
-        # Counting cuts only the LP uses (planner/slot_cuts.py). Not in the fast phase: they do
-        # not help a search without LP, and its starting plan does not set the penalties they
-        # name, which made CP-SAT drop the greedy plan (52 weeks with the extras: 231, not 69).
-        add_slot_cuts(inst, model, penalties)
+        if penalties is not None:
+            # Counting cuts only the LP uses (planner/slot_cuts.py), once the hint is a whole
+            # plan. Not with the greedy hint, which leaves the penalties they name unset:
+            # CP-SAT then dropped it (52 weeks with the extras: 231 instead of 69). Not in the
+            # fast phase either: a search without LP does not use them.
+            add_slot_cuts(inst, model, penalties)
     thorough = solver_for(inst)
     thorough.parameters.linearization_level = 2
     thorough.parameters.max_time_in_seconds = remaining

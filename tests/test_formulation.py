@@ -70,3 +70,21 @@ def test_slot_cuts_only_where_a_fortnight_has_too_few_slots() -> None:
     plain = build_instance(calendar, load_catalog(), AthleteProfile(), config, START, 16)
     plain_built = StrengthModel(plain).build()
     assert add_slot_cuts(plain, plain_built.model, plain_built.penalties) == 0
+
+
+def test_slot_cuts_wait_for_a_whole_plan_to_start_from(monkeypatch) -> None:
+    # The cuts name penalty variables the greedy hint leaves unset; with only that hint CP-SAT
+    # dropped it. So the LP phase gets them only when the fast phase found a plan.
+    import planner.solve as solve_module
+
+    inst = _extras_instance(16)
+    monkeypatch.setattr(solve_module, "FAST_PHASE_WORK", 1e-9)  # the fast phase finds nothing
+    built = StrengthModel(inst).build()
+    before = len(built.model.proto.constraints)
+    run_solver(inst, built.model, 5.0, built.penalties)
+    assert len(built.model.proto.constraints) == before
+    monkeypatch.setattr(solve_module, "FAST_PHASE_WORK", 0.6)
+    built = StrengthModel(inst).build()
+    before = len(built.model.proto.constraints)
+    run_solver(inst, built.model, 60.0, built.penalties)  # room for the fast phase's work
+    assert len(built.model.proto.constraints) == before + 4  # two windows, two cuts each
