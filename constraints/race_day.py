@@ -54,13 +54,11 @@ class RaceDay(Rule):
     Params = Params
 
     def forbidden(self, inst, params) -> Forbidden:
-        days = {
-            d
-            for race in inst.races
-            for d in range(race.offset - params.days_free_before(race.event), race.offset + 1)
-            if inst.first_free <= d < inst.n_days
-        }
-        return Forbidden(days=days)
+        days: set[int] = set()
+        for race in inst.races:
+            days.update(inst.days_before(race.offset, params.days_free_before(race.event)))
+            days.add(race.offset)
+        return Forbidden(days={d for d in days if inst.first_free <= d < inst.n_days})
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         for d in sorted(self.forbidden(inst, params).days):
