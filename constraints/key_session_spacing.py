@@ -18,10 +18,6 @@ from planner.domain import Event, Kind
 
 
 class Params(SoftParams):
-    # Off by default: on the benchmark seasons it makes the solver prove its plans 2-4 times
-    # slower (16 weeks: 0.22 instead of 0.12 work units, 52 weeks: 1.9 instead of 0.6), past
-    # the time the app allows. Switch it on to keep the 48 h before key sessions clear.
-    enabled: bool = Field(default=False, description="Switch the rule on or off.")
     weight: int = Field(
         default=2, ge=0, le=20, description="Cost of each such exercise inside the window."
     )
