@@ -157,11 +157,11 @@ def test_race_week_trivially_feasible() -> None:
     ("priority", "rules", "day", "feasible"),
     [
         ("A", {}, 15, False),  # 5 days before an A race
-        ("A", {}, 14, True),  # 6 days out: outside the 5-day window
-        ("A", {"a_race_week": True}, 14, False),  # the Monday of a Sunday A race's week
-        ("A", {"a_race_week": True}, 13, True),  # the Sunday before it
-        ("A", {"days_before_a": 2}, 17, True),
-        ("A", {"days_before_a": 2, "a_race_week": True}, 17, False),  # still in the race's week
+        ("A", {"a_race_week": False}, 14, True),  # 6 days out: outside the 5-day window
+        ("A", {}, 14, False),  # the Monday of a Sunday A race's week (a_race_week by default)
+        ("A", {}, 13, True),  # the Sunday before it
+        ("A", {"days_before_a": 2, "a_race_week": False}, 17, True),
+        ("A", {"days_before_a": 2}, 17, False),  # still in the race's week
         ("B", {}, 18, False),  # 2 days before a B race
         ("B", {}, 17, True),
         ("C", {}, 19, False),  # the day before any race
@@ -179,7 +179,8 @@ def test_validator_names_a_session_on_the_monday_of_a_sunday_a_race() -> None:
     inst = make_instance(A_RACE_DAY_20, {**QUIET, "race-day": {"a_race_week": True}}, weeks=3)
     bad = hand_plan(inst, {14: ["all-fours-adductor-hold", "glute-bridge"]})
     assert any("6 day(s) before A race" in v for v in validate(bad, inst))
-    loose = make_instance(A_RACE_DAY_20, QUIET, weeks=3)  # the default: a 5-day window only
+    week_open = {**QUIET, "race-day": {"a_race_week": False}}
+    loose = make_instance(A_RACE_DAY_20, week_open, weeks=3)  # a 5-day window only
     assert "race-day" not in rules_named(validate(bad, loose))
 
 
