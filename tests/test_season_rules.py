@@ -21,6 +21,7 @@ from tests.helpers import (
     SOLVED,
     START,
     catalog,
+    cost,
     doing,
     hand_plan,
     make_config,
@@ -182,6 +183,16 @@ def test_validator_names_a_session_on_the_monday_of_a_sunday_a_race() -> None:
     week_open = {**QUIET, "race-day": {"a_race_week": False}}
     loose = make_instance(A_RACE_DAY_20, week_open, weeks=3)  # a 5-day window only
     assert "race-day" not in rules_named(validate(bad, loose))
+
+
+@pytest.mark.parametrize("rule", ["balance", "sport-emphasis"])
+def test_a_closed_a_race_week_costs_no_missed_chain(rule: str) -> None:
+    # The A-race week (days 14-20) is closed to strength by default: a chain it cannot hold is
+    # not "missed" (as weekly-frequency asks no session of it). Before, the demo's explanation
+    # charged balance 8 and sport-emphasis 4 for its closed A-race week.
+    plan = solve(make_instance(A_RACE_DAY_20, QUIET, weeks=3))
+    assert not any(14 <= (s.date - START).days <= 20 for s in plan.sessions)
+    assert cost(plan, rule) == 0
 
 
 def test_validator_names_a_session_in_the_a_race_week() -> None:
