@@ -41,7 +41,7 @@ def polish_hint(inst: Instance, built: BuiltModel, limit: float) -> int:
     number of windows that improved it. A hint the windows cannot complete stays as it was."""
     model = built.model
     hint = model.proto.solution_hint
-    if inst.n_weeks < POLISH_FROM_WEEKS or not len(hint.vars):
+    if not polished(inst) or not len(hint.vars):
         return 0
     started = time.perf_counter()
     week_of = built.vars.week_of_variables()
@@ -69,6 +69,11 @@ def polish_hint(inst: Instance, built: BuiltModel, limit: float) -> int:
             values = dict(enumerate(solver.response_proto.solution))
     _set_hint(model, list(values), list(values.values()))
     return improved
+
+
+def polished(inst: Instance) -> bool:
+    """Whether plans of this length get their starting plan polished."""
+    return inst.n_weeks >= POLISH_FROM_WEEKS
 
 
 def window_starts(n_weeks: int) -> list[int]:
