@@ -21,18 +21,18 @@ from ortools.sat.python import cp_model
 from planner.instance import Instance
 from planner.model import BuiltModel, solver_for
 
-# Measured on the benchmark seasons (benchmarks/bench_solve.py) with all key-session rules on:
-# 8-week windows moved by 6 reach the optimum of a 52-week season in one pass, where 4-week
-# windows need twice as many solves for the same plan.
+# Measured on the 52-week benchmark season (benchmarks/bench_solve.py), all key-session rules
+# on: 8-week windows moved by 6 (9 windows) reach its optimum in one pass; 4 by 2 need 26
+# windows for it, 6 by 5 (11) stop 2 points above it, 10 by 8 (7) far above it.
 WINDOW_WEEKS = 8
 STEP_WEEKS = 6
 # Work units (CP-SAT's deterministic time) a window may take; most take under 0.01.
 WINDOW_WORK = 0.1
-# Shorter plans are proven from the greedy plan within the solver's fast phase (16 weeks: 0.12
-# work units, the 22-week demo 0.28, all key-session rules on), and each window costs a
-# presolve of the whole model (0.05-0.1 s): polishing them costs more than it saves. From 26
-# weeks on it pays (26 weeks: 0.50 work units to prove without, 0.21 with; 39 and 52 weeks
-# were not proven within 1.2 without).
+# Shorter plans are proven from the greedy plan within the solver's fast phase (16 weeks: 0.013
+# work units, the 22-week demo 0.06), and each window costs a presolve of the whole model
+# (0.03-0.1 s): polishing them costs more than it saves. From 26 weeks on it pays (26 weeks:
+# 0.25 work units, 0.5 s, to prove without; 0.2 s of polish and 0.02 work units with it; 39,
+# 52 and 104 weeks had no proof after 1.5 work units without it).
 POLISH_FROM_WEEKS = 24
 
 
