@@ -49,6 +49,8 @@ def polish_hint(inst: Instance, built: BuiltModel, limit: float) -> int:
     best: float | None = None
     improved = 0
     for first in window_starts(inst.n_weeks):
+        if 7 * (first + WINDOW_WEEKS) <= inst.first_free:
+            continue  # a re-plan's history: nothing in the window is decided again
         remaining = limit - (time.perf_counter() - started)
         if remaining <= 0:
             break

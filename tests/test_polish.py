@@ -13,7 +13,7 @@ from planner.catalog import load_catalog
 from planner.config import PlannerConfig
 from planner.domain import AthleteProfile
 from planner.importers import load_demo
-from planner.instance import Instance, build_instance
+from planner.instance import History, Instance, build_instance
 from planner.model import BuiltModel, StrengthModel, solver_for
 from planner.polish import (
     POLISH_FROM_WEEKS,
@@ -124,3 +124,28 @@ def test_a_polished_year_is_proven_optimal_by_the_lp_phase_alone() -> None:
     assert code == cp_model.OPTIMAL
     assert solver.parameters.linearization_level == 2
     assert solver.deterministic_time < WORK[52]
+
+
+def test_windows_wholly_in_a_replans_history_are_not_solved(monkeypatch) -> None:
+    import planner.polish as polish_module
+
+    inst = build_instance(
+        synthetic_season(START, 26, seed=26),
+        load_catalog(),
+        AthleteProfile(),
+        PlannerConfig(),
+        START,
+        26,
+    )
+    inst.history = History(first_free=7 * 9)  # weeks 0-8 happened: the first window is history
+    built = StrengthModel(inst).build()
+    solves: list[object] = []
+    original = polish_module.solver_for
+
+    def counting(inst: Instance) -> object:
+        solves.append(inst)
+        return original(inst)
+
+    monkeypatch.setattr(polish_module, "solver_for", counting)
+    polish_hint(inst, built, 60)
+    assert len(solves) == len(window_starts(26)) - 1
