@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 import streamlit as st
 
@@ -113,6 +114,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # Streamlit runs this file as the page script
+    started = time.perf_counter()
     try:
         main()
     except Exception:  # never a stack trace on the page; the log has the details
@@ -122,6 +124,8 @@ if __name__ == "__main__":  # Streamlit runs this file as the page script
             "or reset the rules, and try again.",
             icon=":material/error:",
         )
+    finally:  # the server's share of a click or a drop (benchmarks/trace_drop.py reads it)
+        log.info("page run %.3f s", time.perf_counter() - started)
 else:  # `streamlit run app.py` imports it to build the server: the page plus the live feed
     from planner.feed import feed_routes
     from planner.ui.warmup import lifespan
