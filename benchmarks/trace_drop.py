@@ -125,11 +125,13 @@ def main() -> None:
             card_on(page, new).first.wait_for(timeout=120_000)
             done = time.time() - released
             profile = cdp.send("Profiler.stop")["profile"]
+            time.sleep(0.5)  # a second run, if the drop caused one, would start by now
             runs = page_runs(log, released)
             run_start, run_seconds = runs[0] if runs else (released, float("nan"))
             first_sent = (sent[0] - released) if sent else float("nan")
             print(f"drop {number + 1}: {old} -> {new}: updated calendar and diff {done:.3f} s")
             print(f"  component value sent      +{first_sent:.3f} s")
+            print(f"  page runs for this drop   {len(runs)}")
             after = done - (run_start - released) - run_seconds
             print(f"  server page run           +{run_start - released:.3f} s, {run_seconds:.3f} s")
             print(f"  browser after the run     {after:.3f} s")
