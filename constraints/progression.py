@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from constraints.base import Penalty, Rule, RuleParams, enforce_if
+from planner.domain import Kind
 from planner.wording import plural
 
 
@@ -19,6 +20,18 @@ class Params(RuleParams):
     )
     min_days: int = Field(
         default=14, ge=0, le=56, description="Days since the first session at a level."
+    )
+    new_heavy_in_max_strength: bool = Field(
+        default=True,
+        description="A heavy exercise is done for the first time only in a max-strength week: "
+        "maintenance and taper keep the lifts already learned.",
+    )
+    new_heavy_fresh_days: int = Field(
+        default=1,
+        ge=0,
+        le=7,
+        description="Days after a race or a long session on which a heavy exercise is not done "
+        "for the first time (its first session comes on fresh legs).",
     )
     detrain_days: int = Field(
         default=14,
@@ -34,7 +47,8 @@ class ProgressionOrder(Rule):
     statement = (
         "Move to a chain's next exercise only after 3 sessions at the current one, "
         "the first of them at least 14 days earlier; never step back, except one level after "
-        "14 days without the chain."
+        "14 days without the chain. A heavy exercise is done for the first time only in max "
+        "strength, and not the day after a race or a long session."
     )
     hard = True
     Params = Params
@@ -50,7 +64,34 @@ class ProgressionOrder(Rule):
                 reached = _history_reached(inst, c, k + 1)
                 self._enough_sessions(inst, v, c, k, params.min_sessions, enforce, reached)
                 self._dwell(inst, v, c, k, dwell, enforce, reached)
+            late = not_first_days(inst, params)
+            for k in range(chain.start, len(chain)):
+                if chain.levels[k].heavy and late:
+                    reached = _history_reached(inst, c, k)
+                    self._new_heavy_not_on(inst, v, c, k, late, enforce, reached)
         return []
+
+    @staticmethod
+    def _new_heavy_not_on(inst, v, c, k, late: set[int], enforce, reached) -> None:
+        """The first session at heavy level k falls on none of the `late` days: a week with no
+        other day keeps the level it had; otherwise a session on a late day needs the level
+        reached in an earlier week or an earlier session of its own week."""
+        m = v.model
+        for w in range(reached + 1, inst.n_weeks):
+            days = inst.week_days(w)
+            now, before = v.week_level(c, k, w), v.week_level(c, k, w - 1)
+            if all(d in late for d in inst.free_days(days)):
+                enforce_if(m.add(now <= before), enforce)
+                continue
+            for d in inst.free_days(days):
+                x = v.does(d, c, k)
+                if d not in late or x is v.false:
+                    continue
+                earlier = [v.does(e, c, k) for e in range(days.start, d)]
+                clause = [x.Not(), before, *(e for e in earlier if e is not v.false)]
+                if enforce is not None:
+                    clause.append(enforce.Not())
+                m.add_bool_or(clause)
 
     @staticmethod
     def _monotone_levels(inst, v, c, k, enforce, relax_week) -> None:
@@ -117,12 +158,40 @@ class ProgressionOrder(Rule):
         )
 
     def describe(self, params) -> str:
-        return (
+        text = (
             f"Move to a chain's next exercise only after "
             f"{plural(params.min_sessions, 'session')} at the current one, the first of them "
             f"at least {plural(params.min_days, 'day')} earlier; never step back, except one "
             f"level after {plural(params.detrain_days, 'day')} without the chain."
         )
+        when = []
+        if params.new_heavy_in_max_strength:
+            when.append("only in max strength")
+        if params.new_heavy_fresh_days:
+            span = (
+                "the day"
+                if params.new_heavy_fresh_days == 1
+                else f"the {params.new_heavy_fresh_days} days"
+            )
+            when.append(f"not {span} after a race or a long session")
+        if when:
+            text += f" A heavy exercise is done for the first time {', and '.join(when)}."
+        return text
+
+
+def not_first_days(inst, params: Params) -> set[int]:
+    """Days on which no heavy exercise is done for the first time: days outside max strength
+    (with `new_heavy_in_max_strength`) and the `new_heavy_fresh_days` days after a race or a
+    long session."""
+    late: set[int] = set()
+    if params.new_heavy_in_max_strength:
+        # Goal is a StrEnum compared by value: importing planner.periodisation closes a cycle.
+        late.update(d for d in range(inst.n_days) if inst.days[d].goal != "max strength")
+    tiring = [d for d in range(inst.n_days) if inst.days[d].has(Kind.race, Kind.long)]
+    tiring += [r.offset for r in inst.races if r.offset < 0]
+    for t in tiring:
+        late.update(range(max(0, t + 1), min(inst.n_days, t + params.new_heavy_fresh_days + 1)))
+    return late
 
 
 def _history_reached(inst, c: int, level: int) -> int:

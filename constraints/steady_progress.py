@@ -28,6 +28,8 @@ class SteadyProgress(Rule):
                     last = inst.week_days(w)[-1]
                     if last < earliest[k] or last < inst.first_free:
                         continue
+                    if not can_start(inst, chain.levels[k], w):
+                        continue
                     reached = v.week_level(c, k, w)
                     label = inst.days[last].date.strftime("%d %b")
                     penalties.append(
@@ -69,3 +71,14 @@ def earliest_days(inst, chain) -> list[int]:
             day = first_allowed(k, 0)
         earliest[k] = day
     return earliest
+
+
+def can_start(inst, exercise, week: int) -> bool:
+    """Whether the week may hold the exercise's first session. With progression-order's
+    `new_heavy_in_max_strength` a heavy exercise starts only in max strength: a later week spent
+    below it could not be helped, so it costs nothing (and the model needs no term for it)."""
+    progression = inst.config.params("progression-order")
+    if not (exercise.heavy and progression.enabled and progression.new_heavy_in_max_strength):
+        return True
+    # Goal is a StrEnum compared by value: importing planner.periodisation closes a cycle.
+    return any(inst.days[d].goal == "max strength" for d in inst.week_days(week))

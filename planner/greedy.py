@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from constraints.base import Forbidden
+from constraints.eccentric_work import step_downs
 from constraints.hard_day_interference import day_cost
 from constraints.key_session_spacing import key_events, spaced
+from constraints.progression import not_first_days
 from constraints.sport_emphasis import core_applies
 from planner.constants import WARM_UP_MIN
 from planner.domain import Priority
@@ -49,9 +51,11 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
     max_minutes = _param(inst, "availability", "max_session_minutes", 10_000) - WARM_UP_MIN
     size = inst.config.params("session-size")
     max_ex = _param(inst, "session-size", "max_exercises", len(inst.chains))
-    progression_on = inst.config.params("progression-order").enabled
+    progression = inst.config.params("progression-order")
+    progression_on = progression.enabled
     min_sessions = _param(inst, "progression-order", "min_sessions", 0)
     min_days = _param(inst, "progression-order", "min_days", 0)
+    late = not_first_days(inst, progression) if progression.enabled else set()
     new_window = _param(inst, "no-new-exercises", "days_before", 0)
     no_new_days = {
         d
@@ -124,7 +128,7 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 max_ex,
                 blocked,
                 share,
-                heavy_ok and not (adaptation.enabled and inst.week_deload(w)),
+                heavy_ok and not (adaptation.enabled and inst.week_deload(w)) and d not in late,
                 heavy_ok,
             )
             # session-size by goal: a transition drill alone, max strength 3 or more.
@@ -191,14 +195,22 @@ def _fill_session(
     order = sorted(
         (c for c in range(len(inst.chains)) if c not in blocked and not spent(c)), key=urgency
     )
+    eccentric = inst.config.params("eccentric-work")
+    most_eccentric = eccentric.max_per_session if eccentric.enabled else len(inst.chains)
+    swaps = step_downs(inst)
     picked: dict[int, int] = {}
     minutes = 0
     for c in order:
         if len(picked) >= max_ex:
             break
         k = states[c].level
+        busy = sum(inst.chains[o].levels[j].eccentric for o, j in picked.items())
+        if (c, k - 1) in swaps and ((day, c, k) in forbidden.choices or busy >= most_eccentric):
+            k -= 1  # eccentric-work: the level below the eccentric one instead
         exercise = inst.chains[c].levels[k]
         if (day, c, k) in forbidden.choices:
+            continue
+        if exercise.eccentric and busy >= most_eccentric:
             continue
         if day in no_new_days and k not in states[c].seen:
             continue

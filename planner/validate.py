@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from constraints import rule_by_id
+from constraints.eccentric_work import step_downs
 from constraints.post_race import LIGHT_LOADS
-from constraints.steady_progress import earliest_days
+from constraints.steady_progress import can_start, earliest_days
 from planner.constants import WARM_UP_MIN
 from planner.domain import Exercise, Kind, Priority, Sport
 from planner.instance import ChainPlan, Instance
@@ -117,6 +118,7 @@ def check_structure(plan: Plan, inst: Instance) -> list[str]:
             )
 
     week_levels: dict[tuple[int, int], set[int]] = defaultdict(set)
+    swaps = step_downs(inst)
     for item in _resolve(plan, inst):
         label = f"{item.planned.id} on {_fmt(item.session.date)}"
         if item.exercise is None:
@@ -163,6 +165,9 @@ def check_structure(plan: Plan, inst: Instance) -> list[str]:
                 f"the day's dose is {want_dose}"
             )
     for (c, week), levels in sorted(week_levels.items()):
+        low = min(levels)
+        if len(levels) == 2 and (c, low) in swaps and low + 1 in levels:
+            continue  # eccentric-work: a chain at an eccentric level does the level below
         if len(levels) > 1:
             chain = inst.chains[c]
             names = ", ".join(chain.levels[k].name for k in sorted(levels))
@@ -236,9 +241,11 @@ def check_taper(plan: Plan, inst: Instance, params: Any) -> list[str]:
 def check_post_race_recovery(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """No session in the strength-free days after a race: its priority's `days_after_<p>`, or
     more for a long race (marathon, half marathon, long ride). After a long race's recovery the
-    first session within `light_window_days` holds light and mobility work only."""
+    first session within `light_window_days` holds light and mobility work only. No heavy
+    posterior-chain work in the `heavy_free_days` days after any race."""
     out = []
     days = _session_days(plan, inst)
+    resolved = _resolve(plan, inst)
     for race in inst.races:
         after = params.recovery_days(race.priority, race.event)
         for d in _in_horizon(inst, race.offset + 1, race.offset + after):
@@ -247,6 +254,17 @@ def check_post_race_recovery(plan: Plan, inst: Instance, params: Any) -> list[st
                     f"post-race-recovery: session on {_fmt(inst.days[d].date)}, "
                     f"{d - race.offset} day(s) after {race.priority.value} race "
                     f"'{race.event.title}'; {after} strength-free day(s) required"
+                )
+        for item in resolved:
+            ex = item.exercise
+            if ex is None or item.day is None or not (ex.heavy and ex.posterior_chain):
+                continue
+            if 1 <= item.day - race.offset <= params.heavy_free_days:
+                out.append(
+                    f"post-race-recovery: heavy {ex.name} on {_fmt(item.session.date)}, "
+                    f"{item.day - race.offset} day(s) after {race.priority.value} race "
+                    f"'{race.event.title}'; no heavy hinge in the {params.heavy_free_days} "
+                    "day(s) after any race"
                 )
         if not params.light_first_session or params.long_race_days(race.event) == 0:
             continue
@@ -274,12 +292,15 @@ def check_progression_order(plan: Plan, inst: Instance, params: Any) -> list[str
     for item in _resolve(plan, inst):
         if item.chain is not None and item.level is not None and item.day is not None:
             per_chain[item.chain].append((item.day, item.level))
+    swaps = step_downs(inst)
     for c, history in sorted(per_chain.items()):
         chain = inst.chains[c]
         history.sort()
         highest = None
         last_day = None
         for day, level in history:
+            if (c, level) in swaps and highest == level + 1:
+                continue  # eccentric-work: the level below an eccentric one, done instead
             # The one exception: after `detrain_days` without the chain, one level back.
             rested = last_day is not None and day - last_day >= params.detrain_days
             if rested and highest is not None and level == highest - 1:
@@ -745,6 +766,37 @@ def check_pins(plan: Plan, inst: Instance, params: Any) -> list[str]:
 
 HARD_CHECKS["pins"] = check_pins
 
+
+def check_eccentric_work(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """At most `max_per_session` eccentric exercises a session, and none from
+    `days_free_before_a` days before an A race to the race."""
+    out = []
+    per_session: dict[dt.date, list[str]] = defaultdict(list)
+    for item in _resolve(plan, inst):
+        if item.exercise is None or not item.exercise.eccentric:
+            continue
+        per_session[item.session.date].append(item.exercise.name)
+        if item.day is None:
+            continue
+        for race in inst.races:
+            days_out = race.offset - item.day
+            if race.priority == Priority.A and 0 <= days_out <= params.days_free_before_a:
+                out.append(
+                    f"eccentric-work: eccentric {item.exercise.name} on "
+                    f"{_fmt(item.session.date)}, {days_out} day(s) before A race "
+                    f"'{race.event.title}'; none in the {params.days_free_before_a} days before"
+                )
+    for date, names in sorted(per_session.items()):
+        if len(names) > params.max_per_session:
+            out.append(
+                f"eccentric-work: session on {_fmt(date)} holds {len(names)} eccentric "
+                f"exercises ({', '.join(names)}); at most {params.max_per_session}"
+            )
+    return out
+
+
+HARD_CHECKS["eccentric-work"] = check_eccentric_work
+
 _DATE_IN_TEXT = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{2} [A-Z][a-z]{2}\b")
 
 
@@ -870,7 +922,7 @@ def cost_steady_progress(plan: Plan, inst: Instance, params: Any) -> int:
                 reached = week_levels.get((c, week), len(chain) - 1)
             last = inst.week_days(week)[-1]
             for k in range(chain.start + 1, len(chain)):
-                if last >= earliest[k] and reached < k:
+                if last >= earliest[k] and reached < k and can_start(inst, chain.levels[k], week):
                     cost += params.weight
     return cost
 

@@ -133,7 +133,12 @@ def test_race_day_counts_a_race_just_after_the_horizon() -> None:
 B_RACE_DAY_10 = [(10, "race", "B", "regional race")]
 MAX_STRENGTH = {"adaptation_weeks": 0}
 # ...and heavy work allowed from the first session (adaptation-first is tested on its own).
-NO_ADAPT = {"adaptation-first": {"enabled": False}}
+# (progression-order's `new_heavy_in_max_strength`, which holds a heavy lift's first session for
+# max strength, is tested on its own too.)
+NO_ADAPT = {
+    "adaptation-first": {"enabled": False},
+    "progression-order": {"new_heavy_in_max_strength": False},
+}
 
 
 def test_taper_trivially_feasible() -> None:
