@@ -233,7 +233,5 @@ class PostRaceRecovery(Rule):
             if params.light_window_days != Params().light_window_days:
                 text += f" (looked for in the {params.light_window_days} days after it)"
         if params.heavy_free_days:
-            text += (
-                f"; no heavy hinge (deadlifts) {span(params.heavy_free_days)} after any race"
-            )
+            text += f"; no heavy hinge (deadlifts) {span(params.heavy_free_days)} after any race"
         return text + "."
