@@ -221,8 +221,25 @@ class Instance:
         return offset if 0 <= offset < self.n_days else None
 
     def allowed(self, day: int, exercise: Exercise) -> bool:
-        """Whether the day's phase allows the exercise's load class."""
-        return exercise.load in GOALS[self.days[day].goal].loads
+        """Whether the day's phase allows the exercise's load class; every day of a transition
+        week allows only the transition's (phase-loads' `whole_transition_week`)."""
+        goal = Goal.transition if day in self.transition_week_days else self.days[day].goal
+        return exercise.load in GOALS[goal].loads
+
+    @cached_property
+    def transition_week_days(self) -> frozenset[int]:
+        """Days of plan weeks whose goal is transition, when phase-loads keeps them all easy:
+        the transition starts the day after an A race, so the next block would otherwise open
+        in the middle of the week the plan calls transition."""
+        params = self.config.params("phase-loads")
+        if not (params.enabled and getattr(params, "whole_transition_week", False)):
+            return frozenset()
+        return frozenset(
+            d
+            for w in range(self.n_weeks)
+            if self.week_goal(w) == Goal.transition
+            for d in self.week_days(w)
+        )
 
     def dose(self, day: int, exercise: Exercise) -> Dosed:
         d = self.days[day]

@@ -20,7 +20,7 @@ from constraints.eccentric_work import step_downs
 from constraints.post_race import LIGHT_LOADS
 from constraints.steady_progress import can_start, earliest_days
 from planner.constants import WARM_UP_MIN
-from planner.domain import Exercise, Kind, Priority, Sport
+from planner.domain import Exercise, Kind, LoadClass, Priority, Sport
 from planner.instance import ChainPlan, Instance
 from planner.periodisation import Goal
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
@@ -403,12 +403,19 @@ def check_availability(plan: Plan, inst: Instance, params: Any) -> list[str]:
 
 
 def check_phase_loads(plan: Plan, inst: Instance, params: Any) -> list[str]:
-    """Every exercise's load class is one its day's phase allows."""
+    """Every exercise's load class is one its day's phase allows; with `whole_transition_week`
+    every day of a transition week allows mobility work only."""
     out = []
     for item in _resolve(plan, inst):
         if item.exercise is None or item.day is None:
             continue
-        if not inst.allowed(item.day, item.exercise):
+        transition = item.day in inst.transition_week_days
+        if transition and item.exercise.load != LoadClass.mobility:
+            out.append(
+                f"phase-loads: {item.exercise.load.value} {item.exercise.name} on "
+                f"{_fmt(inst.days[item.day].date)}, in a transition week; only mobility work"
+            )
+        elif not inst.allowed(item.day, item.exercise):
             day = inst.days[item.day]
             out.append(
                 f"phase-loads: {item.exercise.load.value} {item.exercise.name} on "
