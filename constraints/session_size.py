@@ -1,5 +1,8 @@
 """session-size: a session holds between 2 and 5 exercises, each from a different chain; a
-max-strength session has a floor of its own (`min_exercises_max_strength`).
+max-strength session has a floor of its own (`min_exercises_max_strength`); outside deload
+weeks a max-strength session lasts at least `min_minutes_max_strength` minutes and a
+maintenance one `min_minutes` (adaptation `min_minutes_adaptation`, off by default), warm-up
+included. Taper and transition sessions are short on purpose and have no floor.
 
 Nothing rewards filling a session, so the solver may leave a max-strength session at two
 exercises and 11-13 minutes; with the floor at 3 it cannot.
@@ -7,10 +10,12 @@ exercises and 11-13 minutes; with the floor at 3 it cannot.
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
 from pydantic import Field, model_validator
 
 from constraints.base import Penalty, Rule, RuleParams, enforce_if
-from planner.wording import plural
+from planner.constants import WARM_UP_MIN
+from planner.wording import plural, series
 
 
 class Params(RuleParams):
@@ -24,6 +29,32 @@ class Params(RuleParams):
         ge=1,
         le=8,
         description="Fewest exercises in a max-strength session (instead of min_exercises).",
+    )
+
+    # A session of two short exercises "barely justifies its warm-up" (coaching review): a
+    # floor in minutes, warm-up included, cheaper for the solver than a third exercise.
+    min_minutes: int = Field(
+        default=15,
+        ge=0,
+        le=120,
+        description="Shortest maintenance session in minutes, warm-up included, outside "
+        "deload weeks (0: no floor).",
+    )
+    # Off by default: adaptation's first doses are low on purpose, and a 12-minute floor made
+    # proving the 52-week plan take 0.63 instead of 0.22 work units (past the fast phase).
+    min_minutes_adaptation: int = Field(
+        default=0,
+        ge=0,
+        le=120,
+        description="Shortest anatomical-adaptation session in minutes, warm-up included "
+        "(instead of min_minutes; 0: no floor).",
+    )
+    min_minutes_max_strength: int = Field(
+        default=25,
+        ge=0,
+        le=120,
+        description="Shortest max-strength session in minutes, warm-up included (instead of "
+        "min_minutes).",
     )
 
     @model_validator(mode="after")
@@ -46,12 +77,43 @@ class Params(RuleParams):
         return self.min_exercises
 
 
+def shortest(inst, params: Params, day: int) -> int:
+    """Fewest minutes (warm-up included) a session on `day` lasts by its goal; 0 in deload
+    weeks, taper and transition, where short is the point; never above availability's longest
+    session."""
+    d = inst.days[day]
+    if d.deload or day in inst.transition_week_days:
+        return 0
+    floor = {
+        "anatomical adaptation": params.min_minutes_adaptation,
+        "max strength": params.min_minutes_max_strength,
+        "maintenance": params.min_minutes,
+    }.get(d.goal, 0)
+    availability = inst.config.params("availability")
+    if availability.enabled:
+        floor = min(floor, getattr(availability, "max_session_minutes", floor))
+    return floor
+
+
+def minutes_text(params: Params) -> str:
+    """'25 min in max strength and 15 min in maintenance (deload weeks excepted)'; '' with no
+    floor."""
+    floors = [
+        (params.min_minutes_max_strength, "max strength"),
+        (params.min_minutes, "maintenance"),
+        (params.min_minutes_adaptation, "anatomical adaptation"),
+    ]
+    listed = [f"{n} min in {goal}" for n, goal in floors if n]
+    return f"{series(listed)} (deload weeks excepted)" if listed else ""
+
+
 class SessionSize(Rule):
     id = "session-size"
     title = "Session size"
     statement = (
         "A session holds 2 to 5 exercises, each from a different progression chain "
-        "(a mobility-only transition session may hold one)."
+        "(a mobility-only transition session may hold one); a session lasts at least 25 min "
+        "in max strength and 15 min in maintenance (deload weeks excepted), warm-up included."
     )
     hard = True
     Params = Params
@@ -65,12 +127,24 @@ class SessionSize(Rule):
             fewest = params.fewest(inst.days[d].goal)
             m.add(sum(chains) >= fewest).only_enforce_if(lits)
             enforce_if(m.add(sum(chains) <= params.max_exercises), enforce)
+            floor = shortest(inst, params, d) - WARM_UP_MIN
+            pinned = inst.history is not None and d in inst.history.pinned_exercises
+            choices = [ch for ch in v.choices(d) if not v.is_constant(ch.var)]
+            if floor > 0 and choices and not pinned:
+                minutes = cp_model.LinearExpr.weighted_sum(
+                    [ch.var for ch in choices],
+                    [inst.dose(d, ch.exercise).minutes for ch in choices],
+                )
+                m.add(minutes >= floor).only_enforce_if(lits)
         return []
 
     def conflict_text(self, params) -> str:
         text = f"{params.min_exercises}-{params.max_exercises} exercises a session"
         if params.fewest("max strength") != params.min_exercises:
             text += f", at least {params.fewest('max strength')} in max strength"
+        lasts = minutes_text(params)
+        if lasts:
+            text += f", at least {lasts}"
         return text + " (session-size)"
 
     def describe(self, params) -> str:
@@ -81,7 +155,11 @@ class SessionSize(Rule):
         floor = ""
         if params.fewest("max strength") != low:
             floor = f", a max-strength session at least {params.fewest('max strength')}"
-        return (
+        text = (
             f"A session holds {count}, each from a different progression chain{floor} "
-            "(a mobility-only transition session may hold one)."
+            "(a mobility-only transition session may hold one)"
         )
+        lasts = minutes_text(params)
+        if lasts:
+            text += f"; a session lasts at least {lasts}, warm-up included"
+        return text + "."

@@ -16,6 +16,7 @@ from constraints.eccentric_work import step_downs
 from constraints.hard_day_interference import day_cost
 from constraints.key_session_spacing import key_events, spaced
 from constraints.progression import not_first_days
+from constraints.session_size import shortest
 from constraints.sport_emphasis import core_applies
 from planner.constants import WARM_UP_MIN
 from planner.domain import Priority
@@ -135,6 +136,8 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
             fewest = size.fewest(inst.days[d].goal) if size.enabled else 1
             if len(picked) < fewest:
                 continue
+            if size.enabled and _minutes(inst, d, picked) + WARM_UP_MIN < shortest(inst, size, d):
+                continue
             if budget is not None:
                 budget -= _sets(inst, d, picked)
             chosen.append(d)
@@ -239,6 +242,10 @@ def _fill_session(
         if missing_core:
             picked = {c: k for c, k in picked.items() if inst.chains[c].id not in minor}
     return picked
+
+
+def _minutes(inst: Instance, day: int, picked: dict[int, int]) -> int:
+    return sum(inst.dose(day, inst.chains[c].levels[k]).minutes for c, k in picked.items())
 
 
 def _sets(inst: Instance, day: int, picked: dict[int, int]) -> int:

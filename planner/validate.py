@@ -18,6 +18,7 @@ from typing import Any
 from constraints import rule_by_id
 from constraints.eccentric_work import step_downs
 from constraints.post_race import LIGHT_LOADS
+from constraints.session_size import shortest
 from constraints.steady_progress import can_start, earliest_days
 from planner.constants import WARM_UP_MIN
 from planner.domain import Exercise, Kind, LoadClass, Priority, Sport
@@ -426,7 +427,8 @@ def check_phase_loads(plan: Plan, inst: Instance, params: Any) -> list[str]:
 
 
 def check_session_size(plan: Plan, inst: Instance, params: Any) -> list[str]:
-    """Each session holds min..max exercises, each from a different chain."""
+    """Each session holds min..max exercises, each from a different chain, and lasts at least
+    the day's floor in minutes (`shortest`: none in deloads, taper and transition)."""
     out = []
     for session in _sessions(plan):
         label = _fmt(session.date)
@@ -437,6 +439,13 @@ def check_session_size(plan: Plan, inst: Instance, params: Any) -> list[str]:
             out.append(
                 f"session-size: session on {label} holds {n} exercise(s); "
                 f"{fewest} to {params.max_exercises} allowed"
+            )
+        floor = 0 if day is None else shortest(inst, params, day)
+        pinned = inst.history is not None and day in inst.history.pinned_exercises
+        if session.minutes < floor and not pinned:
+            out.append(
+                f"session-size: session on {label} lasts {session.minutes} min; at least "
+                f"{floor} min (warm-up included) outside deload weeks, taper and transition"
             )
         chains: dict[str, int] = defaultdict(int)
         for planned in session.exercises:

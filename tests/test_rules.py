@@ -949,7 +949,9 @@ def test_effort_validator_flags_a_wrong_target() -> None:
 
 def test_a_max_strength_floor_keeps_sessions_from_being_thin() -> None:
     # Thin sessions: two exercises and 11 minutes is no max-strength session (issue 11 d).
-    three = {"session-size": {"min_exercises_max_strength": 3}, **NO_ADAPT}
+    # (the floor in minutes has a test of its own: off, so only the count decides)
+    three = {"session-size": {"min_exercises_max_strength": 3, "min_minutes_max_strength": 0}}
+    three |= NO_ADAPT
     inst = make_instance(rules=three, adaptation_weeks=0)
     assert inst.days[0].goal == "max strength"
     assert solve_forced(inst, exactly_chains(0, 2))[0] == INFEASIBLE
@@ -957,7 +959,8 @@ def test_a_max_strength_floor_keeps_sessions_from_being_thin() -> None:
     assert solved(status) and plan is not None
     assert all(len(s.exercises) >= 3 for s in plan.sessions)
     # The default keeps the old floor of 2 (see the rule's Params for why).
-    default = make_instance(rules=NO_ADAPT, adaptation_weeks=0)
+    unfloored = {"session-size": {"min_minutes_max_strength": 0}, **NO_ADAPT}
+    default = make_instance(rules=unfloored, adaptation_weeks=0)
     assert solved(solve_forced(default, exactly_chains(0, 2))[0])
 
 

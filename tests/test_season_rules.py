@@ -422,7 +422,10 @@ def short_season(rules: dict | None = None):
 
 
 def test_weekly_volume_maintenance_forced_heavy_is_refused() -> None:
-    inst = short_season()
+    # (session-size's floor in minutes would refuse the small max-strength sessions: off, so
+    # only the volume decides)
+    unfloored = {"session-size": {"min_minutes_max_strength": 0}}
+    inst = short_season(unfloored)
     goals = [inst.week_goal(w) for w in range(inst.n_weeks)]
     assert goals[:5] == [Goal.max_strength] * 5 and goals[5:7] == [Goal.maintenance] * 2
 
@@ -438,7 +441,7 @@ def test_weekly_volume_maintenance_forced_heavy_is_refused() -> None:
             v.model.add(sum(v.chain_on[d]) >= 4)
 
     assert solve_forced(inst, big_maintenance)[0] == INFEASIBLE
-    relaxed = short_season({"weekly-volume": OFF})
+    relaxed = short_season({"weekly-volume": OFF, **unfloored})
     assert solved(solve_forced(relaxed, big_maintenance)[0])
 
 
@@ -547,7 +550,13 @@ def test_validator_names_a_taper_week_heavier_than_the_one_before() -> None:
     # With the step switched off the solver rises again in the last taper week (7 then 9 sets);
     # the validator, holding the default rule, names that week and the one before.
     # (race-day's A-race week now empties the marathon's week: switched off to isolate the step)
-    week_open = {"race-day": {"a_race_week": False}}
+    # (eccentric-work, which keeps walkouts out of the last two weeks, and progression-order's
+    # new-heavy-lift timing reshape this season: off too, so the last week still rises)
+    week_open = {
+        "race-day": {"a_race_week": False},
+        "eccentric-work": OFF,
+        "progression-order": {"new_heavy_in_max_strength": False},
+    }
     loose = runner_marathon_instance({**week_open, "weekly-volume": {"taper_only_down": False}})
     plan = solve(loose)
     before, later = taper_week_sets(plan, loose)[-2:]

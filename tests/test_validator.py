@@ -44,6 +44,7 @@ BASE_RULES = {
     "progression-order": {"min_days": 7, "new_heavy_in_max_strength": False},
     "adaptation-first": {"enabled": False},
     "weekly-volume": {"enabled": False},
+    "session-size": {"min_minutes": 0, "min_minutes_max_strength": 0},
 }
 SEASON = {"adaptation_weeks": 0, "max_strength_weeks": 1}
 
@@ -356,7 +357,8 @@ def test_session_with_too_few_or_too_many_exercises(inst, plan: Plan) -> None:
     replace_session(plan, inst, 36, 36, ids(plan, inst, 36)[:1])
     violations = validate(plan, inst)
     assert violations == ["session-size: session on Tue 10 Feb holds 1 exercise(s); 2 to 5 allowed"]
-    assert validate(plan, instance({"session-size": {"min_exercises": 1}})) == []
+    one = {"min_exercises": 1, **BASE_RULES["session-size"]}
+    assert validate(plan, instance({"session-size": one})) == []
 
 
 def test_two_exercises_of_one_chain_in_a_session(inst, plan: Plan) -> None:
@@ -504,7 +506,8 @@ def test_recomputed_objective_follows_a_mutation(inst, plan: Plan) -> None:
 
 def test_validator_holds_the_max_strength_floor() -> None:
     rules = {
-        "session-size": {"min_exercises_max_strength": 3},
+        # (the floor in minutes has a test of its own: off, so only the count is judged)
+        "session-size": {"min_exercises_max_strength": 3, "min_minutes_max_strength": 0},
         "adaptation-first": {"enabled": False},
     }
     inst = make_instance(rules=rules, adaptation_weeks=0)
