@@ -10,7 +10,8 @@ from ortools.sat.python import cp_model
 
 from constraints import REGISTRY, rule_by_id
 from constraints.sport_emphasis import emphasis_reason
-from planner.domain import Kind
+from planner.catalog import dose_summary
+from planner.domain import Exercise, Kind
 from planner.plan import PlannedSession, RuleReport
 from planner.wording import fix_plurals, plural, race_label
 
@@ -23,6 +24,33 @@ MAX_VIOLATIONS_LISTED = 50
 
 def _fmt(day: dt.date) -> str:
     return day.strftime("%a %d %b")
+
+
+def max_strength_note(inst: Instance, session: PlannedSession) -> str:
+    """What "max strength" means in this plan: the heavy lifts at their source's doses. The
+    articles' hinge is 4 x 8-10, lighter than the 3-6 heavy reps of Friel's max-strength phase,
+    so the label must not promise more than the dose (coaching review)."""
+    heavy = [inst.catalog.exercise(e.id) for e in session.exercises if e.heavy]
+    if not heavy:
+        heavy = [x for chain in inst.chains for x in chain.levels if x.heavy][:1]
+    if not heavy:
+        return "max strength here: the heaviest work your catalog holds"
+    doses = ", ".join(f"{x.name} {dose_summary(x)}, {_source(x)}" for x in heavy)
+    text = f"max strength here means heavy loads at the source's doses ({doses}), close to failure"
+    if all(x.beyond_articles for x in heavy):
+        return text + " (Ronnestad's cycling studies: 4-10 RM)"
+    return (
+        text + "; the articles' 8-10 reps are lighter than the 3-6 heavy reps of Friel's "
+        "max-strength phase (Ronnestad's cycling studies used 4-10 RM)"
+    )
+
+
+def _source(exercise: Exercise) -> str:
+    """'article 003' for a seed article, the study otherwise."""
+    name = exercise.source
+    if name[:3].isdigit() and name.endswith(".txt"):
+        return f"article {name[:3]}"
+    return name
 
 
 def session_reasons(
@@ -39,6 +67,8 @@ def session_reasons(
         phase += " (deload week: about "
         phase += f"{inst.config.season.deload_volume_pct}% fewer sets)"
     reasons.append(phase)
+    if day.goal == "max strength":
+        reasons.append(max_strength_note(inst, session))
 
     hard = [e for e in day.events if e.kind in (Kind.hard, Kind.race)]
     easy = [e for e in day.events if e.kind == Kind.easy]
