@@ -21,10 +21,10 @@ from planner.horizon import default_weeks
 from planner.importers import load_calendar, load_demo
 from planner.instance import Instance, build_instance
 from planner.periodisation import Goal
-from planner.plan import Plan
+from planner.plan import Plan, Status
 from planner.solve import plan_season
 from planner.validate import assert_valid, validate
-from tests.helpers import catalog, hand_plan, make_config
+from tests.helpers import both, catalog, doing, hand_plan, make_config, make_instance, solve_forced
 
 SEASONS = Path(__file__).resolve().parents[1] / "docs" / "seasons"
 NAMES = ("demo", "runner", "cyclist")
@@ -201,3 +201,170 @@ def test_the_why_of_a_max_strength_session_says_the_dose_is_the_articles() -> No
     session = next(s for s in plan.sessions if s.goal == Goal.max_strength.value)
     why = " ".join(session.why)
     assert "article" in why and "8-10" in why, why
+
+
+# ---------------------------------------------------------- each new rule, in the model and in
+# the validator, on small made-up seasons
+
+OFF = {"enabled": False}
+INFEASIBLE = Status.infeasible
+
+
+def solved(status: Status) -> bool:
+    return status in (Status.optimal, Status.feasible)
+
+
+def exactly_chains(day: int, n: int):
+    def force(v) -> None:
+        v.model.add(v.session_on(day) == 1)
+        v.model.add(sum(v.chain_on[day]) == n)
+
+    return force
+
+
+NO_ADAPT = {"adaptation-first": OFF}
+ANY_LEVEL = {"progression-order": OFF, **NO_ADAPT}  # any level any day: only the rule decides
+
+
+def first_deadlift_on(inst: Instance, day: int):
+    """The deadlift on `day` and on no day before it: its first session."""
+    c, k = inst.chain_index["hinge"], 0
+
+    def force(v) -> None:
+        v.model.add(v.does(day, c, k) == 1)
+        for d in range(day):
+            v.model.add(v.does(d, c, k) == 0)
+
+    return force
+
+
+def violations_of(plan: Plan, inst: Instance, rule_id: str) -> list[str]:
+    return [v for v in validate(plan, inst) if v.startswith(f"{rule_id}:")]
+
+
+def test_two_eccentric_exercises_in_one_session_are_refused() -> None:
+    inst = make_instance(rules=ANY_LEVEL, adaptation_weeks=0)
+    assert inst.days[0].goal == Goal.max_strength
+    both = doing(inst, (0, "romanian-deadlift"), (0, "glute-bridge-walkout"))
+    assert solve_forced(inst, both)[0] == INFEASIBLE
+    two = make_instance(
+        rules={"eccentric-work": {"max_per_session": 2}, **ANY_LEVEL}, adaptation_weeks=0
+    )
+    assert solved(solve_forced(two, both)[0])
+    plan = hand_plan(inst, {0: ["romanian-deadlift", "glute-bridge-walkout"]})
+    assert violations_of(plan, inst, "eccentric-work") == [
+        "eccentric-work: session on Mon 05 Jan holds 2 eccentric exercises (Romanian deadlift, "
+        "Glute bridge walkout); at most 1"
+    ]
+
+
+def test_a_chain_at_an_eccentric_level_does_the_level_below_beside_a_romanian_deadlift() -> None:
+    # Walkouts reached on day 0; on day 3 the Romanian deadlift comes, and the bridge chain
+    # keeps its level but does single-leg bridges that day.
+    rules = {"progression-order": {"min_sessions": 1, "min_days": 0}, **NO_ADAPT}
+    inst = make_instance(
+        rules=rules,
+        adaptation_weeks=0,
+        profile=AthleteProfile(start_levels={"bridge": 4, "hinge": 3}),
+    )
+    force = doing(inst, (0, "glute-bridge-walkout"), (3, "romanian-deadlift"))
+    status, plan = solve_forced(inst, force)
+    assert solved(status) and plan is not None
+    later = [e.id for e in plan.session_on(inst.days[3].date).exercises]
+    assert "glute-bridge-walkout" not in later
+    off = make_instance(
+        rules={"eccentric-work": {"step_down": False}, **rules},
+        adaptation_weeks=0,
+        profile=AthleteProfile(start_levels={"bridge": 4, "hinge": 3}),
+    )
+    plain = doing(
+        off, (0, "glute-bridge-walkout"), (3, "romanian-deadlift"), (3, "single-leg-glute-bridge")
+    )
+    assert solve_forced(off, plain)[0] == INFEASIBLE  # a step back without the swap
+
+
+def test_no_eccentric_work_in_the_days_before_an_a_race() -> None:
+    events = [(20, "race", "A", "goal race")]
+    inst = make_instance(events, rules=ANY_LEVEL, weeks=3)
+    day = 8  # 12 days before the race, in the taper (moderate work allowed)
+    assert inst.days[day].goal == Goal.taper
+    assert solve_forced(inst, doing(inst, (day, "glute-bridge-walkout")))[0] == INFEASIBLE
+    shorter = make_instance(
+        events, rules={"eccentric-work": {"days_free_before_a": 10}, **ANY_LEVEL}, weeks=3
+    )
+    assert solved(solve_forced(shorter, doing(shorter, (day, "glute-bridge-walkout")))[0])
+    plan = hand_plan(inst, {day: ["glute-bridge-walkout", "glute-bridge"]})
+    assert violations_of(plan, inst, "eccentric-work") == [
+        "eccentric-work: eccentric Glute bridge walkout on Tue 13 Jan, 12 day(s) before A race "
+        "'goal race'; none in the 14 days before"
+    ]
+
+
+def test_no_heavy_hinge_the_day_after_a_c_race() -> None:
+    events = [(3, "race", "C", "crit")]
+    inst = make_instance(events, rules=ANY_LEVEL, adaptation_weeks=0)
+    assert solve_forced(inst, doing(inst, (4, "deadlift")))[0] == INFEASIBLE
+    assert solved(solve_forced(inst, doing(inst, (5, "deadlift")))[0])
+    lenient = make_instance(
+        events,
+        rules={"post-race-recovery": {"heavy_free_days": 0}, **ANY_LEVEL},
+        adaptation_weeks=0,
+    )
+    assert solved(solve_forced(lenient, doing(lenient, (4, "deadlift")))[0])
+    plan = hand_plan(inst, {4: ["deadlift", "glute-bridge"]})
+    assert violations_of(plan, inst, "post-race-recovery") == [
+        "post-race-recovery: heavy Deadlift on Fri 09 Jan, 1 day(s) after C race 'crit'; no "
+        "heavy hinge in the 1 day(s) after any race"
+    ]
+
+
+def test_a_new_heavy_lift_waits_for_fresh_legs() -> None:
+    events = [(3, "long", None, "long ride")]
+    inst = make_instance(events, rules=NO_ADAPT, adaptation_weeks=0)
+    assert solve_forced(inst, first_deadlift_on(inst, 4))[0] == INFEASIBLE
+    # Not new any more: the deadlift on Tuesday makes Friday's fine.
+    assert solved(solve_forced(inst, doing(inst, (1, "deadlift"), (4, "deadlift")))[0])
+    plan = hand_plan(inst, {4: ["deadlift", "glute-bridge"]})
+    assert violations_of(plan, inst, "progression-order") == [
+        "progression-order: Deadlift is done for the first time on Fri 09 Jan, within 1 day(s) "
+        "after a race or a long session; a new heavy lift starts on fresh legs"
+    ]
+
+
+def test_a_new_heavy_lift_waits_for_max_strength() -> None:
+    events = [(41, "race", "A", "goal race")]
+    shape = {"weeks": 6, "adaptation_weeks": 0, "max_strength_weeks": 1, "build_weeks": 3}
+    inst = make_instance(events, rules=NO_ADAPT, **shape)
+    maintenance = next(d for d in range(inst.n_days) if inst.days[d].goal == Goal.maintenance)
+    first_ms = next(d for d in range(inst.n_days) if inst.days[d].goal == Goal.max_strength)
+    assert solve_forced(inst, first_deadlift_on(inst, maintenance + 1))[0] == INFEASIBLE
+    both = doing(inst, (first_ms + 1, "deadlift"), (maintenance + 1, "deadlift"))
+    assert solved(solve_forced(inst, both)[0])
+    plan = hand_plan(inst, {maintenance + 1: ["deadlift", "glute-bridge"]})
+    (violation,) = violations_of(plan, inst, "progression-order")
+    assert violation.endswith("in maintenance; a new heavy lift starts only in max strength")
+
+
+def test_a_transition_week_stays_easy_after_the_transition_ends() -> None:
+    events = [(5, "race", "A", "goal race")]  # Saturday: transition Sun 11 - Sat 17 Jan
+    inst = make_instance(events, weeks=3)
+    assert inst.week_goal(1) == Goal.transition and inst.days[13].goal != Goal.transition
+    assert solve_forced(inst, doing(inst, (13, "glute-bridge")))[0] == INFEASIBLE
+    off = make_instance(events, rules={"phase-loads": {"whole_transition_week": False}}, weeks=3)
+    assert solved(solve_forced(off, doing(off, (13, "glute-bridge")))[0])
+    plan = hand_plan(inst, {13: ["glute-bridge", "all-fours-adductor-hold"]})
+    assert violations_of(plan, inst, "phase-loads") == [
+        "phase-loads: light Basic glute bridge on Sun 18 Jan, in a transition week; only "
+        "mobility work"
+    ]
+
+
+def test_a_thin_max_strength_session_is_refused_and_a_longer_one_is_not() -> None:
+    inst = make_instance(rules=NO_ADAPT, adaptation_weeks=0)
+    thin = doing(inst, (0, "all-fours-adductor-hold"), (0, "seated-banded-abduction"))
+    assert solve_forced(inst, both(thin, exactly_chains(0, 2)))[0] == INFEASIBLE
+    loose = make_instance(
+        rules={"session-size": {"min_minutes_max_strength": 0}, **NO_ADAPT}, adaptation_weeks=0
+    )
+    thin_loose = doing(loose, (0, "all-fours-adductor-hold"), (0, "seated-banded-abduction"))
+    assert solved(solve_forced(loose, both(thin_loose, exactly_chains(0, 2)))[0])
