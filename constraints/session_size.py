@@ -1,8 +1,8 @@
 """session-size: a session holds between 2 and 5 exercises, each from a different chain; a
 max-strength session has a floor of its own (`min_exercises_max_strength`); outside deload
-weeks a max-strength session lasts at least `min_minutes_max_strength` minutes and a
-maintenance one `min_minutes` (adaptation `min_minutes_adaptation`, off by default), warm-up
-included. Taper and transition sessions are short on purpose and have no floor.
+weeks a max-strength session lasts at least `min_minutes_max_strength` minutes, warm-up
+included (adaptation and maintenance: `min_minutes`, off by default). Taper and transition
+sessions are short on purpose and have no floor.
 
 Nothing rewards filling a session, so the solver may leave a max-strength session at two
 exercises and 11-13 minutes; with the floor at 3 it cannot.
@@ -31,30 +31,25 @@ class Params(RuleParams):
         description="Fewest exercises in a max-strength session (instead of min_exercises).",
     )
 
-    # A session of two short exercises "barely justifies its warm-up" (coaching review): a
-    # floor in minutes, warm-up included, cheaper for the solver than a third exercise.
-    min_minutes: int = Field(
-        default=15,
-        ge=0,
-        le=120,
-        description="Shortest maintenance session in minutes, warm-up included, outside "
-        "deload weeks (0: no floor).",
-    )
-    # Off by default: adaptation's first doses are low on purpose, and a 12-minute floor made
-    # proving the 52-week plan take 0.63 instead of 0.22 work units (past the fast phase).
-    min_minutes_adaptation: int = Field(
-        default=0,
-        ge=0,
-        le=120,
-        description="Shortest anatomical-adaptation session in minutes, warm-up included "
-        "(instead of min_minutes; 0: no floor).",
-    )
+    # A max-strength session of two short exercises "barely justifies its warm-up" (coaching
+    # review): a floor in minutes, warm-up included, is cheaper for the solver than a third
+    # exercise. Adaptation and maintenance have none by default: adaptation's first doses are
+    # low on purpose, and a floor of 12-15 minutes there made the 52-week proof take 0.6
+    # instead of 0.2 work units and cost the marathon season its bridge progression (maintenance
+    # weeks capped at 70 % of max strength's volume could not hold longer sessions).
     min_minutes_max_strength: int = Field(
         default=25,
         ge=0,
         le=120,
-        description="Shortest max-strength session in minutes, warm-up included (instead of "
-        "min_minutes).",
+        description="Shortest max-strength session in minutes, warm-up included, outside "
+        "deload weeks (0: no floor).",
+    )
+    min_minutes: int = Field(
+        default=0,
+        ge=0,
+        le=120,
+        description="Shortest anatomical-adaptation or maintenance session in minutes, "
+        "warm-up included, outside deload weeks (0: no floor).",
     )
 
     @model_validator(mode="after")
@@ -85,7 +80,7 @@ def shortest(inst, params: Params, day: int) -> int:
     if d.deload or day in inst.transition_week_days:
         return 0
     floor = {
-        "anatomical adaptation": params.min_minutes_adaptation,
+        "anatomical adaptation": params.min_minutes,
         "max strength": params.min_minutes_max_strength,
         "maintenance": params.min_minutes,
     }.get(d.goal, 0)
@@ -96,12 +91,10 @@ def shortest(inst, params: Params, day: int) -> int:
 
 
 def minutes_text(params: Params) -> str:
-    """'25 min in max strength and 15 min in maintenance (deload weeks excepted)'; '' with no
-    floor."""
+    """'25 min in max strength (deload weeks excepted)'; '' with no floor."""
     floors = [
         (params.min_minutes_max_strength, "max strength"),
-        (params.min_minutes, "maintenance"),
-        (params.min_minutes_adaptation, "anatomical adaptation"),
+        (params.min_minutes, "anatomical adaptation and maintenance"),
     ]
     listed = [f"{n} min in {goal}" for n, goal in floors if n]
     return f"{series(listed)} (deload weeks excepted)" if listed else ""
@@ -113,7 +106,7 @@ class SessionSize(Rule):
     statement = (
         "A session holds 2 to 5 exercises, each from a different progression chain "
         "(a mobility-only transition session may hold one); a session lasts at least 25 min "
-        "in max strength and 15 min in maintenance (deload weeks excepted), warm-up included."
+        "in max strength (deload weeks excepted), warm-up included."
     )
     hard = True
     Params = Params
