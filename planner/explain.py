@@ -11,9 +11,9 @@ from ortools.sat.python import cp_model
 from constraints import REGISTRY, rule_by_id
 from constraints.sport_emphasis import emphasis_reason
 from planner.catalog import dose_summary
-from planner.domain import Exercise, Kind
+from planner.domain import Event, Exercise, Kind
 from planner.plan import PlannedSession, RuleReport
-from planner.wording import fix_plurals, plural, race_label
+from planner.wording import fix_plurals, plural, race_label, shows_priority
 
 if TYPE_CHECKING:
     from planner.instance import Instance
@@ -53,6 +53,15 @@ def _source(exercise: Exercise) -> str:
     return name
 
 
+def _titled(event: Event) -> str:
+    """ "'Tempo ride' (hard)", "'Spring road race' (B race)", "'Crit (C)' (race)": a race's
+    priority said once, in its title when the title shows it."""
+    priority = event.priority.value if event.kind == Kind.race and event.priority else None
+    if priority and not shows_priority(event.title, priority):
+        return f"'{event.title}' ({priority} race)"
+    return f"'{event.title}' ({event.kind.value})"
+
+
 def session_reasons(
     inst: Instance, sessions: list[PlannedSession], session: PlannedSession
 ) -> list[str]:
@@ -74,7 +83,7 @@ def session_reasons(
     easy = [e for e in day.events if e.kind == Kind.easy]
     long = [e for e in day.events if e.kind == Kind.long]
     if hard:
-        reasons.append(f"same day as '{hard[0].title}' ({hard[0].kind.value}): lift after it")
+        reasons.append(f"same day as {_titled(hard[0])}: lift after it")
     elif easy:
         reasons.append(f"easy day ('{easy[0].title}')")
     elif long:
@@ -91,8 +100,8 @@ def session_reasons(
         key = inst.days[nxt].key_session
         if key is not None:
             reasons.append(
-                f"next key session: {_fmt(inst.days[nxt].date)} '{key.title}' "
-                f"({key.kind.value}) is {plural(offset, 'day')} away"
+                f"next key session: {_fmt(inst.days[nxt].date)} {_titled(key)} "
+                f"is {plural(offset, 'day')} away"
             )
             break
 

@@ -134,7 +134,7 @@ def show(
         from planner.export import write_plan
 
         try:
-            write_plan(plan, out, season.export)
+            write_plan(plan, out, season.export, uid_scope=season.uid_scope)
         except ValueError as exc:
             raise _fail(str(exc)) from None
         typer.echo(f"{plan.status.value}: {len(plan.sessions)} sessions -> {out}", err=True)

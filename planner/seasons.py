@@ -264,14 +264,18 @@ def refresh(store: Store, token: str, *, today: dt.date) -> Season:
 
 
 @functools.lru_cache(maxsize=512)
-def _ics(season_id: int, plan_number: int, plan_json: str, export_json: str) -> tuple[bytes, str]:
+def _ics(
+    season_id: int, uid_scope: str, plan_number: int, plan_json: str, export_json: str
+) -> tuple[bytes, str]:
     data = export_ical(
-        Plan.model_validate_json(plan_json), ExportOptions.model_validate_json(export_json)
+        Plan.model_validate_json(plan_json),
+        ExportOptions.model_validate_json(export_json),
+        uid_scope=uid_scope,
     )
     return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
 
 
 def feed_ics(feed: FeedPlan) -> tuple[bytes, str]:
-    """The feed's bytes (the plan's .ics export with the season's options) and their ETag;
-    rendered once per plan version and export options, then served from memory."""
-    return _ics(feed.season_id, feed.plan_number, feed.plan_json, feed.export_json)
+    """The feed's bytes (the plan's .ics export with the season's options and UID scope) and
+    their ETag; rendered once per plan version and export options, then served from memory."""
+    return _ics(feed.season_id, feed.uid_scope, feed.plan_number, feed.plan_json, feed.export_json)

@@ -42,9 +42,19 @@ def race_title(title: str, priority: str) -> str:
 
 
 def shows_priority(title: str, priority: str) -> bool:
-    """Whether the title already says the race's priority, as the importer reads it."""
+    """Whether the title already says the race's priority: any marker the importer reads as this
+    priority ("(C)", "C race", "Prio C", "RACE_C", ...)."""
     shown = re.compile(
         rf"[(\[]\s*{priority}\s*[)\]]|\b{priority}[- ]race\b|\bpriority:?\s*{priority}\b",
         re.IGNORECASE,
     )
-    return shown.search(title) is not None
+    if shown.search(title) is not None:
+        return True
+    # imported here: the importers package uses these helpers too
+    from planner.importers.classify import PRIORITY_TABLE
+
+    return any(
+        match.group(1).upper() == priority
+        for pattern in PRIORITY_TABLE
+        for match in pattern.finditer(title)
+    )

@@ -29,11 +29,18 @@ from planner.variables import PlanVars
 
 START = dt.date(2026, 1, 5)  # a Monday
 SOLVED = (Status.optimal, Status.feasible)
+INFEASIBLE = Status.infeasible
+OFF = {"enabled": False}  # a rule's settings that switch it off
 STATUS = {
     cp_model.OPTIMAL: Status.optimal,
     cp_model.FEASIBLE: Status.feasible,
     cp_model.INFEASIBLE: Status.infeasible,
 }
+
+
+def solved(status: Status) -> bool:
+    return status in SOLVED
+
 
 # (offset in days, kind, priority, title), optionally followed by the sport (default ride).
 EventSpec = (

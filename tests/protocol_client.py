@@ -168,10 +168,22 @@ class Client:
         state = WidgetState(id=self.page.widget(key).id, trigger_value=True)
         return await self._timed([state], self.page.fragments[key])
 
-    async def press(self, key: str) -> None:
-        """Press a button and return at once, without waiting for the run it starts."""
+    async def press(self, key: str, *, wait_for_start: bool = False) -> None:
+        """Press a button and return without waiting for the run it starts to finish; with
+        `wait_for_start`, once the server has started that run (before its callbacks)."""
         state = WidgetState(id=self.page.widget(key).id, trigger_value=True)
         await self._ws.send(self._rerun_message([state], self.page.fragments[key]))
+        if wait_for_start:
+            await asyncio.wait_for(self._until_started(), RUN_TIMEOUT_S)
+
+    async def _until_started(self) -> None:
+        """Read until the next run's new_session message, sent when a run (or a fragment's
+        run) starts, before it runs any callback or line of the script."""
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await self._ws.recv())
+            if msg.WhichOneof("type") == "new_session":
+                return
 
     async def upload(self, key: str, name: str, data: bytes, mime: str) -> float:
         """Upload a file to the uploader `key`, as the frontend does; seconds until re-run done."""

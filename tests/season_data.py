@@ -6,6 +6,7 @@ import datetime as dt
 from functools import cache
 
 from browser_app import calendar_ics
+from icalendar import Calendar as ICalendar
 
 from planner.config import PlannerConfig
 from planner.domain import AthleteProfile
@@ -44,3 +45,10 @@ def first_plan_json() -> str:
 
 def first_plan() -> Plan:
     return Plan.model_validate_json(first_plan_json())
+
+
+def feed_stamp(data: bytes) -> dt.datetime:
+    """The export time (DTSTAMP) a feed was rendered at. An export made after the request for
+    comparison must reuse it: its own "now" may lie past a second boundary."""
+    event = next(iter(ICalendar.from_ical(data).walk("VEVENT")))
+    return event.decoded("DTSTAMP")

@@ -153,11 +153,17 @@ def test_plan_table_output() -> None:
     assert "Week 1" in result.output
 
 
-def test_plan_infeasible_exit_1(tmp_path: Path) -> None:
+def infeasible_config(tmp_path: Path) -> Path:
+    """Rules no plan can keep: a strict weekly count on Mondays and Tuesdays only."""
     config = tmp_path / "rules.toml"
     config.write_text(
         '[rules.weekly-frequency]\nstrict = true\n[rules.availability]\nweekdays = ["Mon", "Tue"]\n'
     )
+    return config
+
+
+def test_plan_infeasible_exit_1(tmp_path: Path) -> None:
+    config = infeasible_config(tmp_path)
     result = runner.invoke(app, ["plan", "--start", START, "--weeks", "2", "--config", str(config)])
     assert result.exit_code == 1, result.output
     assert "rest-days" in result.output or "weekly-frequency" in result.output
@@ -287,10 +293,7 @@ def test_plan_timezone_dates_the_strava_calendar_and_the_export(tmp_path: Path) 
 
 
 def test_infeasible_plan_prints_no_empty_weeks(tmp_path: Path) -> None:
-    config = tmp_path / "rules.toml"
-    config.write_text(
-        '[rules.weekly-frequency]\nstrict = true\n[rules.availability]\nweekdays = ["Mon", "Tue"]\n'
-    )
+    config = infeasible_config(tmp_path)
     result = runner.invoke(app, ["plan", "--start", START, "--weeks", "4", "--config", str(config)])
     assert result.exit_code == 1, result.output
     assert "infeasible" in result.stdout

@@ -21,10 +21,21 @@ from planner.horizon import default_weeks
 from planner.importers import load_calendar, load_demo
 from planner.instance import Instance, build_instance
 from planner.periodisation import Goal
-from planner.plan import Plan, Status
+from planner.plan import Plan
 from planner.solve import plan_season
 from planner.validate import assert_valid, validate
-from tests.helpers import both, catalog, doing, hand_plan, make_config, make_instance, solve_forced
+from tests.helpers import (
+    INFEASIBLE,
+    OFF,
+    both,
+    catalog,
+    doing,
+    hand_plan,
+    make_config,
+    make_instance,
+    solve_forced,
+    solved,
+)
 
 SEASONS = Path(__file__).resolve().parents[1] / "docs" / "seasons"
 NAMES = ("demo", "runner", "cyclist")
@@ -206,13 +217,6 @@ def test_the_why_of_a_max_strength_session_says_the_dose_is_the_articles() -> No
 # ---------------------------------------------------------- each new rule, in the model and in
 # the validator, on small made-up seasons
 
-OFF = {"enabled": False}
-INFEASIBLE = Status.infeasible
-
-
-def solved(status: Status) -> bool:
-    return status in (Status.optimal, Status.feasible)
-
 
 def exactly_chains(day: int, n: int):
     def force(v) -> None:
@@ -245,12 +249,13 @@ def violations_of(plan: Plan, inst: Instance, rule_id: str) -> list[str]:
 def test_two_eccentric_exercises_in_one_session_are_refused() -> None:
     inst = make_instance(rules=ANY_LEVEL, adaptation_weeks=0)
     assert inst.days[0].goal == Goal.max_strength
-    both = doing(inst, (0, "romanian-deadlift"), (0, "glute-bridge-walkout"))
-    assert solve_forced(inst, both)[0] == INFEASIBLE
+    pair = doing(inst, (0, "romanian-deadlift"), (0, "glute-bridge-walkout"))
+    assert solve_forced(inst, pair)[0] == INFEASIBLE
     two = make_instance(
         rules={"eccentric-work": {"max_per_session": 2}, **ANY_LEVEL}, adaptation_weeks=0
     )
-    assert solved(solve_forced(two, both)[0])
+    pair = doing(two, (0, "romanian-deadlift"), (0, "glute-bridge-walkout"))
+    assert solved(solve_forced(two, pair)[0])
     plan = hand_plan(inst, {0: ["romanian-deadlift", "glute-bridge-walkout"]})
     assert violations_of(plan, inst, "eccentric-work") == [
         "eccentric-work: session on Mon 05 Jan holds 2 eccentric exercises (Romanian deadlift, "
@@ -338,8 +343,8 @@ def test_a_new_heavy_lift_waits_for_max_strength() -> None:
     maintenance = next(d for d in range(inst.n_days) if inst.days[d].goal == Goal.maintenance)
     first_ms = next(d for d in range(inst.n_days) if inst.days[d].goal == Goal.max_strength)
     assert solve_forced(inst, first_deadlift_on(inst, maintenance + 1))[0] == INFEASIBLE
-    both = doing(inst, (first_ms + 1, "deadlift"), (maintenance + 1, "deadlift"))
-    assert solved(solve_forced(inst, both)[0])
+    learned = doing(inst, (first_ms + 1, "deadlift"), (maintenance + 1, "deadlift"))
+    assert solved(solve_forced(inst, learned)[0])
     plan = hand_plan(inst, {maintenance + 1: ["deadlift", "glute-bridge"]})
     (violation,) = violations_of(plan, inst, "progression-order")
     assert violation.endswith("in maintenance; a new heavy lift starts only in max strength")

@@ -8,7 +8,7 @@ import email.utils
 
 import pytest
 import requests
-from season_data import START, WEEKS, first_plan, season_source
+from season_data import START, WEEKS, feed_stamp, first_plan, season_source
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -17,7 +17,7 @@ from planner.config import PlannerConfig
 from planner.domain import AthleteProfile
 from planner.export import ExportOptions, export_ical
 from planner.feed import feed_routes
-from planner.store import DATABASE_URL_ENV, Marks, open_store, rotate_token
+from planner.store import DATABASE_URL_ENV, Marks, load_season, open_store, rotate_token
 
 
 @pytest.fixture
@@ -49,7 +49,9 @@ def test_the_feed_is_the_plans_ics_export_with_the_seasons_options(store_and_cli
     response = client.get(f"/feed/{token}.ics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/calendar")
-    assert response.content == export_ical(first_plan(), options)
+    scope = load_season(store, token).uid_scope  # the season's own UIDs (see test_seasons)
+    stamp = feed_stamp(response.content)
+    assert response.content == export_ical(first_plan(), options, stamp=stamp, uid_scope=scope)
     assert response.headers["etag"] and response.headers["last-modified"]
     assert client.head(f"/feed/{token}.ics").status_code == 200
 
@@ -105,6 +107,9 @@ def test_the_app_server_serves_the_feed_next_to_the_app(
         assert page.status_code == 200 and "<html" in page.text.lower()
         feed = requests.get(f"{url}/feed/{token}.ics", timeout=30)
         assert feed.status_code == 200
-        assert feed.content == export_ical(first_plan(), ExportOptions())
+        scope = load_season(store, token).uid_scope
+        stamp = feed_stamp(feed.content)
+        expected = export_ical(first_plan(), ExportOptions(), stamp=stamp, uid_scope=scope)
+        assert feed.content == expected
         assert requests.get(f"{url}/feed/{'a' * 32}.ics", timeout=30).status_code == 404
     assert token not in (tmp_path / "server.log").read_text(errors="replace")

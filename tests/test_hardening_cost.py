@@ -3,15 +3,12 @@
 A 10 MB .ics file can hold 189,000 tiny VEVENTs or one VEVENT with 1.4 million X- lines; parsed
 whole, either took 35-80 s and up to 1.3 GB before any limit stopped it. `check_ical_cost` counts
 lines, components and line lengths before icalendar sees the text. Work is measured in function
-calls (`work_budget`, as in test_hardening_import.py), so the tests do not depend on the machine.
+calls (`work_budget` of tests/import_helpers.py), so the tests do not depend on the machine.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
@@ -28,49 +25,21 @@ from planner.importers.limits import (
     MAX_ICAL_TIMEZONES,
     check_ical_cost,
 )
+from tests.import_helpers import ics, vevent, work_budget
 
 # Refusing a file must not parse it: a few thousand calls at most, whatever its size.
 REFUSAL_BUDGET = 20_000
 
 
-class WorkBudgetExceeded(BaseException):
-    """More calls than the budget (a BaseException, so read_calendar's safety net lets it out)."""
-
-
-@contextmanager
-def work_budget(calls: int) -> Iterator[None]:
-    count = 0
-
-    def hook(frame: object, event: str, arg: object) -> None:
-        nonlocal count
-        if event in ("call", "c_call"):
-            count += 1
-            if count > calls:
-                sys.setprofile(None)
-                raise WorkBudgetExceeded(f"more than {calls:,} calls")
-
-    previous = sys.getprofile()
-    sys.setprofile(hook)
-    try:
-        yield
-    finally:
-        sys.setprofile(previous)
-
-
-def ics(body: list[str]) -> bytes:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cost//EN", *body, "END:VCALENDAR"]
-    return ("\r\n".join(lines) + "\r\n").encode()
-
-
 def tiny_events(count: int) -> bytes:
     body = []
     for n in range(count):
-        body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART:20270101", "END:VEVENT"]
-    return ics(body)
+        body += vevent(str(n), "DTSTART:20270101")
+    return ics(*body)
 
 
 def one_event_with_x_lines(count: int) -> bytes:
-    return ics(["BEGIN:VEVENT", "UID:1", "DTSTART:20270101", *(["X-A:1"] * count), "END:VEVENT"])
+    return ics(*vevent("1", "DTSTART:20270101", *(["X-A:1"] * count)))
 
 
 def refused(data: bytes, name: str = "big.ics") -> str:
@@ -101,7 +70,7 @@ def test_too_many_components_within_the_line_limit_are_refused() -> None:
     body += ["BEGIN:VALARM", "END:VALARM"] * (MAX_ICAL_COMPONENTS // 2 + 10)
     body += ["begin:x-thing", "end:x-thing"] * (MAX_ICAL_COMPONENTS // 2)  # any case counts
     body.append("END:VEVENT")
-    text = refused(ics(body))
+    text = refused(ics(*body))
     assert "components" in text and f"{MAX_ICAL_COMPONENTS:,}" in text
 
 
@@ -111,7 +80,7 @@ def test_too_many_tiny_series_are_refused_without_expanding_them() -> None:
     for n in range(MAX_ICAL_COMPONENTS - 10):
         rule = "RRULE:FREQ=DAILY;COUNT=4" if n % 2 else "RDATE;VALUE=DATE:20270105"
         body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART;VALUE=DATE:20270101", rule, "END:VEVENT"]
-    text = refused(ics(body))
+    text = refused(ics(*body))
     assert "recurrence lines" in text and f"{MAX_ICAL_RECURRENCES:,}" in text
 
 
@@ -120,7 +89,7 @@ def test_series_up_to_the_recurrence_limit_are_expanded() -> None:
     for n in range(MAX_ICAL_RECURRENCES):
         body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART;VALUE=DATE:20270101"]
         body += ["RRULE:FREQ=WEEKLY;COUNT=2", "SUMMARY:Ride", "END:VEVENT"]
-    cal = read_calendar(ics(body), "series.ics", end=dt.date(2027, 1, 31))
+    cal = read_calendar(ics(*body), "series.ics", end=dt.date(2027, 1, 31))
     assert len(cal.events) == 2 * MAX_ICAL_RECURRENCES
 
 
@@ -131,7 +100,7 @@ def test_too_many_rdate_and_exdate_values_are_refused_before_parsing() -> None:
     for n in range(MAX_ICAL_LIST_VALUES // (12 * 28 * 2) + 1):
         body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART:20270101T070000Z"]
         body += [f"RDATE:{day}", f"exdate;tzid=Europe/London:{day}", "END:VEVENT"]
-    text = refused(ics(body))
+    text = refused(ics(*body))
     assert "RDATE, EXDATE" in text and f"{MAX_ICAL_LIST_VALUES:,}" in text
 
 
@@ -142,7 +111,7 @@ def test_too_many_categories_are_refused_before_parsing() -> None:
     for n in range(MAX_ICAL_LIST_VALUES // 20_000 + 1):
         body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART:20270101T070000Z"]
         body += [f"CATEGORIES:{cats}", "END:VEVENT"]
-    text = refused(ics(body))
+    text = refused(ics(*body))
     assert "CATEGORIES" in text and f"{MAX_ICAL_LIST_VALUES:,}" in text
 
 
@@ -153,7 +122,7 @@ def test_too_many_parameters_are_refused_before_parsing() -> None:
     for n in range(MAX_ICAL_PARAMETERS // 10_000 + 1):
         body += ["BEGIN:VEVENT", f"UID:{n}", "DTSTART:20270101T070000Z"]
         body += [f'SUMMARY;{params};Q="a:b;c":Ride', "END:VEVENT"]
-    text = refused(ics(body))
+    text = refused(ics(*body))
     assert "parameters" in text and f"{MAX_ICAL_PARAMETERS:,}" in text
 
 
@@ -164,7 +133,7 @@ def test_one_overlong_line_is_refused_naming_the_property_and_line() -> None:
     folded = [rdate[i : i + 74] for i in range(0, len(rdate), 74)]
     body = ["BEGIN:VEVENT", "UID:1", "DTSTART;VALUE=DATE:20270101", folded[0]]
     body += [" " + part for part in folded[1:]] + ["END:VEVENT"]
-    text = refused(ics(body))
+    text = refused(ics(*body))
     assert "RDATE" in text and f"{MAX_ICAL_LINE_CHARS:,}" in text and "content line 7" in text
 
 
@@ -248,7 +217,7 @@ def test_too_many_time_zones_are_refused_before_building_them() -> None:
     # dateutil builds every zone's transitions: 1,000 zones took 25 s of CPU before
     names = [f"Zone {n}" for n in range(MAX_ICAL_TIMEZONES + 1)]
     body = [line for name in names for line in vtimezone(name)] + zoned_events(names, 50)
-    text = refused(ics(body))
+    text = refused(ics(*body))
     assert "time zones" in text and f"{MAX_ICAL_TIMEZONES}" in text
 
 
@@ -266,21 +235,21 @@ def test_too_many_time_zones_are_refused_before_building_them() -> None:
 def test_a_time_zone_rule_that_is_not_yearly_is_refused(rule: str) -> None:
     # FREQ=HOURLY from 1900 made one event's offset lookup walk a million transitions (6 s)
     body = vtimezone("Odd", "19000101T030000", rule) + zoned_events(["Odd"])
-    text = refused(ics(body))
+    text = refused(ics(*body))
     assert "'Odd'" in text and "yearly" in text
 
 
 def test_a_time_zone_starting_in_year_one_is_accepted() -> None:
     # eM Client writes its zones from year 1: slower lookups, but a real file
     body = vtimezone("W. Europe", "00010101T030000") + zoned_events(["W. Europe"], 20)
-    cal = read_calendar(ics(body), "emclient.ics")
+    cal = read_calendar(ics(*body), "emclient.ics")
     assert len(cal.events) == 20
 
 
 def test_a_time_zone_rule_with_an_empty_freq_does_not_stop_the_file() -> None:
     # the fuzzer's "RRULE:FREQ=" made the cost guard fail with an IndexError
     body = vtimezone("Odd", "19000101T030000", "FREQ=") + zoned_events(["Odd"], 5)
-    cal = read_calendar(ics(body), "odd.ics")
+    cal = read_calendar(ics(*body), "odd.ics")
     assert len(cal.events) == 5
 
 
@@ -297,5 +266,5 @@ def test_a_time_zone_rule_with_an_empty_freq_does_not_stop_the_file() -> None:
 def test_real_time_zone_shapes_are_accepted(rule: str) -> None:
     names = [f"Zone {n}" for n in range(MAX_ICAL_TIMEZONES)]
     body = [line for name in names for line in vtimezone(name, rule=rule)]
-    cal = read_calendar(ics(body + zoned_events(names, 40)), "zones.ics")
+    cal = read_calendar(ics(*body, *zoned_events(names, 40)), "zones.ics")
     assert len(cal.events) == 40

@@ -26,9 +26,7 @@ import csv
 import datetime as dt
 import io
 import re
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -45,6 +43,8 @@ from planner.importers.limits import (
     MAX_YEAR,
     MIN_YEAR,
 )
+from tests.import_helpers import ics, vevent
+from tests.import_helpers import work_budget as shared_work_budget
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 ICS_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.ics"))
@@ -59,30 +59,9 @@ WORK_BUDGET = 500_000
 # ------------------------------------------------------------------------------------- helpers
 
 
-class WorkBudgetExceeded(BaseException):
-    """The import made more calls than its budget (a BaseException: read_calendar's safety net
-    catches Exception only, so it cannot turn this into a CalendarError)."""
-
-
-@contextmanager
-def work_budget(calls: int = WORK_BUDGET) -> Iterator[None]:
-    """Fail the block with WorkBudgetExceeded once it has made `calls` function calls."""
-    count = 0
-
-    def hook(frame: object, event: str, arg: object) -> None:
-        nonlocal count
-        if event in ("call", "c_call"):
-            count += 1
-            if count > calls:
-                sys.setprofile(None)
-                raise WorkBudgetExceeded(f"the import made more than {calls:,} calls")
-
-    previous = sys.getprofile()
-    sys.setprofile(hook)
-    try:
-        yield
-    finally:
-        sys.setprofile(previous)
+def work_budget(calls: int = WORK_BUDGET) -> AbstractContextManager[None]:
+    """The shared work budget, by default this file's."""
+    return shared_work_budget(calls)
 
 
 def fixture(name: str) -> bytes:
@@ -117,15 +96,6 @@ def calendar(data: bytes, name: str, **window: dt.date) -> Calendar:
     result = outcome(data, name, **window)
     assert isinstance(result, Calendar), f"refused: {result}"
     return result
-
-
-def ics(*lines: str, end: str = "\r\n") -> bytes:
-    body = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//hardening//EN", *lines, "END:VCALENDAR"]
-    return (end.join(body) + end).encode()
-
-
-def vevent(uid: str | None, *lines: str) -> list[str]:
-    return ["BEGIN:VEVENT", *([f"UID:{uid}"] if uid is not None else []), *lines, "END:VEVENT"]
 
 
 KEEPER = vevent("keeper", "DTSTART;VALUE=DATE:20260310", "SUMMARY:Easy ride")

@@ -29,10 +29,10 @@ from planner.plan import Status
 from planner.solve import PROBE_WEEKS, plan_season
 from planner.synthetic import synthetic_season
 from planner.validate import assert_valid
+from tests.helpers import SOLVED
 
 runner = CliRunner()
 START = dt.date(2026, 1, 5)  # a Monday
-SOLVED = (Status.optimal, Status.feasible)
 
 
 def big_catalog_text(copies: int) -> str:
@@ -119,8 +119,8 @@ def test_a_build_longer_than_half_the_limit_is_not_started(monkeypatch: pytest.M
     assert elapsed < 2 + 5  # the greedy plan, not a 1.3 s build plus a 2 s search
 
 
-def test_the_search_gets_only_the_time_the_build_left(monkeypatch: pytest.MonkeyPatch) -> None:
-    slow_builds(monkeypatch, 0.1)  # 3 weeks: 0.3 s, not probed
+def recorded_search_limits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The time limit of every search `plan_season` starts from now on, in order."""
     limits: list[float] = []
     original = solve_module.run_solver
 
@@ -129,6 +129,12 @@ def test_the_search_gets_only_the_time_the_build_left(monkeypatch: pytest.Monkey
         return original(inst, model, limit)
 
     monkeypatch.setattr(solve_module, "run_solver", recording)
+    return limits
+
+
+def test_the_search_gets_only_the_time_the_build_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    slow_builds(monkeypatch, 0.1)  # 3 weeks: 0.3 s, not probed
+    limits = recorded_search_limits(monkeypatch)
     cal = synthetic_season(START, 3, seed=1)
     plan = plan_season(cal, load_catalog(), AthleteProfile(), config(10), start=START, weeks=3)
     assert plan.status in SOLVED
@@ -198,14 +204,7 @@ def test_the_cli_counts_reading_the_inputs_in_the_time_limit(
 def test_the_search_leaves_time_for_the_work_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
     from planner.solve import AFTER_SEARCH_SHARE
 
-    limits: list[float] = []
-    original = solve_module.run_solver
-
-    def recording(inst, model, limit=None):
-        limits.append(limit)
-        return original(inst, model, limit)
-
-    monkeypatch.setattr(solve_module, "run_solver", recording)
+    limits = recorded_search_limits(monkeypatch)
     cal = synthetic_season(START, 2, seed=1)
     plan_season(cal, load_catalog(), AthleteProfile(), config(10), start=START, weeks=2)
     [limit] = limits

@@ -37,11 +37,11 @@ from planner.plan import Plan, Status
 from planner.solve import plan_season
 from planner.synthetic import synthetic_season
 from planner.validate import assert_valid
+from tests.helpers import SOLVED
 
 runner = CliRunner()
 DEMO_START = dt.date(2026, 11, 30)
 START = dt.date(2026, 1, 5)  # a Monday
-SOLVED = (Status.optimal, Status.feasible)
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 CRLF, LF = "\r\n", "\n"
 

@@ -12,26 +12,9 @@ from planner.domain import Kind, Priority, Sport
 from planner.errors import CalendarError
 from planner.importers import load_calendar, read_calendar
 from planner.importers.limits import MAX_EVENTS
+from tests.import_helpers import ics, vevent
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
-
-
-def _ics(*events: str, header: str = "") -> bytes:
-    body = "\r\n".join(
-        [
-            "BEGIN:VCALENDAR",
-            "VERSION:2.0",
-            "PRODID:-//test//EN",
-            *filter(None, [header]),
-            *events,
-            "END:VCALENDAR",
-        ]
-    )
-    return (body + "\r\n").encode()
-
-
-def _event(uid: str, *lines: str) -> str:
-    return "\r\n".join(["BEGIN:VEVENT", f"UID:{uid}", *lines, "END:VEVENT"])
 
 
 def test_google_calendar_with_x_wr_timezone() -> None:
@@ -93,9 +76,9 @@ def test_edge_cases_are_reported_not_raised() -> None:
 
 
 def test_default_window_is_two_years_from_the_first_event() -> None:
-    data = _ics(
-        _event("w", "DTSTART;VALUE=DATE:20260105", "RRULE:FREQ=WEEKLY", "SUMMARY:Easy ride"),
-        _event("late", "DTSTART;VALUE=DATE:20300105", "SUMMARY:Far away ride"),
+    data = ics(
+        *vevent("w", "DTSTART;VALUE=DATE:20260105", "RRULE:FREQ=WEEKLY", "SUMMARY:Easy ride"),
+        *vevent("late", "DTSTART;VALUE=DATE:20300105", "SUMMARY:Far away ride"),
     )
     cal = read_calendar(data, "x.ics")
     assert cal.events[0].date == dt.date(2026, 1, 5)
@@ -106,14 +89,14 @@ def test_default_window_is_two_years_from_the_first_event() -> None:
 
 
 def test_window_drops_events_outside() -> None:
-    data = _ics(_event("w", "DTSTART;VALUE=DATE:20260105", "RRULE:FREQ=DAILY", "SUMMARY:Easy ride"))
+    data = ics(*vevent("w", "DTSTART;VALUE=DATE:20260105", "RRULE:FREQ=DAILY", "SUMMARY:Easy ride"))
     cal = read_calendar(data, "x.ics", start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 7))
     assert [e.date.day for e in cal.events] == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_lf_line_endings_and_utc_without_calendar_timezone() -> None:
-    data = _ics(
-        _event("u", "DTSTART:20260105T070000Z", "DTEND:20260105T080000Z", "SUMMARY:Tempo run")
+    data = ics(
+        *vevent("u", "DTSTART:20260105T070000Z", "DTEND:20260105T080000Z", "SUMMARY:Tempo run")
     ).replace(b"\r\n", b"\n")
     cal = read_calendar(data)
     event = cal.events[0]
@@ -122,7 +105,7 @@ def test_lf_line_endings_and_utc_without_calendar_timezone() -> None:
 
 
 def test_floating_time_with_athlete_timezone() -> None:
-    data = _ics(_event("f", "DTSTART:20260105T070000", "SUMMARY:Easy run"))
+    data = ics(*vevent("f", "DTSTART:20260105T070000", "SUMMARY:Easy run"))
     naive = read_calendar(data).events[0]
     assert naive.start == dt.datetime(2026, 1, 5, 7)  # no timezone known anywhere: stays naive
     aware = read_calendar(data, timezone="Europe/Paris").events[0]
@@ -130,8 +113,8 @@ def test_floating_time_with_athlete_timezone() -> None:
 
 
 def test_multi_day_all_day_event_covers_each_day() -> None:
-    data = _ics(
-        _event(
+    data = ics(
+        *vevent(
             "c",
             "DTSTART;VALUE=DATE:20260301",
             "DTEND;VALUE=DATE:20260304",
@@ -143,34 +126,32 @@ def test_multi_day_all_day_event_covers_each_day() -> None:
 
 
 def test_same_uid_distinct_one_off_events_are_both_kept() -> None:
-    data = _ics(
-        _event("same", "DTSTART;VALUE=DATE:20260301", "SUMMARY:Ride A"),
-        _event("same", "DTSTART;VALUE=DATE:20260302", "SUMMARY:Ride B"),
+    data = ics(
+        *vevent("same", "DTSTART;VALUE=DATE:20260301", "SUMMARY:Ride A"),
+        *vevent("same", "DTSTART;VALUE=DATE:20260302", "SUMMARY:Ride B"),
     )
     assert [e.title for e in read_calendar(data).events] == ["Ride A", "Ride B"]
 
 
 def test_same_uid_versions_keep_highest_sequence() -> None:
-    data = _ics(
-        _event("v", "SEQUENCE:2", "DTSTART;VALUE=DATE:20260301", "SUMMARY:New"),
-        _event("v", "SEQUENCE:1", "DTSTART;VALUE=DATE:20260301", "SUMMARY:Old"),
+    data = ics(
+        *vevent("v", "SEQUENCE:2", "DTSTART;VALUE=DATE:20260301", "SUMMARY:New"),
+        *vevent("v", "SEQUENCE:1", "DTSTART;VALUE=DATE:20260301", "SUMMARY:Old"),
     )
     assert [e.title for e in read_calendar(data).events] == ["New"]
 
 
 def test_category_priority() -> None:
-    data = _ics(_event("r", "DTSTART;VALUE=DATE:20260301", "SUMMARY:Big day", "CATEGORIES:Race,A"))
+    data = ics(*vevent("r", "DTSTART;VALUE=DATE:20260301", "SUMMARY:Big day", "CATEGORIES:Race,A"))
     event = read_calendar(data).events[0]
     assert (event.kind, event.priority) == (Kind.race, Priority.A)
 
 
 def test_too_many_events_in_window_is_refused() -> None:
-    series = [
-        _event(f"s{n}", "DTSTART:20260101T060000Z", "RRULE:FREQ=DAILY", f"SUMMARY:Ride {n}")
-        for n in range(40)
-    ]
+    daily = ("DTSTART:20260101T060000Z", "RRULE:FREQ=DAILY")
+    series = [line for n in range(40) for line in vevent(f"s{n}", *daily, f"SUMMARY:Ride {n}")]
     with pytest.raises(CalendarError, match=f"{MAX_EVENTS:,}"):
-        read_calendar(_ics(*series), "big.ics")
+        read_calendar(ics(*series), "big.ics")
 
 
 def test_named_ics_but_not_ical() -> None:

@@ -28,7 +28,7 @@ from planner.domain import (
     Priority,
     Sport,
 )
-from planner.instance import build_instance
+from planner.instance import Instance, build_instance
 from planner.plan import Plan, Status
 from planner.solve import plan_season
 from planner.validate import assert_valid, recompute_objective
@@ -184,19 +184,24 @@ def run(scenario: dict[str, Any]) -> Plan:
     )
 
 
+def scenario_instance(scenario: dict[str, Any]) -> Instance:
+    """The instance `run(scenario)` planned, for the validator."""
+    return build_instance(
+        scenario["calendar"],
+        catalog(),
+        scenario["profile"],
+        scenario["config"],
+        scenario["start"],
+        scenario["weeks"],
+    )
+
+
 @SETTINGS
 @given(scenarios())
 def test_random_seasons_give_a_valid_plan_or_name_the_conflict(scenario: dict[str, Any]) -> None:
     plan = run(scenario)
     if plan.status in (Status.optimal, Status.feasible):
-        inst = build_instance(
-            scenario["calendar"],
-            catalog(),
-            scenario["profile"],
-            scenario["config"],
-            scenario["start"],
-            scenario["weeks"],
-        )
+        inst = scenario_instance(scenario)
         assert_valid(plan, inst)
         recomputed = recompute_objective(plan, inst)
         assert recomputed is not None
@@ -239,12 +244,5 @@ def test_random_seasons_are_deterministic(scenario: dict[str, Any]) -> None:
     first = run(scenario)
     assert without_timing(first) == without_timing(run(scenario))
     if first.status in (Status.optimal, Status.feasible):
-        inst = build_instance(
-            scenario["calendar"],
-            catalog(),
-            scenario["profile"],
-            scenario["config"],
-            scenario["start"],
-            scenario["weeks"],
-        )
+        inst = scenario_instance(scenario)
         assert_valid(first, inst)

@@ -3,11 +3,16 @@ show the URL's secret path."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import socket
+import ssl
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
+import trustme
 from local_http import serving
 
 from planner.errors import CalendarError
@@ -101,3 +106,150 @@ def test_a_redirect_to_a_private_address_is_refused(monkeypatch: pytest.MonkeyPa
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ------------------------------------------------------------------------------- DNS rebinding
+PUBLIC = "93.184.216.34"  # a public address; the fake network below routes it to a local server
+
+
+class RebindingResolver:
+    """A DNS server playing the rebinding trick: each `.example` name answers a public address
+    the first time it is asked and 127.0.0.1 after that."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.asked: list[str] = []
+
+    def __call__(self, host, port, *args, **kwargs):
+        if not str(host).endswith(".example"):
+            return self.real(host, port, *args, **kwargs)
+        address = PUBLIC if host not in self.asked else "127.0.0.1"
+        self.asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+
+@contextlib.contextmanager
+def rebinding_network(
+    monkeypatch: pytest.MonkeyPatch, public_port: int
+) -> Iterator[RebindingResolver]:
+    """The rebinding resolver, and a network where PUBLIC (any port) is the local server on
+    `public_port`; 127.0.0.1 stays the machine's own loopback."""
+    monkeypatch.delenv(remote.ALLOW_PRIVATE_ENV, raising=False)
+    resolver = RebindingResolver(socket.getaddrinfo)
+    real_connect = socket.create_connection
+
+    def connect(address, *args, **kwargs):
+        if address[0] == PUBLIC:
+            address = ("127.0.0.1", public_port)
+        return real_connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    yield resolver
+
+
+def port_of(root: str) -> int:
+    return int(root.rsplit(":", 1)[1])
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    public_seen: list[tuple[str, str]] = []
+    internal_seen: list[tuple[str, str]] = []
+    with (
+        serving({"/cal.ics": b"public calendar"}, seen=public_seen) as public,
+        serving({"/cal.ics": b"internal secret"}, seen=internal_seen) as internal,
+        rebinding_network(monkeypatch, port_of(public)) as resolver,
+    ):
+        host = f"calendar.example:{port_of(internal)}"
+        data = remote.fetch_calendar(f"http://{host}/cal.ics")
+    assert data == b"public calendar"
+    assert internal_seen == []
+    assert public_seen == [("/cal.ics", host)]  # the Host header keeps the name
+    assert resolver.asked == ["calendar.example"]  # resolved once: checked and connected
+
+
+def test_a_redirect_connects_to_the_address_that_was_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    public_seen: list[tuple[str, str]] = []
+    internal_seen: list[tuple[str, str]] = []
+    with serving({"/cal.ics": b"internal secret"}, seen=internal_seen) as internal:
+        other = f"other.example:{port_of(internal)}"
+        redirects = {"/start": f"http://{other}/cal.ics"}
+        with (
+            serving({"/cal.ics": b"public calendar"}, redirects=redirects, seen=public_seen) as pub,
+            rebinding_network(monkeypatch, port_of(pub)) as resolver,
+        ):
+            first = f"calendar.example:{port_of(pub)}"
+            data = remote.fetch_calendar(f"http://{first}/start")
+    assert data == b"public calendar"
+    assert internal_seen == []
+    assert public_seen == [("/start", first), ("/cal.ics", other)]
+    assert resolver.asked == ["calendar.example", "other.example"]
+
+
+def test_https_to_the_checked_address_keeps_the_name_for_sni_and_the_certificate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("calendar.example").configure_cert(server_context)
+    server_names: list[str | None] = []
+    server_context.sni_callback = lambda sock, name, ctx: server_names.append(name)
+
+    def trusting_context() -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        authority.configure_trust(context)
+        return context
+
+    monkeypatch.setattr(ssl, "_create_default_https_context", trusting_context)
+    seen: list[tuple[str, str]] = []
+    with (
+        serving({"/cal.ics": b"public calendar"}, seen=seen, tls=server_context) as public,
+        rebinding_network(monkeypatch, port_of(public)) as resolver,
+    ):
+        host = f"calendar.example:{port_of(public)}"
+        data = remote.fetch_calendar(f"webcal://{host}/cal.ics")
+    assert data == b"public calendar"
+    assert server_names == ["calendar.example"]
+    assert seen == [("/cal.ics", host)]
+    assert resolver.asked == ["calendar.example"]
+
+
+def test_a_host_with_several_public_addresses_falls_back_to_the_next_checked_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unreachable = "93.184.216.35"  # answered first, as an unreachable IPv6 address may be
+    tried: list[str] = []
+    with (
+        serving({"/cal.ics": b"public calendar"}) as public,
+        rebinding_network(monkeypatch, port_of(public)),
+    ):
+        routed, resolver = socket.create_connection, socket.getaddrinfo
+
+        def resolve(host, port, *args, **kwargs):
+            if host != "calendar.example":
+                return resolver(host, port, *args, **kwargs)
+            infos = [(unreachable, port), (PUBLIC, port)]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", info) for info in infos]
+
+        def connect(address, *args, **kwargs):
+            tried.append(address[0])
+            if address[0] == unreachable:
+                raise ConnectionRefusedError("unreachable")
+            return routed(address, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", resolve)
+        monkeypatch.setattr(socket, "create_connection", connect)
+        data = remote.fetch_calendar(f"http://calendar.example:{port_of(public)}/cal.ics")
+    assert data == b"public calendar"
+    assert tried == [unreachable, PUBLIC]
+
+
+def test_private_urls_allowed_still_connect_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(remote.ALLOW_PRIVATE_ENV, "1")
+    with serving({"/cal.ics": b"local calendar"}) as root:
+        url = root.replace("127.0.0.1", "localhost") + "/cal.ics"
+        assert remote.fetch_calendar(url) == b"local calendar"

@@ -16,7 +16,8 @@ from planner.plan import Status
 from planner.solve import plan_season, solve_instance
 from planner.validate import HARD_CHECKS, SOFT_COSTS, recompute_objective, validate
 from tests.helpers import (
-    SOLVED,
+    INFEASIBLE,
+    OFF,
     START,
     both,
     catalog,
@@ -29,14 +30,8 @@ from tests.helpers import (
     sessions_on,
     solve,
     solve_forced,
+    solved,
 )
-
-INFEASIBLE = Status.infeasible
-OFF = {"enabled": False}
-
-
-def solved(status: Status) -> bool:
-    return status in SOLVED
 
 
 def test_every_rule_is_covered_by_the_validator() -> None:

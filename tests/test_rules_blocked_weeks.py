@@ -4,11 +4,10 @@ these tests obtain has passed the validator, with the objective it recomputes.""
 
 from __future__ import annotations
 
-from tests.helpers import make_instance, solve
+from tests.helpers import OFF, make_instance, solve
 
 # A marathon (B race) on the first Sunday: its 7 recovery days are all of week 1 (days 7-13).
 MARATHON = [(6, "race", "B", "City Marathon", "run")]
-OFF = {"enabled": False}
 
 
 def violations(plan, rule_id: str) -> list[str]:

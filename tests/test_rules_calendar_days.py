@@ -15,6 +15,8 @@ from planner.plan import Status
 from planner.solve import plan_season
 from planner.validate import check_calendar_strength, check_unavailable_days
 from tests.helpers import (
+    INFEASIBLE,
+    OFF,
     START,
     catalog,
     hand_plan,
@@ -23,18 +25,11 @@ from tests.helpers import (
     sessions_on,
     solve,
     solve_forced,
+    solved,
 )
-
-INFEASIBLE = Status.infeasible
-OFF = {"enabled": False}
-SOLVED = (Status.optimal, Status.feasible)
 
 # Away on day 2 (an all-day event per day, as the iCal importer writes them).
 AWAY_DAY_2 = [(2, "unavailable", None, "Work trip")]
-
-
-def solved(status: Status) -> bool:
-    return status in SOLVED
 
 
 # ---------------------------------------------------------------------------- unavailable-days

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import cost, doing, make_instance, solve, solve_forced
+from tests.helpers import OFF, cost, doing, make_instance, solve, solve_forced
 
 RULE = "key-session-spacing"
-OFF = {"enabled": False}
 # Max strength from day 0 and heavy work from the first session, so deadlifts are allowed
 # (adaptation-first is tested on its own); an easy week with a long ride on day 5.
 MAX_STRENGTH = {"adaptation_weeks": 0}

@@ -15,11 +15,9 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.domain import AthleteProfile, Calendar, Event, Kind, Sport
 from planner.plan import Status
-from tests.helpers import START, cost, doing, make_instance, solve, solve_forced
+from tests.helpers import OFF, SOLVED, START, cost, doing, make_instance, solve, solve_forced
 
-OFF = {"enabled": False}
 RULE = "sport-emphasis"
-SOLVED = (Status.optimal, Status.feasible)
 
 
 def for_sport(sport: Sport, rules: dict | None = None, weeks: int = 2):

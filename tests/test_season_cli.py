@@ -117,3 +117,24 @@ def test_new_takes_sport_and_a_rules_config(calendar: Path, tmp_path: Path) -> N
     assert season.config.params("rest-days").min_rest_days == 3
     days = sorted(s.date for s in season.plan().sessions)
     assert all((b - a).days > 3 for a, b in zip(days, days[1:], strict=False))
+
+
+def test_a_season_exports_the_uids_of_its_feed_and_no_other_season_s(
+    calendar: Path, database_url: str, tmp_path: Path
+) -> None:
+    from icalendar import Calendar as ICalendar
+
+    from planner.seasons import feed_ics
+    from planner.store import feed_plan, open_store
+
+    def uids(data: bytes) -> set[str]:
+        return {str(event["UID"]) for event in ICalendar.from_ical(data).walk("VEVENT")}
+
+    exported = []
+    for name in ("First", "Second"):  # the same calendar and settings: identical plans
+        token = _new(str(calendar), name)["token"]
+        out = tmp_path / f"{name}.ics"
+        assert _invoke("show", token, "--out", str(out)).exit_code == 0
+        exported.append(uids(out.read_bytes()))
+        assert exported[-1] == uids(feed_ics(feed_plan(open_store(database_url), token))[0])
+    assert exported[0] and not exported[0] & exported[1]

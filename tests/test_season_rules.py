@@ -15,10 +15,11 @@ from planner.config import PlannerConfig, SeasonSettings
 from planner.domain import AthleteProfile, Calendar, Event, Experience, Kind, Priority, Sport
 from planner.instance import build_instance
 from planner.periodisation import Goal, phase_days
-from planner.plan import PhaseName, Status
+from planner.plan import PhaseName
 from planner.validate import validate
 from tests.helpers import (
-    SOLVED,
+    INFEASIBLE,
+    OFF,
     START,
     catalog,
     doing,
@@ -29,15 +30,9 @@ from tests.helpers import (
     sessions_on,
     solve,
     solve_forced,
+    solved,
     taper_week_sets,
 )
-
-INFEASIBLE = Status.infeasible
-OFF = {"enabled": False}
-
-
-def solved(status: Status) -> bool:
-    return status in SOLVED
 
 
 def rules_named(violations: list[str]) -> set[str]:

@@ -15,7 +15,8 @@ from planner import seasons
 from planner.config import PlannerConfig
 from planner.domain import AthleteProfile
 from planner.errors import CalendarError
-from planner.export import ExportOptions
+from planner.export import ExportOptions, export_ical
+from planner.export.ical import scoped_uid
 from planner.importers.remote import ALLOW_PRIVATE_ENV
 from planner.store import Marks, feed_plan, load_season, open_store
 
@@ -46,6 +47,38 @@ def feed_events(store, token: str) -> dict[str, tuple[dt.date, int]]:
     return found
 
 
+def ics_uids(data: bytes) -> set[str]:
+    return {str(event["UID"]) for event in ICalendar.from_ical(data).walk("VEVENT")}
+
+
+def test_two_seasons_with_identical_plans_share_no_uid(database_url: str) -> None:
+    store = open_store(database_url)
+    with_training = ExportOptions(include_training=True)
+    token_a, season_a = _new(store, export=with_training)
+    token_b, season_b = _new(store, export=with_training)
+    assert season_a.plan() == season_b.plan()
+    uids_a = ics_uids(seasons.feed_ics(feed_plan(store, token_a))[0])
+    uids_b = ics_uids(seasons.feed_ics(feed_plan(store, token_b))[0])
+    plan = season_a.plan()
+    assert len(uids_a) == len(uids_b) == len(plan.sessions) + len(plan.events)
+    assert not uids_a & uids_b  # a phone subscribed to both keeps every event of each
+    # a plain export (`planner plan --out x.ics`) keeps the plan's own UIDs
+    assert {s.uid for s in plan.sessions} <= ics_uids(export_ical(plan, with_training))
+
+
+def test_a_season_keeps_its_uids_across_replans_and_restarts(database_url: str) -> None:
+    from planner.store.database import close_all
+
+    store = open_store(database_url)
+    token, season = _new(store)
+    before = feed_events(store, token)
+    season = seasons.replan_season(store, token, today=TODAY, marks=Marks(done=[START]))
+    close_all()  # a server restart reads the scope back from the database
+    after = feed_events(open_store(database_url), token)
+    kept = {scoped_uid(e.uid, season.uid_scope) for e in season.plan().diff.kept}
+    assert kept and kept <= set(before) & set(after)
+
+
 def _first_future_session(plan):
     return next(s for s in plan.sessions if s.date > TODAY)
 
@@ -54,8 +87,9 @@ def test_a_replan_moves_the_feed_event_and_keeps_its_uid(database_url: str) -> N
     store = open_store(database_url)
     token, season = _new(store)
     target = _first_future_session(season.plan())
+    uid = scoped_uid(target.uid, season.uid_scope)  # the session's UID in this season's feed
     before = feed_events(store, token)
-    assert before[target.uid] == (target.date, target.sequence)
+    assert before[uid] == (target.date, target.sequence)
     # The app's "Move": block the session's day and pin the next one.
     to = target.date + dt.timedelta(days=1)
     marks = Marks(blocks=[target.date], pins=[to], done=[START + dt.timedelta(1)])
@@ -63,8 +97,8 @@ def test_a_replan_moves_the_feed_event_and_keeps_its_uid(database_url: str) -> N
     assert [p.origin for p in season.history] == ["first plan", "re-plan"]
     assert season.marks.blocks == [target.date] and season.marks.pins == [to]
     after = feed_events(store, token)
-    assert after[target.uid] == (to, after[target.uid][1])  # the same event, on the new day
-    assert after[target.uid][1] > target.sequence  # with a higher SEQUENCE
+    assert after[uid] == (to, after[uid][1])  # the same event, on the new day
+    assert after[uid][1] > target.sequence  # with a higher SEQUENCE
     assert all(day != target.date for day, _ in after.values())
     assert len(after) <= len(before)  # moved, not duplicated
 

@@ -72,7 +72,49 @@ def test_migrations_run_once_and_leave_the_schema_at_head(database_url: str) -> 
     tables = set(inspect(again.engine).get_table_names())
     assert {"seasons", "calendar_sources", "plan_versions", "marks", "alembic_version"} <= tables
     with again.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+
+
+def test_seasons_saved_before_uid_scopes_get_one_each(database_url: str) -> None:
+    """Revision 0002 gives every existing season its own UID scope, and the store then reads
+    the season as usual."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import column, create_engine, table
+
+    from planner.store.database import MIGRATIONS, _driver_url
+
+    engine = create_engine(_driver_url(database_url))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        for number in (1, 2):
+            values = dict(
+                token_hash=f"{number:064x}",
+                name=f"Old {number}",
+                sport="ride",
+                profile_json=AthleteProfile().model_dump_json(),
+                config_json=PlannerConfig().model_dump_json(),
+                export_json=ExportOptions().model_dump_json(),
+                start=START,
+                weeks=WEEKS,
+                created_at=now,
+                updated_at=now,
+                version=1,
+            )
+            old_seasons = table("seasons", *(column(name) for name in values))  # 0001's columns
+            connection.execute(old_seasons.insert().values(**values))
+    engine.dispose()
+    store = open_store(database_url)
+    with store.session() as session:
+        scopes = session.scalars(select(SeasonRow.uid_scope).order_by(SeasonRow.id)).all()
+    assert len(scopes) == 2 and all(len(scope) == 16 for scope in scopes)
+    assert scopes[0] != scopes[1]
+    token, season = _save(store)
+    assert season.uid_scope not in scopes and load_season(store, token) == season
 
 
 def test_tokens_are_long_random_and_never_stored(database_url: str) -> None:

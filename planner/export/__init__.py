@@ -26,19 +26,19 @@ class Format(NamedTuple):
 
     label: str
     media_type: str
-    render: Callable[[Plan, ExportOptions], bytes]
+    render: Callable[[Plan, ExportOptions, str | None], bytes]  # plan, options, UID scope
 
 
-def _ical_bytes(plan: Plan, options: ExportOptions) -> bytes:
-    return export_ical(plan, options)
+def _ical_bytes(plan: Plan, options: ExportOptions, uid_scope: str | None) -> bytes:
+    return export_ical(plan, options, uid_scope=uid_scope)
 
 
-def _csv_bytes(plan: Plan, options: ExportOptions) -> bytes:
+def _csv_bytes(plan: Plan, options: ExportOptions, uid_scope: str | None) -> bytes:
     # With a byte-order mark so Excel reads accents as UTF-8; other readers skip it.
     return export_csv(plan).encode("utf-8-sig")
 
 
-def _json_bytes(plan: Plan, options: ExportOptions) -> bytes:
+def _json_bytes(plan: Plan, options: ExportOptions, uid_scope: str | None) -> bytes:
     return export_json(plan).encode("utf-8")
 
 
@@ -49,15 +49,18 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def write_plan(plan: Plan, path: Path, options: ExportOptions | None = None) -> None:
-    """Write the plan to `path` in the format its extension names (.ics, .csv or .json)."""
+def write_plan(
+    plan: Plan, path: Path, options: ExportOptions | None = None, *, uid_scope: str | None = None
+) -> None:
+    """Write the plan to `path` in the format its extension names (.ics, .csv or .json);
+    `uid_scope` is a saved season's, for its iCal UIDs (see `export_ical`)."""
     path = Path(path)
     export_format = FORMATS.get(path.suffix.lower())
     if export_format is None:
         known = ", ".join(FORMATS)
         given = f"'{path.suffix}'" if path.suffix else "no extension"
         raise ValueError(f"cannot export to {path.name}: {given}; use one of {known}")
-    path.write_bytes(export_format.render(plan, options or ExportOptions()))
+    path.write_bytes(export_format.render(plan, options or ExportOptions(), uid_scope))
 
 
 __all__ = [

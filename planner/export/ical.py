@@ -3,7 +3,10 @@
 The file is a pure function of the plan, the options and the export time (DTSTAMP, which RFC
 5545 defines as when the object was created): UIDs come from the sessions (and, for endurance
 events, from their date and title), so a calendar app that re-imports it updates events instead
-of duplicating them. Re-plan state shows: a done or missed session says so in its title,
+of duplicating them. A saved season's exports and feed pass the season's `uid_scope`, which goes
+into every UID: two seasons with identical plans then never share a UID (a phone subscribed to
+both would merge or drop their events), while each season's UIDs stay stable across re-plans.
+Re-plan state shows: a done or missed session says so in its title,
 description and categories, and a missed one no longer blocks the time or reminds.
 """
 
@@ -126,6 +129,15 @@ def session_description(session: PlannedSession) -> str:
     return "\n".join(lines)
 
 
+def scoped_uid(uid: str, scope: str | None) -> str:
+    """`uid` made unique to one saved season: "strength-2027W03-1-SCOPE@strength-planner"; the
+    UID unchanged without a scope (a plain export)."""
+    if not scope:
+        return uid
+    local, at, domain = uid.rpartition("@")
+    return f"{local}-{scope}{at}{domain}" if at else f"{uid}-{scope}"
+
+
 def event_uid(event: PlanEvent, occurrence: int) -> str:
     """A UID from the event's date, title and its occurrence among same-day same-title events.
 
@@ -140,11 +152,15 @@ def event_uid(event: PlanEvent, occurrence: int) -> str:
 
 
 def _session_event(
-    session: PlannedSession, options: ExportOptions, tz_name: str, stamp: dt.datetime
+    session: PlannedSession,
+    options: ExportOptions,
+    tz_name: str,
+    stamp: dt.datetime,
+    uid_scope: str | None = None,
 ) -> Event:
     event = Event()
     summary = session_summary(session)
-    event.add("uid", _text(session.uid))
+    event.add("uid", _text(scoped_uid(session.uid, uid_scope)))
     event.add("sequence", session.sequence)
     event.add("dtstamp", stamp)
     if options.all_day:
@@ -205,12 +221,17 @@ def export_time() -> dt.datetime:
 
 
 def export_ical(
-    plan: Plan, options: ExportOptions | None = None, *, stamp: dt.datetime | None = None
+    plan: Plan,
+    options: ExportOptions | None = None,
+    *,
+    stamp: dt.datetime | None = None,
+    uid_scope: str | None = None,
 ) -> bytes:
     """The plan as an iCalendar file (UTF-8, CRLF, lines folded at 75 octets).
 
-    `stamp` is the DTSTAMP of every event: the export time (default now, in UTC). The same plan,
-    options and stamp give the same bytes.
+    `stamp` is the DTSTAMP of every event: the export time (default now, in UTC). `uid_scope`
+    (a saved season's) goes into every UID, see `scoped_uid`. The same plan, options, stamp and
+    scope give the same bytes.
     """
     options = options or ExportOptions()
     tz_name = options.timezone_for(plan)
@@ -228,13 +249,14 @@ def export_ical(
 
     dated: list[tuple[dt.date, int, int, Event]] = []
     for index, session in enumerate(plan.sessions):
-        dated.append((session.date, 0, index, _session_event(session, options, tz_name, stamp)))
+        event = _session_event(session, options, tz_name, stamp, uid_scope)
+        dated.append((session.date, 0, index, event))
     if options.include_training:
         seen: Counter[tuple[dt.date, str]] = Counter()
         for index, plan_event in enumerate(plan.events):
             occurrence = seen[plan_event.date, plan_event.title]
             seen[plan_event.date, plan_event.title] += 1
-            uid = event_uid(plan_event, occurrence)
+            uid = scoped_uid(event_uid(plan_event, occurrence), uid_scope)
             dated.append((plan_event.date, 1, index, _training_event(plan_event, uid, stamp)))
     # By date; on a shared day the session comes before training; ties keep plan order.
     for _date, _kind, _index, event in sorted(dated, key=lambda item: item[:3]):

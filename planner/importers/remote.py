@@ -4,10 +4,17 @@ Only http and https (webcal:// is read as https, as calendar apps do); a timeout
 `MAX_FILE_BYTES`; and no loopback, private, link-local or reserved addresses, so a pasted URL
 cannot make the server read its own network, unless `PLANNER_ALLOW_PRIVATE_URLS=1` (tests and
 trusted set-ups). Every redirect target is checked the same way.
+
+The host is resolved once per request and the connection goes to the address that was checked
+(Host header, TLS SNI and certificate check still use the host name): a DNS server that answers a
+public address to the check and a private one to the connect (DNS rebinding) gets nowhere.
+Proxies from the environment are not used, since a proxy would resolve the name again.
 """
 
 from __future__ import annotations
 
+import functools
+import http.client
 import ipaddress
 import logging
 import os
@@ -59,41 +66,96 @@ def normalise(url: str) -> str:
     return urllib.parse.urlunsplit(parts)
 
 
-def _check_host(url: str) -> None:
+def _check_host(url: str) -> list[str] | None:
+    """The addresses to connect to for `url`'s host: resolved once, all refused when one is not
+    public. None (connect by name) when private addresses are allowed."""
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
     if private_allowed():
-        return
+        return None
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except OSError:
+        infos = []
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
         raise CalendarError(
             f"the host {host} cannot be found", where=shown(url), hint="check the link"
-        ) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        )
+    for address in addresses:
         if not address.is_global:
             raise CalendarError(
                 f"the link points to a private or local address ({address})",
                 where=shown(url),
                 hint=f"use a public link, or set {ALLOW_PRIVATE_ENV}=1 on a trusted server",
             )
+    return list(dict.fromkeys(str(address) for address in addresses))
+
+
+class _PinnedConnection:
+    """An http.client connection that opens its socket to one of `addresses`, the checked ones
+    (in the resolver's order, as a connect by name would), instead of resolving the host name
+    again; everything else (Host header, SNI, certificate) keeps the name."""
+
+    def __init__(self, *args, addresses: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pinned = addresses
+        self._create_connection = self._connect_pinned
+
+    def _connect_pinned(self, address, timeout, source_address=None) -> socket.socket:
+        host, port = address
+        if self._pinned is None:
+            return socket.create_connection((host, port), timeout, source_address)
+        error: OSError | None = None
+        for pinned in self._pinned:
+            try:
+                return socket.create_connection((pinned, port), timeout, source_address)
+            except OSError as exc:
+                error = exc
+        assert error is not None  # `_check_host` never pins an empty list
+        raise error
+
+
+class _PinnedHTTPConnection(_PinnedConnection, http.client.HTTPConnection):
+    pass
+
+
+class _PinnedHTTPSConnection(_PinnedConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request):
+        addresses = _check_host(req.full_url)
+        return self.do_open(functools.partial(_PinnedHTTPConnection, addresses=addresses), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request):
+        addresses = _check_host(req.full_url)
+        connection = functools.partial(_PinnedHTTPSConnection, addresses=addresses)
+        return self.do_open(connection, req, context=self._context)
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects only to http(s); the target's host is checked when it is opened."""
+
     max_redirections = MAX_REDIRECTS
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         target = normalise(urllib.parse.urljoin(req.full_url, newurl))
-        _check_host(target)
         return super().redirect_request(req, fp, code, msg, headers, target)
 
 
 def fetch_calendar(url: str, timeout_s: float = TIMEOUT_S) -> bytes:
     """The bytes at `url`, or a CalendarError naming the problem (never the URL's secret path)."""
     url = normalise(url)
-    _check_host(url)
-    opener = urllib.request.build_opener(_CheckedRedirects())
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        _PinnedHTTPHandler(),
+        _PinnedHTTPSHandler(),
+        _CheckedRedirects(),
+    )
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with opener.open(request, timeout=timeout_s) as response:

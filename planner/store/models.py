@@ -3,6 +3,8 @@
 A season is found by the SHA-256 of its private token, never by the token itself: a copy of the
 database does not hand out working links, and a lookup by hash leaks nothing about the token's
 characters through timing. `version` is the optimistic-lock counter every user action bumps.
+`uid_scope` goes into the iCal UIDs of the season's feed and exports, so two seasons never share
+a UID; it never changes, so re-plans keep their UIDs.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from planner.store.tokens import new_uid_scope
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -35,6 +39,7 @@ class SeasonRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    uid_scope: Mapped[str] = mapped_column(String(32), default=new_uid_scope)
     name: Mapped[str] = mapped_column(String(200))
     sport: Mapped[str] = mapped_column(String(20))
     profile_json: Mapped[str] = mapped_column(Text)

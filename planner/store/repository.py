@@ -84,6 +84,7 @@ class Season(BaseModel):
     """A snapshot of one season as stored."""
 
     id: int
+    uid_scope: str = Field(description="Part of every iCal UID of this season (feed, exports).")
     name: str
     sport: str
     profile: AthleteProfile
@@ -121,6 +122,7 @@ class FeedPlan(BaseModel):
     """What the feed needs: the current plan, the export options, and a stamp for caching."""
 
     season_id: int
+    uid_scope: str
     plan_json: str
     export_json: str
     plan_number: int
@@ -158,6 +160,7 @@ def _snapshot(row: SeasonRow) -> Season:
     source = row.source
     return Season(
         id=row.id,
+        uid_scope=row.uid_scope,
         name=row.name,
         sport=row.sport,
         profile=AthleteProfile.model_validate_json(row.profile_json),
@@ -208,6 +211,7 @@ def feed_plan(store: Store, token: str) -> FeedPlan:
         ).one()
         return FeedPlan(
             season_id=row.id,
+            uid_scope=row.uid_scope,
             plan_json=plan.plan_json,
             export_json=row.export_json,
             plan_number=plan.number,

@@ -8,6 +8,7 @@ import re
 import secrets
 
 TOKEN_BYTES = 24  # 192 bits; the issue asks for at least 128
+UID_SCOPE_BYTES = 8  # a season's part of its iCal UIDs: unique, public, unrelated to the token
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
@@ -17,6 +18,12 @@ def new_token() -> str:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         if not token.startswith("-"):
             return token
+
+
+def new_uid_scope() -> str:
+    """16 hex characters that make a season's iCal UIDs its own (see `export.ical.scoped_uid`);
+    random rather than derived from the token, which rotates and must not show in a file."""
+    return secrets.token_hex(UID_SCOPE_BYTES)
 
 
 def token_hash(token: str) -> str:
