@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from constraints import REGISTRY, rule_by_id
+from constraints.eccentric_work import eccentric_free_days, step_downs
 from constraints.sport_emphasis import emphasis_reason
 from planner.catalog import dose_summary
 from planner.domain import Event, Exercise, Kind
@@ -16,7 +17,7 @@ from planner.plan import PlannedSession, RuleReport
 from planner.wording import fix_plurals, plural, race_label, shows_priority
 
 if TYPE_CHECKING:
-    from planner.instance import Instance
+    from planner.instance import ChainPlan, Instance
     from planner.model import BuiltModel
 
 MAX_VIOLATIONS_LISTED = 50
@@ -51,6 +52,26 @@ def _source(exercise: Exercise) -> str:
     if name[:3].isdigit() and name.endswith(".txt"):
         return f"article {name[:3]}"
     return name
+
+
+def _eccentric_swap(
+    inst: Instance, day: int, chain: ChainPlan, exercise_id: str, prior: list
+) -> str | None:
+    """Why a chain at an eccentric level does the level below it today (eccentric-work), if it
+    does: late in the taper, or beside another eccentric exercise."""
+    c = inst.chain_index[chain.id]
+    k = next((i for i, e in enumerate(chain.levels) if e.id == exercise_id), None)
+    if k is None or (c, k) not in step_downs(inst) or not prior:
+        return None
+    above = chain.levels[k + 1]
+    if max(p.level for p in prior) < (above.level or 0):
+        return None
+    params = inst.config.params("eccentric-work")
+    if day in eccentric_free_days(inst, params):
+        why = f"no eccentric work in the {params.days_free_before_a} days before an A race"
+    else:
+        why = "one eccentric exercise a session"
+    return f"{chain.levels[k].name} instead of {above.name}: {why}"
 
 
 def _titled(event: Event) -> str:
@@ -130,12 +151,17 @@ def session_reasons(
     for ex in session.exercises:
         chain = inst.chains[inst.chain_index[ex.chain]]
         prior = [e2 for s in earlier for e2 in s.exercises if e2.chain == ex.chain]
+        swap = _eccentric_swap(inst, index, chain, ex.id, prior)
         if not prior:
             reasons.append(f"{ex.name}: first session of the {chain.name} chain")
+        elif swap:
+            reasons.append(swap)
         elif prior[-1].id != ex.id and prior[-1].level > ex.level:
             last = max(s.date for s in earlier if any(e2.chain == ex.chain for e2 in s.exercises))
             idle = (session.date - last).days
             reasons.append(f"{ex.name}: one level back after {idle} days without this chain")
+        elif prior[-1].id != ex.id and any(e2.id == ex.id for e2 in prior):
+            reasons.append(f"{ex.name}: back to it after {prior[-1].name}")
         elif prior[-1].id != ex.id:
             done = sum(1 for e2 in prior if e2.id == prior[-1].id)
             reasons.append(
