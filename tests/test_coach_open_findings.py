@@ -384,3 +384,18 @@ def test_a_thin_max_strength_session_is_refused_and_a_longer_one_is_not() -> Non
     )
     thin_loose = doing(loose, (0, "all-fours-adductor-hold"), (0, "seated-banded-abduction"))
     assert solved(solve_forced(loose, both(thin_loose, exactly_chains(0, 2)))[0])
+
+
+def test_a_replan_hint_keeps_the_eccentric_level_through_a_swap() -> None:
+    # Sessions as the previous plan had them: walkouts, then single-leg bridges standing in for
+    # them beside a Romanian deadlift. The chain's level stays at the walkout (the model's view),
+    # so the hint is one the model accepts.
+    from planner.model import levels_by_week
+
+    inst = make_instance(rules=NO_ADAPT, adaptation_weeks=0, weeks=2)
+    bridge, hinge = inst.chain_index["bridge"], inst.chain_index["hinge"]
+    walkout, single = 3, 2
+    sessions = {0: {bridge: walkout}, 8: {bridge: single, hinge: 2}}
+    assert levels_by_week(inst, sessions)[bridge] == [walkout, walkout]
+    off = make_instance(rules={"eccentric-work": OFF, **NO_ADAPT}, adaptation_weeks=0, weeks=2)
+    assert levels_by_week(off, sessions)[bridge] == [walkout, single]
