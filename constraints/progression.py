@@ -54,6 +54,7 @@ class ProgressionOrder(Rule):
     Params = Params
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:
+        late = not_first_days(inst, params)
         for c, chain in enumerate(inst.chains):
             back = step_back(inst, c, params.detrain_days)
             for k in range(chain.start, len(chain)):
@@ -64,20 +65,20 @@ class ProgressionOrder(Rule):
                 reached = _history_reached(inst, c, k + 1)
                 self._enough_sessions(inst, v, c, k, params.min_sessions, enforce, reached)
                 self._dwell(inst, v, c, k, dwell, enforce, reached)
-            late = not_first_days(inst, params)
             for k in range(chain.start, len(chain)):
                 if chain.levels[k].heavy and late:
-                    reached = _history_reached(inst, c, k)
-                    self._new_heavy_not_on(inst, v, c, k, late, enforce, reached)
+                    # weeks before the level could first be done need nothing said
+                    first = max(_history_reached(inst, c, k) + 1, _first_week(inst, chain, k))
+                    self._new_heavy_not_on(inst, v, c, k, late, enforce, first)
         return []
 
     @staticmethod
-    def _new_heavy_not_on(inst, v, c, k, late: set[int], enforce, reached) -> None:
+    def _new_heavy_not_on(inst, v, c, k, late: set[int], enforce, first: int) -> None:
         """The first session at heavy level k falls on none of the `late` days: a week with no
         other day keeps the level it had; otherwise a session on a late day needs the level
         reached in an earlier week or an earlier session of its own week."""
         m = v.model
-        for w in range(reached + 1, inst.n_weeks):
+        for w in range(first, inst.n_weeks):
             days = inst.week_days(w)
             now, before = v.week_level(c, k, w), v.week_level(c, k, w - 1)
             if all(d in late for d in inst.free_days(days)):
@@ -179,15 +180,23 @@ class ProgressionOrder(Rule):
         return text
 
 
+def _first_week(inst, chain, k: int) -> int:
+    """The first week in which the chain's level k could be done at all (its phase allows it)."""
+    exercise = chain.levels[k]
+    day = next((d for d in range(inst.n_days) if inst.allowed(d, exercise)), inst.n_days)
+    return day // 7
+
+
 def not_first_days(inst, params: Params) -> set[int]:
     """Days on which no heavy exercise is done for the first time: days outside max strength
     (with `new_heavy_in_max_strength`) and the `new_heavy_fresh_days` days after a race or a
     long session."""
     late: set[int] = set()
+    days = inst.days
     if params.new_heavy_in_max_strength:
         # Goal is a StrEnum compared by value: importing planner.periodisation closes a cycle.
-        late.update(d for d in range(inst.n_days) if inst.days[d].goal != "max strength")
-    tiring = [d for d in range(inst.n_days) if inst.days[d].has(Kind.race, Kind.long)]
+        late.update(d.index for d in days if d.season.goal != "max strength")
+    tiring = [d.index for d in days if any(e.kind in (Kind.race, Kind.long) for e in d.events)]
     tiring += [r.offset for r in inst.races if r.offset < 0]
     for t in tiring:
         late.update(range(max(0, t + 1), min(inst.n_days, t + params.new_heavy_fresh_days + 1)))

@@ -96,8 +96,11 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 earliest = max(days[0], st.first_day + dwell)
                 ready = st.count >= min_sessions and earliest <= days[-1]
                 # adaptation-first: no heavy exercise new in a deload week.
-                new_heavy = chain.levels[st.level + 1].heavy and adaptation.enabled
-                if new_heavy and inst.week_deload(w):
+                heavy = chain.levels[st.level + 1].heavy
+                if heavy and adaptation.enabled and inst.week_deload(w):
+                    ready = False
+                # progression-order: a heavy level starts on none of the late days
+                if heavy and all(d in late for d in days):
                     ready = False
                 if ready and not any(d in no_new_days for d in days):
                     moved[c] = replace(st, seen=set(st.seen))
@@ -203,12 +206,22 @@ def _fill_session(
     swaps = step_downs(inst)
     picked: dict[int, int] = {}
     minutes = 0
-    for c in order:
+    # An eccentric level not trained yet must be done to count as reached, so it goes first; one
+    # already learned can stand down to the level below (eccentric-work) and leave it the slot.
+    fresh = [
+        c
+        for c in order
+        if inst.chains[c].levels[states[c].level].eccentric
+        and states[c].level not in states[c].seen
+    ]
+    for c in [*fresh, *(c for c in order if c not in fresh)]:
         if len(picked) >= max_ex:
             break
         k = states[c].level
         busy = sum(inst.chains[o].levels[j].eccentric for o, j in picked.items())
-        if (c, k - 1) in swaps and ((day, c, k) in forbidden.choices or busy >= most_eccentric):
+        learned = k in states[c].seen
+        stand_down = (day, c, k) in forbidden.choices or busy >= most_eccentric
+        if (c, k - 1) in swaps and learned and stand_down:
             k -= 1  # eccentric-work: the level below the eccentric one instead
         exercise = inst.chains[c].levels[k]
         if (day, c, k) in forbidden.choices:
