@@ -34,9 +34,9 @@ class Params(RuleParams):
     # A max-strength session of two short exercises "barely justifies its warm-up" (coaching
     # review): a floor in minutes, warm-up included, is cheaper for the solver than a third
     # exercise. Adaptation and maintenance have none by default: adaptation's first doses are
-    # low on purpose, and a floor of 12-15 minutes there made the 52-week proof take 0.6
-    # instead of 0.2 work units and cost the marathon season its bridge progression (maintenance
-    # weeks capped at 70 % of max strength's volume could not hold longer sessions).
+    # low on purpose, and a 15-minute floor there pushed the 52-week proof past the fast phase
+    # (1.09 instead of 0.60 work units) and cost the marathon season its bridge progression
+    # (maintenance weeks capped at 70 % of max strength's volume could not hold longer sessions).
     min_minutes_max_strength: int = Field(
         default=25,
         ge=0,
