@@ -3,7 +3,9 @@
 Prints per horizon: model build time, solve time and whole plan time (medians of N runs),
 status, objective, bound, gap, and the peak memory of a fresh process. Every plan is checked by
 the solver-free validator.
-Run: `python benchmarks/bench_solve.py [--runs 5]`.
+Run: `python benchmarks/bench_solve.py [--runs 5] [--config rules.toml]`; `--config` takes a rules
+config like `planner plan --config` (e.g. `[rules.articles-only] enabled = false` to measure the
+exercises beyond the articles); the solver's time limit stays the `--time-limit` given here.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ HORIZONS = ["demo", 4, 8, 16, 26, 52, 104]
 START = dt.date(2026, 11, 30)
 
 
-def _one(horizon: str | int, runs: int, time_limit: float, queue: mp.Queue) -> None:
+def _one(
+    horizon: str | int, runs: int, time_limit: float, config_path: str | None, queue: mp.Queue
+) -> None:
     from planner.catalog import load_catalog
-    from planner.config import PlannerConfig
+    from planner.config import PlannerConfig, load_config
     from planner.domain import AthleteProfile
     from planner.importers import load_demo
     from planner.instance import build_instance
@@ -36,7 +40,10 @@ def _one(horizon: str | int, runs: int, time_limit: float, queue: mp.Queue) -> N
     else:
         weeks = int(horizon)
         calendar = synthetic_season(START, weeks, seed=weeks)
-    config = PlannerConfig.model_validate({"solver": {"time_limit_s": time_limit}})
+    config = load_config(config_path) if config_path else PlannerConfig()
+    config = config.model_copy(
+        update={"solver": config.solver.model_copy(update={"time_limit_s": time_limit})}
+    )
     builds, solves, totals = [], [], []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -73,6 +80,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--horizons", nargs="*", default=[str(h) for h in HORIZONS])
+    parser.add_argument("--config", default=None, help="rules config (TOML), as planner plan")
     args = parser.parse_args()
     print(
         f"{'horizon':>8} {'weeks':>5} {'build s':>8} {'solve s':>8} {'total s':>8} "
@@ -81,7 +89,9 @@ def main() -> None:
     ctx = mp.get_context("spawn")
     for horizon in args.horizons:
         queue: mp.Queue = ctx.Queue()
-        proc = ctx.Process(target=_one, args=(horizon, args.runs, args.time_limit, queue))
+        proc = ctx.Process(
+            target=_one, args=(horizon, args.runs, args.time_limit, args.config, queue)
+        )
         proc.start()
         row = None
         while row is None:  # a child that dies (e.g. cannot import planner) must not hang us

@@ -69,7 +69,8 @@ class Availability(Rule):
                 [inst.dose(day.index, ch.exercise).minutes for ch in choices],
             )
             limit = params.max_session_minutes - WARM_UP_MIN
-            enforce_if(m.add(minutes <= limit), enforce)
+            # Times the session literal, like session-size: a tighter LP relaxation.
+            enforce_if(m.add(minutes <= limit * v.session_on(day.index)), enforce)
         return []
 
     def conflict_text(self, params) -> str:

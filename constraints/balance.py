@@ -44,6 +44,7 @@ class Balance(Rule):
                         missed,
                         params.weight,
                         f"{chain.name}: not trained in the {len(days)} days from {label}",
+                        key=("missed", c, first),
                     )
                 )
         return penalties

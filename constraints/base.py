@@ -45,6 +45,9 @@ class Penalty:
     var: cp_model.IntVar
     coefficient: int
     text: str
+    # What the term counts, for the model's redundant constraints (planner/slot_cuts.py):
+    # ("missed", chain, first day) for balance, ("no core", chain, week), ("over", week).
+    key: tuple = ()
 
 
 @dataclass

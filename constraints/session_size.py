@@ -119,7 +119,10 @@ class SessionSize(Rule):
             lits = [s, enforce] if enforce is not None else [s]
             fewest = params.fewest(inst.days[d].goal)
             m.add(sum(chains) >= fewest).only_enforce_if(lits)
-            enforce_if(m.add(sum(chains) <= params.max_exercises), enforce)
+            # Times the session literal: the same rule for whole plans (a chain is trained only
+            # in a session), but the LP relaxation can no longer spread a fraction of a session
+            # over every chain, which left the balance rule's bound at zero with the extras.
+            enforce_if(m.add(sum(chains) <= params.max_exercises * s), enforce)
             floor = shortest(inst, params, d) - WARM_UP_MIN
             pinned = inst.history is not None and d in inst.history.pinned_exercises
             choices = [ch for ch in v.choices(d) if not v.is_constant(ch.var)]

@@ -125,6 +125,7 @@ class SportEmphasis(Rule):
                         missed,
                         params.weight,
                         f"week of {when}: no {chain.name}, a core chain for {name}",
+                        key=("no core", c, w),
                     )
                 )
         return penalties

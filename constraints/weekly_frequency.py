@@ -53,6 +53,7 @@ class WeeklyFrequency(Rule):
                     over,
                     params.weight,
                     f"week of {label}: {{n}} session(s) above the target {target}",
+                    key=("over", w),
                 )
             )
         return penalties

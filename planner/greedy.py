@@ -187,12 +187,24 @@ def _fill_session(
     minor = minor_chains(inst)
     window = params.minor_window_days
 
-    def urgency(c: int) -> tuple[int, int, int, int]:
-        # The sport's core chains first; then chains with a level still to unlock, then the
-        # one trained longest ago.
+    balance = inst.config.params("balance")
+    fortnight = getattr(balance, "window_days", 14) if balance.enabled else None
+
+    def urgency(c: int) -> tuple[int, int, int, int, int]:
+        # The sport's core chains first; then chains not yet trained in the balance rule's
+        # window (with more chains than a session holds, e.g. the extras beyond the articles,
+        # the ones still climbing would otherwise crowd them out), then chains with a level
+        # still to unlock, then the one trained longest ago.
         st = states[c]
         climbing = st.level + 1 < len(inst.chains[c])
-        return (0 if inst.chains[c].id in core else 1, 0 if climbing else 1, st.last_day, c)
+        due = fortnight is None or st.last_day // fortnight < day // fortnight
+        return (
+            0 if inst.chains[c].id in core else 1,
+            0 if due else 1,
+            0 if climbing else 1,
+            st.last_day,
+            c,
+        )
 
     def spent(c: int) -> bool:
         """Another sport's chain already trained in this day's window (once is enough)."""

@@ -39,3 +39,16 @@ def test_greedy_taper_only_comes_down_in_the_runner_season() -> None:
     assert len(taper) >= 2 and taper[0] > 0
     assert all(later <= before for before, later in zip(taper[:-1], taper[1:], strict=True))
     assert [v for v in validate(probe, inst) if v.startswith("weekly-volume")] == []
+
+
+def test_greedy_trains_every_chain_each_fortnight_with_the_extras() -> None:
+    # Nine chains with the extras beyond the articles: the chains still climbing used to fill
+    # every session and crowd out the others, which cost balance 8 in this season.
+    events = [(d, "hard" if d % 7 in (1, 3) else "easy", None, "ride") for d in range(56)]
+    inst = make_instance(events, {"articles-only": {"enabled": False}}, weeks=8)
+    assert len(inst.chains) == 9
+    start = greedy_plan(inst, StrengthModel(inst).forbidden())
+    probe = _base_plan(inst, Status.feasible)
+    probe.sessions = sessions_from_choices(inst, start.sessions)
+    assert validate(probe, inst) == []
+    assert soft_costs(probe, inst).get("balance", 0) == 0

@@ -124,9 +124,9 @@ def recorded_search_limits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     limits: list[float] = []
     original = solve_module.run_solver
 
-    def recording(inst, model, limit=None):
+    def recording(inst, model, limit=None, penalties=None):
         limits.append(limit)
-        return original(inst, model, limit)
+        return original(inst, model, limit, penalties)
 
     monkeypatch.setattr(solve_module, "run_solver", recording)
     return limits
