@@ -1,8 +1,8 @@
 """session-size: a session holds between 2 and 5 exercises, each from a different chain; a
 max-strength session has a floor of its own (`min_exercises_max_strength`); outside deload
-weeks a max-strength session lasts at least `min_minutes_max_strength` minutes, warm-up
-included (adaptation and maintenance: `min_minutes`, off by default). Taper and transition
-sessions are short on purpose and have no floor.
+weeks a max-strength session lasts at least `min_minutes_max_strength` minutes and an
+adaptation or maintenance one `min_minutes`, warm-up included. Taper and transition sessions
+are short on purpose and have no floor.
 
 Nothing rewards filling a session, so the solver may leave a max-strength session at two
 exercises and 11-13 minutes; with the floor at 3 it cannot.
@@ -33,10 +33,9 @@ class Params(RuleParams):
 
     # A max-strength session of two short exercises "barely justifies its warm-up" (coaching
     # review): a floor in minutes, warm-up included, is cheaper for the solver than a third
-    # exercise. Adaptation and maintenance have none by default: adaptation's first doses are
-    # low on purpose, and a 15-minute floor there pushed the 52-week proof past the fast phase
-    # (1.09 instead of 0.60 work units) and cost the marathon season its bridge progression
-    # (maintenance weeks capped at 70 % of max strength's volume could not hold longer sessions).
+    # exercise. Adaptation and maintenance get a lower one: adaptation's first doses are low on
+    # purpose, and at 14-15 minutes the marathon season lost its bridge progression (maintenance
+    # weeks capped at 70 % of max strength's volume could not hold longer sessions).
     min_minutes_max_strength: int = Field(
         default=25,
         ge=0,
@@ -45,7 +44,7 @@ class Params(RuleParams):
         "deload weeks (0: no floor).",
     )
     min_minutes: int = Field(
-        default=0,
+        default=12,
         ge=0,
         le=120,
         description="Shortest anatomical-adaptation or maintenance session in minutes, "
@@ -106,7 +105,8 @@ class SessionSize(Rule):
     statement = (
         "A session holds 2 to 5 exercises, each from a different progression chain "
         "(a mobility-only transition session may hold one); a session lasts at least 25 min "
-        "in max strength (deload weeks excepted), warm-up included."
+        "in max strength and 12 min in anatomical adaptation and maintenance (deload weeks "
+        "excepted), warm-up included."
     )
     hard = True
     Params = Params

@@ -188,6 +188,15 @@ def test_no_thin_max_strength_session() -> None:
                 assert session.minutes >= 25, (name, session.date, session.minutes)
 
 
+def test_no_adaptation_or_maintenance_session_under_twelve_minutes() -> None:
+    for name in NAMES:
+        inst, plan = season(name)
+        for session in plan.sessions:
+            goal = inst.days[inst.day_index(session.date)].goal
+            if not session.deload and goal in (Goal.adaptation, Goal.maintenance):
+                assert session.minutes >= 12, (name, session.date, session.minutes)
+
+
 def test_the_validator_names_a_thin_session() -> None:
     inst, _ = season("demo")
     day = next(

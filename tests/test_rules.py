@@ -513,12 +513,18 @@ def test_session_size_infeasible_with_one_or_six_exercises() -> None:
     assert solve_forced(inst, exactly_chains(0, 6))[0] == INFEASIBLE
 
 
+# (session-size's floors in minutes have tests of their own: off where a test counts exercises
+# on the first, shortest adaptation day)
+NO_FLOOR = {"min_minutes": 0}
+
+
 def test_session_size_feasible_with_two_exercises() -> None:
-    assert solved(solve_forced(make_instance(), exactly_chains(0, 2))[0])
+    inst = make_instance(rules={"session-size": NO_FLOOR})
+    assert solved(solve_forced(inst, exactly_chains(0, 2))[0])
 
 
 def test_session_size_parameters() -> None:
-    one = make_instance(rules={"session-size": {"min_exercises": 1}})
+    one = make_instance(rules={"session-size": {"min_exercises": 1, **NO_FLOOR}})
     assert solved(solve_forced(one, exactly_chains(0, 1))[0])
     six = make_instance(
         rules={
@@ -529,7 +535,9 @@ def test_session_size_parameters() -> None:
         adaptation_weeks=0,
     )
     assert solved(solve_forced(six, exactly_chains(0, 6))[0])
-    three = make_instance(rules={"session-size": {"min_exercises": 3, "max_exercises": 3}})
+    three = make_instance(
+        rules={"session-size": {"min_exercises": 3, "max_exercises": 3, **NO_FLOOR}}
+    )
     assert solve_forced(three, exactly_chains(0, 2))[0] == INFEASIBLE
     status, plan = solve_forced(three, exactly_chains(0, 3))
     assert solved(status)

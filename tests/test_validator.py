@@ -460,7 +460,10 @@ def test_dose_of_another_day(inst, plan: Plan) -> None:
 
 
 def test_two_levels_of_a_chain_in_one_week() -> None:
-    free = make_instance(rules={"progression-order": {"enabled": False}})
+    # (session-size's floor in minutes would name these short sessions too: off)
+    free = make_instance(
+        rules={"progression-order": {"enabled": False}, "session-size": {"min_minutes": 0}}
+    )
     bad = hand_plan(
         free,
         {0: ["glute-bridge", "mini-band-squat"], 3: ["mini-band-glute-bridge", "mini-band-squat"]},
