@@ -5,7 +5,7 @@ taper.
 Eccentric work leaves the most soreness, one to two days later. Two such exercises in one session
 (a Romanian deadlift next to bridge walkouts) double it for no extra strength, so a heavy hinge
 pairs with a bridge that is not eccentric. In the last two weeks before an A race the legs should
-arrive fresh: no eccentric work at all. In both cases a chain already at an eccentric level does
+arrive fresh: no eccentric work at all. For both, a chain already at an eccentric level may do
 the level below it (walkouts -> single-leg bridges) without losing its place in the progression.
 """
 
@@ -59,8 +59,9 @@ def eccentric_free_days(inst, params: Params) -> set[int]:
 
 def step_downs(inst) -> set[tuple[int, int]]:
     """(chain, level) pairs where a chain at the eccentric level just above `level` may do
-    `level` instead (`step_down`): beside another eccentric exercise, or in the eccentric-free
-    days before an A race. The chain keeps its week level: a swap, not a step back."""
+    `level` instead, on any day (`step_down`): that is how it makes room for another eccentric
+    exercise, or keeps training in the eccentric-free days before an A race. The chain keeps its
+    week level: a swap, not a step back."""
     params = inst.config.params("eccentric-work")
     if not params.enabled or not getattr(params, "step_down", False):
         return set()
