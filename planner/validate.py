@@ -89,7 +89,8 @@ def _in_horizon(inst: Instance, first: int, last: int) -> range:
 def check_structure(plan: Plan, inst: Instance) -> list[str]:
     """What every plan has whatever the rules: known exercises in the athlete's chains at or above
     the starting level, one level per chain a week, dates in the horizon, one session a day, at
-    least one exercise a session, and the instance's dose for the day."""
+    least one exercise a session, the instance's dose for the day, and no more reps in a deload
+    week than in the normal week before it."""
     out = []
     seen_dates: set[dt.date] = set()
     for session in _sessions(plan):
@@ -177,6 +178,39 @@ def check_structure(plan: Plan, inst: Instance) -> list[str]:
                 f"structure: {chain.name} is trained at {len(levels)} levels in the week of "
                 f"{_fmt(inst.days[week * 7].date)} ({names}); one level a week"
             )
+    return out + _deload_reps(plan, inst)
+
+
+def _deload_reps(plan: Plan, inst: Instance) -> list[str]:
+    """A deload cuts sets and effort, never adds reps: an exercise of a deload week does at most
+    the reps (or hold) it did in the last normal week before it, when it was done then."""
+    out = []
+    by_week: dict[int, list[tuple[PlannedSession, PlannedExercise]]] = defaultdict(list)
+    for session in _sessions(plan):
+        day = inst.day_index(session.date)
+        if day is not None:
+            by_week[day // 7].extend((session, e) for e in session.exercises)
+    for week, items in sorted(by_week.items()):
+        if not inst.week_deload(week):
+            continue
+        normal = [w for w in range(week) if not inst.week_deload(w)]
+        if not normal or not inst.week_loaded(normal[-1]):
+            continue
+        before = {e.id: e for _, e in by_week.get(normal[-1], [])}
+        for session, e in items:
+            done = before.get(e.id)
+            if done is None or not session.deload:
+                continue
+            more = [
+                f"{now} {unit} after {then}"
+                for now, then, unit in ((e.reps, done.reps, "reps"), (e.hold_s, done.hold_s, "s"))
+                if now is not None and then is not None and now > then
+            ]
+            if more:
+                out.append(
+                    f"structure: {e.name} on {_fmt(session.date)}, a deload week, does "
+                    f"{more[0]} the week before; a deload never adds reps"
+                )
     return out
 
 

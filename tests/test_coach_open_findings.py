@@ -408,3 +408,20 @@ def test_a_replan_hint_keeps_the_eccentric_level_through_a_swap() -> None:
     assert levels_by_week(inst, sessions)[bridge] == [walkout, walkout]
     off = make_instance(rules={"eccentric-work": OFF, **NO_ADAPT}, adaptation_weeks=0, weeks=2)
     assert levels_by_week(off, sessions)[bridge] == [walkout, single]
+
+
+def test_the_validator_names_a_deload_that_adds_reps() -> None:
+    inst = season("runner")[0]
+    deload = next(w for w in range(inst.n_weeks) if inst.week_deload(w))
+    day, before = deload * 7 + 1, (deload - 1) * 7 + 1
+    assert inst.week_loaded(deload - 1) and not inst.week_deload(deload - 1)
+    exercises = ["deadlift", "single-leg-glute-bridge"]
+    plan = hand_plan(inst, {before: exercises, day: exercises})
+    assert not [v for v in validate(plan, inst) if "deload never adds reps" in v]
+    lifted = plan.sessions[1].exercises[0]
+    lifted.reps = plan.sessions[0].exercises[0].reps + 1
+    assert [v for v in validate(plan, inst) if "deload never adds reps" in v] == [
+        f"structure: Deadlift on {inst.days[day].date.strftime('%a %d %b')}, a deload week, "
+        f"does {lifted.reps} reps after {lifted.reps - 1} the week before; a deload never adds "
+        "reps"
+    ]
