@@ -1,4 +1,8 @@
-"""balance: every chain the phase allows is trained at least once a fortnight."""
+"""balance: every chain the phase allows is trained at least once a fortnight.
+
+Only days the calendar leaves open count (Instance.closed_days): a fortnight whose open days
+cannot hold a chain, such as an A race's closed week and the recovery after it, asks nothing.
+"""
 
 from __future__ import annotations
 
@@ -32,9 +36,11 @@ class Balance(Rule):
             if days[-1] < inst.first_free:
                 continue  # history
             label = inst.days[first].date.strftime("%d %b")
+            # Days the calendar closes (a race's week, time away) cannot hold the chain.
+            open_days = [d for d in days if d not in inst.closed_days]
             for c, chain in enumerate(inst.chains):
-                # Only chains with some level the phase allows in this window count.
-                if not any(inst.allowed(d, ex) for d in days for ex in chain.levels):
+                # Only chains with some level the phase allows on an open day count.
+                if not any(inst.allowed(d, ex) for d in open_days for ex in chain.levels):
                     continue
                 missed = m.new_bool_var(f"missed {chain.id} from d{first}")
                 m.add(sum(v.trains(d, c) for d in days) + missed >= 1)

@@ -18,10 +18,6 @@ from planner.domain import Event, Kind
 
 
 class Params(SoftParams):
-    # Off by default: on the benchmark seasons it makes the solver prove its plans 2-4 times
-    # slower (16 weeks: 0.22 instead of 0.12 work units, 52 weeks: 1.9 instead of 0.6), past
-    # the time the app allows. Switch it on to keep the 48 h before key sessions clear.
-    enabled: bool = Field(default=False, description="Switch the rule on or off.")
     weight: int = Field(
         default=2, ge=0, le=20, description="Cost of each such exercise inside the window."
     )
@@ -58,6 +54,18 @@ def key_events(inst, params: Params) -> dict[int, Event]:
     return keys
 
 
+def spaced_days(inst, params: Params) -> dict[int, tuple[int, Event]]:
+    """Decided day -> (days ahead, event) of the nearest key event 1 to `days_before` days
+    after it: the days on which spaced work costs `weight`."""
+    days: dict[int, tuple[int, Event]] = {}
+    for key_day, event in key_events(inst, params).items():
+        for d in inst.days_before(key_day, params.days_before):
+            ahead = key_day - d
+            if d >= inst.first_free and (d not in days or ahead < days[d][0]):
+                days[d] = (ahead, event)
+    return days
+
+
 class KeySessionSpacing(Rule):
     id = "key-session-spacing"
     title = "Key-session spacing"
@@ -71,13 +79,8 @@ class KeySessionSpacing(Rule):
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         if not params.weight:
             return []
-        keys = key_events(inst, params)
         penalties = []
-        for d in inst.free_days():
-            ahead = next((j for j in range(1, params.days_before + 1) if d + j in keys), None)
-            if ahead is None:
-                continue
-            key = keys[d + ahead]
+        for d, (ahead, key) in sorted(spaced_days(inst, params).items()):
             for choice in v.choices(d):
                 if v.is_constant(choice.var) or not spaced(choice.exercise, params):
                     continue

@@ -8,7 +8,8 @@ keeps it alive without taking the core's time, and only in a session that holds 
 too (a hard part of this soft rule: it can only narrow where the chain goes, or conflict with a
 pinned session). Chains the lists do not name, such as chains a
 custom catalog adds, are neutral. A triathlete's core is both sports' core; swimming has no
-article of its own, so a swimmer's plan is not shaped by the sport.
+article of its own, so a swimmer's plan is not shaped by the sport. A week the calendar closes
+(an A race's week, time away; Instance.closed_days) asks for no core chain.
 """
 
 from __future__ import annotations
@@ -113,8 +114,10 @@ class SportEmphasis(Rule):
             if not days:
                 continue  # history
             when = inst.days[w * 7].date.strftime("%d %b")
+            # Days the calendar closes (a race's week, time away) cannot hold the chain.
+            open_days = [d for d in days if d not in inst.closed_days]
             for c, chain in enumerate(inst.chains):
-                if chain.id not in core or not any(core_applies(inst, d, chain) for d in days):
+                if chain.id not in core or not any(core_applies(inst, d, chain) for d in open_days):
                     continue
                 trained = [v.trains(d, c) for d in days if v.trains(d, c) is not v.false]
                 missed = m.new_bool_var(f"no core {chain.id} w{w}")

@@ -164,6 +164,12 @@ class Instance:
     def week_days(self, week: int) -> range:
         return range(week * 7, min(self.n_days, week * 7 + 7))
 
+    def days_before(self, day: int, count: int) -> range:
+        """The `count` days before `day` that lie in the plan; `day` itself may lie past its
+        end (a race just after the plan still closes the plan's last days). race-day's closed
+        days and key-session-spacing's 48 h share this one window."""
+        return range(max(0, day - count), min(self.n_days, day))
+
     def week_goal(self, week: int) -> Goal:
         """The goal of most of the week's days (a race can split a week)."""
         return self.weeks[week].goal
@@ -196,7 +202,8 @@ class Instance:
         recovery_days = getattr(recovery, "recovery_days", None)
         for race in self.races:
             if race_day.enabled and window is not None:
-                closed.update(range(race.offset - window(race.event), race.offset + 1))
+                closed.update(self.days_before(race.offset, window(race.event)))
+                closed.add(race.offset)
             if recovery.enabled and recovery_days is not None:
                 last = race.offset + recovery_days(race.priority, race.event)
                 closed.update(range(race.offset + 1, last + 1))

@@ -101,6 +101,10 @@ def solver_for(inst: Instance, single_worker: bool = False) -> cp_model.CpSolver
     solver.parameters.linearization_level = 0
     # One presolve pass catches nearly all reductions here; more passes cost more than they save.
     solver.parameters.max_presolve_iterations = 1
+    # SAT inprocessing (clause vivification and the like) held the first improvement on the
+    # starting plan back by most of the search: without it the fast phase proves the demo in
+    # 0.06 instead of 0.32 work units, 16 weeks in 0.01 instead of 0.12 (bench_solve.py).
+    solver.parameters.use_sat_inprocessing = False
     return solver
 
 

@@ -28,6 +28,7 @@ from planner.plan import (
     RuleReport,
     Status,
 )
+from planner.polish import polish_hint, polished
 from planner.session_content import (
     EffortTargets,
     effort,
@@ -134,7 +135,9 @@ def solve_instance(
     if built is None:
         solver, code = None, cp_model.UNKNOWN
     else:
-        search_limit = limit * (1 - AFTER_SEARCH_SHARE) - (searched - started)
+        # at most half the search's time, so the search can still return the polished plan
+        polish_hint(inst, built, 0.5 * (limit * (1 - AFTER_SEARCH_SHARE) - (searched - started)))
+        search_limit = limit * (1 - AFTER_SEARCH_SHARE) - (time.perf_counter() - started)
         solver, code = run_solver(inst, built.model, search_limit, built.penalties)
     elapsed = time.perf_counter() - searched
     status = {
@@ -257,8 +260,9 @@ def _uncovered_note(inst: Instance) -> str:
     )
 
 
-# Work units (CP-SAT's deterministic time) for the fast first phase: plans of up to a year with
-# a regular calendar are proven optimal within it (benchmarks/bench_solve.py measures 0.1-0.4).
+# Work units (CP-SAT's deterministic time) for the fast first phase of plans too short to be
+# polished: regular calendars are proven optimal within it (benchmarks/bench_solve.py, all
+# key-session rules on: 16 weeks 0.013, the demo 0.06).
 FAST_PHASE_WORK = 0.6
 
 
@@ -274,36 +278,46 @@ def run_solver(
     the optimum quickest. When it has not proven optimality after a fixed amount of work (a
     sparse calendar leaves many days equally good, and only the LP bound can prove it), the
     second phase starts from its best plan with the full LP relaxation. The first phase stops
-    on deterministic work, not wall time, so plans stay reproducible.
+    on deterministic work, not wall time, so plans stay reproducible. Plans long enough to be
+    polished (planner.polish) start with the second phase.
     """
     limit = inst.config.solver.time_limit_s if limit is None else limit
     started = time.perf_counter()
     if limit <= 0:  # the build used the whole time limit
         return solver_for(inst), cp_model.UNKNOWN
-    fast = solver_for(inst)
-    fast.parameters.max_time_in_seconds = limit
-    fast.parameters.max_deterministic_time = FAST_PHASE_WORK
-    code = fast.solve(model)
-    if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-        return fast, code
+    fast, code = None, cp_model.UNKNOWN
+    # A polished starting plan (planner.polish) is at or next to the optimum: what is left is
+    # the proof, which the LP relaxation gives quickest (52 weeks: 0.09 work units instead of
+    # 0.23; 104 weeks: 0.3, where the search without LP had no proof after 3).
+    if not polished(inst):
+        fast = solver_for(inst)
+        fast.parameters.max_time_in_seconds = limit
+        fast.parameters.max_deterministic_time = FAST_PHASE_WORK
+        code = fast.solve(model)
+        if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+            return fast, code
     remaining = limit - (time.perf_counter() - started)
-    if remaining <= 0.05:
+    if fast is not None and remaining <= 0.05:
         return fast, code
-    if code == cp_model.FEASIBLE:
+    if fast is not None and code == cp_model.FEASIBLE:
         model.clear_hints()
         for i in range(len(model.proto.variables)):
             var = model.get_int_var_from_proto_index(i)
             model.add_hint(var, fast.value(var))
-        if penalties is not None:
-            # Counting cuts only the LP uses (planner/slot_cuts.py), once the hint is a whole
-            # plan. Not with the greedy hint, which leaves the penalties they name unset:
-            # CP-SAT then dropped it (52 weeks with the extras: 231 instead of 69). Not in the
-            # fast phase either: a search without LP does not use them.
-            add_slot_cuts(inst, model, penalties)
+    whole_hint = len(model.proto.solution_hint.vars) == len(model.proto.variables)
+    if penalties is not None and whole_hint:
+        # Counting cuts only the LP uses (planner/slot_cuts.py), once the hint is a whole
+        # plan (the fast phase's best or the polished plan). Not with the greedy hint, which
+        # leaves the penalties they name unset: CP-SAT then dropped it (52 weeks with the
+        # extras: 231 instead of 69). Not in the fast phase either: a search without LP does
+        # not use them.
+        add_slot_cuts(inst, model, penalties)
     thorough = solver_for(inst)
     thorough.parameters.linearization_level = 2
-    thorough.parameters.max_time_in_seconds = remaining
+    thorough.parameters.max_time_in_seconds = max(remaining, 0.01)
     second = thorough.solve(model)
+    if fast is None:
+        return thorough, second
     solved = second in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
     if solved and (code != cp_model.FEASIBLE or thorough.objective_value <= fast.objective_value):
         return thorough, second

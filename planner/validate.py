@@ -948,7 +948,7 @@ def cost_hard_day_interference(plan: Plan, inst: Instance, params: Any) -> int:
 
 def cost_balance(plan: Plan, inst: Instance, params: Any) -> int:
     """weight for each window of `window_days` days in which a chain the phase allows (at any of
-    its levels) is not trained."""
+    its levels) on a day the calendar leaves open (Instance.closed_days) is not trained."""
     trained: dict[int, set[str]] = defaultdict(set)
     for item in _resolve(plan, inst):
         if item.day is not None and item.exercise is not None:
@@ -956,8 +956,9 @@ def cost_balance(plan: Plan, inst: Instance, params: Any) -> int:
     cost = 0
     for first in range(0, inst.n_days, params.window_days):
         days = range(first, min(inst.n_days, first + params.window_days))
+        open_days = [d for d in days if d not in inst.closed_days]
         for chain in inst.chains:
-            if not any(inst.allowed(d, ex) for d in days for ex in chain.levels):
+            if not any(inst.allowed(d, ex) for d in open_days for ex in chain.levels):
                 continue
             if not any(chain.id in trained[d] for d in days):
                 cost += params.weight
@@ -1007,7 +1008,8 @@ def cost_stability(plan: Plan, inst: Instance, params: Any) -> int:
 
 def cost_sport_emphasis(plan: Plan, inst: Instance, params: Any) -> int:
     """weight for each week (7 days from the plan start, decided days only) and core chain of
-    the main sport the week does not train while its phase allows one of the chain's levels;
+    the main sport the week does not train while its phase allows one of the chain's levels on
+    a day the calendar leaves open (Instance.closed_days);
     and minor_weight per session beyond one that trains a minor chain in each window of
     minor_window_days days from the plan start.
     Triathlon: both sports' core chains are core, chains minor for both are minor; swimming and
@@ -1027,7 +1029,12 @@ def cost_sport_emphasis(plan: Plan, inst: Instance, params: Any) -> int:
         for chain in inst.chains:
             if chain.id not in core:
                 continue
-            allowed = any(inst.allowed(d, ex) for d in days for ex in chain.levels[chain.start :])
+            allowed = any(
+                inst.allowed(d, ex)
+                for d in days
+                if d not in inst.closed_days
+                for ex in chain.levels[chain.start :]
+            )
             if allowed and not any(chain.id in trained.get(d, set()) for d in days):
                 cost += params.weight
     step = params.minor_window_days

@@ -168,6 +168,22 @@ class PlanVars:
             return self._false
         return self._week_level[chain][level][week]
 
+    def week_of_variables(self) -> dict[int, int]:
+        """Model index -> plan week of every decision variable (sessions, chains, levels, week
+        levels); planner.polish re-solves the plan a few weeks at a time with it."""
+        weeks: dict[int, int] = {}
+        for d in range(self.inst.n_days):
+            day_vars = [
+                self.session[d],
+                *self.chain_on[d],
+                *(x for c in self.level_on[d] for x in c),
+            ]
+            weeks.update((x.index, d // 7) for x in day_vars if not self.is_constant(x))
+        for levels in self._week_level:
+            for per_week in levels.values():
+                weeks.update((x.index, w) for w, x in enumerate(per_week))
+        return weeks
+
     def hint(self, sessions: dict[int, dict[int, int]], week_levels: list[list[int]]) -> None:
         """Give CP-SAT a starting plan: day -> {chain: level}, and each chain's level per week."""
         m = self.model

@@ -60,11 +60,13 @@ def test_slot_cuts_let_the_lp_phase_prove_the_16_week_season_quickly() -> None:
 
 
 def test_slot_cuts_only_where_a_fortnight_has_too_few_slots() -> None:
-    # Nine chains, one session a week in maintenance: the maintenance fortnights get a cut.
-    # With the articles' six chains every fortnight has slots to spare: no cut, no change.
+    # Nine chains, one session a week in maintenance: the maintenance fortnights get a cut, and
+    # so does the taper fortnight whose second week, the A race's, holds no session (race-day's
+    # a_race_week, on by default). With the articles' six chains every fortnight has slots to
+    # spare: no cut, no change.
     inst = _extras_instance(16)
     built = StrengthModel(inst).build()
-    assert add_slot_cuts(inst, built.model, built.penalties) == 2
+    assert add_slot_cuts(inst, built.model, built.penalties) == 3
     config = PlannerConfig.model_validate({})
     calendar = synthetic_season(START, 16, seed=16)
     plain = build_instance(calendar, load_catalog(), AthleteProfile(), config, START, 16)
@@ -87,4 +89,5 @@ def test_slot_cuts_wait_for_a_whole_plan_to_start_from(monkeypatch) -> None:
     built = StrengthModel(inst).build()
     before = len(built.model.proto.constraints)
     run_solver(inst, built.model, 60.0, built.penalties)  # room for the fast phase's work
-    assert len(built.model.proto.constraints) == before + 4  # two windows, two cuts each
+    # three windows (see above), two cuts each
+    assert len(built.model.proto.constraints) == before + 6

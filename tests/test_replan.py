@@ -130,6 +130,11 @@ def test_pinned_exercises_are_kept() -> None:
     # away) leaves no day for the sessions the pinned one's progression needs.
     today = TODAY + dt.timedelta(days=14)
     target = future(old, today)[1]
+    # A chain of the pinned session may not have been trained for 14 days when the blocked
+    # session was its last before it (which optimal first plan the solver returns decides):
+    # then progression-order resumes it a level lower and the pin conflicts. The detraining
+    # window is widened so that the test stays about pins, whichever plan that is.
+    relaxed = PlannerConfig.model_validate({"rules": {"progression-order": {"detrain_days": 28}}})
     new = run(
         ReplanRequest(
             previous=old,
@@ -137,7 +142,8 @@ def test_pinned_exercises_are_kept() -> None:
             pins=[target.date],
             pin_exercises=True,
             blocks=[future(old, today)[0].date],
-        )
+        ),
+        relaxed,
     )
     kept = new.session_on(target.date)
     assert kept is not None

@@ -22,6 +22,7 @@ from tests.helpers import (
     OFF,
     START,
     catalog,
+    cost,
     doing,
     hand_plan,
     make_config,
@@ -152,11 +153,11 @@ def test_race_week_trivially_feasible() -> None:
     ("priority", "rules", "day", "feasible"),
     [
         ("A", {}, 15, False),  # 5 days before an A race
-        ("A", {}, 14, True),  # 6 days out: outside the 5-day window
-        ("A", {"a_race_week": True}, 14, False),  # the Monday of a Sunday A race's week
-        ("A", {"a_race_week": True}, 13, True),  # the Sunday before it
-        ("A", {"days_before_a": 2}, 17, True),
-        ("A", {"days_before_a": 2, "a_race_week": True}, 17, False),  # still in the race's week
+        ("A", {"a_race_week": False}, 14, True),  # 6 days out: outside the 5-day window
+        ("A", {}, 14, False),  # the Monday of a Sunday A race's week (a_race_week by default)
+        ("A", {}, 13, True),  # the Sunday before it
+        ("A", {"days_before_a": 2, "a_race_week": False}, 17, True),
+        ("A", {"days_before_a": 2}, 17, False),  # still in the race's week
         ("B", {}, 18, False),  # 2 days before a B race
         ("B", {}, 17, True),
         ("C", {}, 19, False),  # the day before any race
@@ -174,8 +175,19 @@ def test_validator_names_a_session_on_the_monday_of_a_sunday_a_race() -> None:
     inst = make_instance(A_RACE_DAY_20, {**QUIET, "race-day": {"a_race_week": True}}, weeks=3)
     bad = hand_plan(inst, {14: ["all-fours-adductor-hold", "glute-bridge"]})
     assert any("6 day(s) before A race" in v for v in validate(bad, inst))
-    loose = make_instance(A_RACE_DAY_20, QUIET, weeks=3)  # the default: a 5-day window only
+    week_open = {**QUIET, "race-day": {"a_race_week": False}}
+    loose = make_instance(A_RACE_DAY_20, week_open, weeks=3)  # a 5-day window only
     assert "race-day" not in rules_named(validate(bad, loose))
+
+
+@pytest.mark.parametrize("rule", ["balance", "sport-emphasis"])
+def test_a_closed_a_race_week_costs_no_missed_chain(rule: str) -> None:
+    # The A-race week (days 14-20) is closed to strength by default: a chain it cannot hold is
+    # not "missed" (as weekly-frequency asks no session of it). Before, the demo's explanation
+    # charged balance 8 and sport-emphasis 4 for its closed A-race week.
+    plan = solve(make_instance(A_RACE_DAY_20, QUIET, weeks=3))
+    assert not any(14 <= (s.date - START).days <= 20 for s in plan.sessions)
+    assert cost(plan, rule) == 0
 
 
 def test_validator_names_a_session_in_the_a_race_week() -> None:
