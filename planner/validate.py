@@ -18,7 +18,7 @@ from typing import Any
 from constraints import rule_by_id
 from constraints.eccentric_work import step_downs
 from constraints.post_race import LIGHT_LOADS
-from constraints.progression import not_first_days
+from constraints.progression import first_heavy_days, not_first_days
 from constraints.session_size import shortest
 from constraints.steady_progress import can_start, earliest_days
 from planner.constants import WARM_UP_MIN
@@ -324,7 +324,7 @@ def check_progression_order(plan: Plan, inst: Instance, params: Any) -> list[str
     """Level k+1 of a chain first appears only after `min_sessions` sessions at level k and at
     least max(min_days, dwell of level k) days after the first session at level k; never back.
     A heavy exercise's first session is in max strength (`new_heavy_in_max_strength`) and not
-    in the `new_heavy_fresh_days` days after a race or a long session."""
+    in the `new_heavy_fresh_days` days after a race (or a long session)."""
     out = []
     per_chain: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for item in _resolve(plan, inst):
@@ -332,6 +332,7 @@ def check_progression_order(plan: Plan, inst: Instance, params: Any) -> list[str
             per_chain[item.chain].append((item.day, item.level))
     swaps = step_downs(inst)
     late = not_first_days(inst, params)
+    reach = first_heavy_days(inst, params)
     for c, history in sorted(per_chain.items()):
         chain = inst.chains[c]
         history.sort()
@@ -355,7 +356,18 @@ def check_progression_order(plan: Plan, inst: Instance, params: Any) -> list[str
         for day, level in history:
             first.setdefault(level, day)
         for level, first_day in sorted(first.items()):
-            if chain.levels[level].heavy and first_day in late:
+            possible = reach.get((c, level), 0)
+            if inst.history is None and first_day < possible:
+                when = (
+                    _fmt(inst.days[possible].date) if possible < inst.n_days else "none in the plan"
+                )
+                out.append(
+                    f"progression-order: {chain.levels[level].name} on "
+                    f"{_fmt(inst.days[first_day].date)}, before the first max-strength day it "
+                    f"could start on ({when}); a heavy lift the max-strength block is too short "
+                    "to reach waits for the next"
+                )
+            elif chain.levels[level].heavy and first_day in late:
                 out.append(_late_heavy_violation(inst, chain.levels[level], first_day, params))
             k = level - 1
             if k < chain.start:
@@ -370,8 +382,9 @@ def _late_heavy_violation(inst: Instance, exercise: Exercise, day: int, params: 
     text = f"progression-order: {exercise.name} is done for the first time on {_fmt(d.date)}"
     if params.new_heavy_in_max_strength and d.goal != Goal.max_strength:
         return text + f", in {d.goal.value}; a new heavy lift starts only in max strength"
+    after = "a race or a long session" if params.new_heavy_fresh_after_long else "a race"
     return (
-        text + f", within {params.new_heavy_fresh_days} day(s) after a race or a long session; "
+        text + f", within {params.new_heavy_fresh_days} day(s) after {after}; "
         "a new heavy lift starts on fresh legs"
     )
 

@@ -132,7 +132,7 @@ MAX_STRENGTH = {"adaptation_weeks": 0}
 # max strength, is tested on its own too.)
 NO_ADAPT = {
     "adaptation-first": {"enabled": False},
-    "progression-order": {"new_heavy_in_max_strength": False},
+    "progression-order": {"new_heavy_in_max_strength": False, "max_strength_reach": False},
 }
 
 

@@ -361,7 +361,9 @@ def test_first_heavy_work_never_in_a_deload_week() -> None:
 
 def test_validator_names_early_heavy_work() -> None:
     # (progression-order's new_heavy_in_max_strength would name the deadlift too: off)
-    late_heavy_ok = {"progression-order": {"new_heavy_in_max_strength": False}}
+    late_heavy_ok = {
+        "progression-order": {"new_heavy_in_max_strength": False, "max_strength_reach": False}
+    }
     inst = heavy_ready(rules={"phase-loads": OFF, **late_heavy_ok})
     bad = hand_plan(inst, {0: ["glute-bridge", "deadlift"]})
     violations = validate(bad, inst)

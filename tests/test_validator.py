@@ -41,7 +41,11 @@ EVENTS = (
 # The new season-shape rules have validator tests of their own below; here they are off so each
 # mutation breaks exactly the rule it is about.
 BASE_RULES = {
-    "progression-order": {"min_days": 7, "new_heavy_in_max_strength": False},
+    "progression-order": {
+        "min_days": 7,
+        "new_heavy_in_max_strength": False,
+        "max_strength_reach": False,
+    },
     "adaptation-first": {"enabled": False},
     "weekly-volume": {"enabled": False},
     "session-size": {"min_minutes": 0, "min_minutes_max_strength": 0},
@@ -318,6 +322,7 @@ def test_moving_up_too_soon(inst, plan: Plan) -> None:
                 "min_sessions": 2,
                 "min_days": 6,
                 "new_heavy_in_max_strength": False,
+                "max_strength_reach": False,
             }
         }
     )
@@ -368,7 +373,11 @@ def test_heavy_work_in_a_taper_week(inst, plan: Plan) -> None:
 def test_heavy_work_in_anatomical_adaptation() -> None:
     # (a deadlift done first outside max strength breaks progression-order too, tested on its
     # own: off here so only the two rules about adaptation are named)
-    adaptation = make_instance(rules={"progression-order": {"new_heavy_in_max_strength": False}})
+    adaptation = make_instance(
+        rules={
+            "progression-order": {"new_heavy_in_max_strength": False, "max_strength_reach": False}
+        }
+    )
     bad = hand_plan(adaptation, {0: ["glute-bridge", "deadlift"]})
     violations = validate(bad, adaptation)
     assert rules_named(violations) == {"phase-loads", "adaptation-first"}
