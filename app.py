@@ -29,13 +29,6 @@ from planner.ui.solving import catalog, has_plan, last_good_plan, solve
 from planner.ui.text import md_escape
 
 log = logging.getLogger("planner.app")
-TABS = [
-    ":material/calendar_month: Calendar",
-    ":material/show_chart: Season",
-    ":material/help: Why",
-    ":material/edit_calendar: Review events",
-    ":material/download: Export",
-]
 
 
 def _start_on(day: dt.date) -> None:
@@ -81,7 +74,9 @@ def main() -> None:
         source = season_panel.season_calendar(season) if season else calendar_source(start)
         calendar, identity = source
     status_area = st.container()
-    tabs = st.tabs(TABS)
+    # A tab widget: the script knows the open tab, so the Season chart, the Why table and the
+    # export files are made only while their tab is open (every drop redrew or rebuilt them).
+    tabs = st.tabs(state.TABS, key=state.MAIN_TAB, on_change="rerun")
     if calendar is not None:
         with tabs[3]:
             calendar = review_editor(calendar, identity)
@@ -108,11 +103,13 @@ def main() -> None:
     with tabs[0]:
         calendar_view(shown)
     with tabs[1]:
-        season_view(shown)
+        if tabs[1].open:
+            season_view(shown)
     with tabs[2]:
-        why_view(shown, settings)
+        if tabs[2].open:
+            why_view(shown, settings)
     with tabs[4]:
-        export_view(shown, settings)
+        export_view(shown, settings, files=bool(tabs[4].open))
 
 
 if __name__ == "__main__":  # Streamlit runs this file as the page script
@@ -127,5 +124,7 @@ if __name__ == "__main__":  # Streamlit runs this file as the page script
         )
 else:  # `streamlit run app.py` imports it to build the server: the page plus the live feed
     from planner.feed import feed_routes
+    from planner.ui.warmup import lifespan
 
-    app = st.App(__file__, routes=feed_routes())
+    # lifespan: the demo plan of a new visitor's first page is solved as the server starts
+    app = st.App(__file__, routes=feed_routes(), lifespan=lifespan)

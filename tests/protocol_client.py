@@ -270,6 +270,10 @@ class Client:
                 element = msg.delta.new_element
                 element_kind = element.WhichOneof("type")
                 page.add(element_kind, getattr(element, element_kind), msg.delta.fragment_id)
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
+                block = msg.delta.add_block
+                if block.WhichOneof("type") == "tab_container":  # keyed tabs are a widget
+                    page.add("tab_container", block.tab_container, msg.delta.fragment_id)
             elif kind == "script_finished" and msg.script_finished in (DONE, FRAGMENT_DONE):
                 self.page = page
                 return
@@ -296,8 +300,8 @@ def season_csv(seed: int, weeks: int) -> bytes:
 
 async def athlete_session(url: str, n: int, weeks: int, think_s: float) -> dict[str, float]:
     """Athlete `n`: open, upload their own season, show all rules and tweak one, block their
-    next session's day, re-plan, set a reminder and download the iCal. Returns each step's
-    seconds; raises when a page shows an error or another athlete's data."""
+    next session's day, re-plan, open the Export tab, set a reminder and download the iCal.
+    Returns each step's seconds; raises when a page shows an error or another athlete's data."""
     rng = random.Random(n)
     client = Client(url)
     times: dict[str, float] = {}
@@ -327,6 +331,8 @@ async def athlete_session(url: str, n: int, weeks: int, think_s: float) -> dict[
         if moved != [day[:15]]:
             raise RuntimeError(f"session {n}: the re-plan kept a session on blocked {day[:15]}")
         started = time.perf_counter()
+        # the files are made while the Export tab is open, as a click on the tab does
+        await client.select(state.MAIN_TAB, state.TABS[-1])
         await client.set_number("export_reminder", 30)
         ical = await client.download("download_ical")
         times["export"] = time.perf_counter() - started

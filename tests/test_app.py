@@ -26,6 +26,7 @@ from planner.catalog import load_catalog
 from planner.config import PlannerConfig, next_monday
 from planner.domain import Kind, Priority
 from planner.errors import CalendarError
+from planner.export import export_ical
 from planner.importers import load_demo
 from planner.plan import DiffEntry, Plan, PlanDiff, Status
 from planner.solve import plan_season
@@ -325,6 +326,7 @@ def test_form_changes_wait_for_submit() -> None:
 def test_infeasible_settings_explain_and_keep_last_plan() -> None:
     at = loaded(weeks=SHORT_WEEKS)
     good = current_plan(at)
+    opened = at.selectbox(key=state.DAY).value
     _widget(at, field_key("weekly-frequency", "strict")).set_value(True)
     _widget(at, field_key("availability", "weekdays")).set_value(["Mon", "Tue"])
     submit(at)
@@ -340,7 +342,10 @@ def test_infeasible_settings_explain_and_keep_last_plan() -> None:
     # the last good plan is still drawn
     shown = {m.label: m.value for m in at.metric}
     assert shown["Strength sessions"] == str(len(good.sessions))
-    assert at.selectbox(key=state.DAY).value == good.sessions[0].date.isoformat()
+    # ... with the day that was open (the first session of the first plan shown, which need
+    # not be the first of this one)
+    assert at.selectbox(key=state.DAY).value == opened
+    assert good.start.isoformat() <= opened <= good.end.isoformat()
     # one click puts the rules back and plans again
     at.button(key="reset_rules").click().run()
     submit(at)
@@ -373,7 +378,7 @@ def test_time_limit_reaches_the_solver() -> None:
 
 def test_downloads_carry_the_right_content() -> None:
     with media_stores() as stores:
-        at = loaded(weeks=SHORT_WEEKS)
+        at = open_tab(loaded(weeks=SHORT_WEEKS), "Export")
     buttons = {b.label: b for b in at.get("download_button")}
     assert set(buttons) == {"Download iCal", "Download CSV", "Download JSON"}
     files = {}
@@ -391,7 +396,7 @@ def test_downloads_carry_the_right_content() -> None:
 
 def test_export_options_reach_the_ical_file() -> None:
     with media_stores() as stores:
-        at = loaded(weeks=SHORT_WEEKS)
+        at = open_tab(loaded(weeks=SHORT_WEEKS), "Export")
         at.toggle(key="export_all_day").set_value(True)
         at.number_input(key="export_reminder").set_value(30)
         at.run()
@@ -548,7 +553,7 @@ def ical_uids(at: AppTest, store: MemoryMediaFileStorage) -> dict[str, dt.date]:
 
 def test_replan_missed_and_blocked_day_then_undo() -> None:
     with media_stores() as stores:
-        at = loaded(weeks=SHORT_WEEKS)
+        at = open_tab(loaded(weeks=SHORT_WEEKS), "Export")
         before = current_plan(at)
         today = before.start + dt.timedelta(days=14)
         set_today(at, today)
@@ -695,8 +700,16 @@ def test_rule_descriptions_follow_the_settings() -> None:
     assert "at most 30 minutes" in captions and "at most 45 minutes" not in captions
 
 
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Open the page's tab whose label ends with `name` (as a click on it does: a rerun)."""
+    at.session_state[state.MAIN_TAB] = next(label for label in state.TABS if label.endswith(name))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_why_tab_costs_add_up() -> None:
-    at = loaded(weeks=SHORT_WEEKS)
+    at = open_tab(loaded(weeks=SHORT_WEEKS), "Why")
     plan = current_plan(at)
     why = next(d for d in at.dataframe if "Rule" in d.value.columns)
     table = why.value
@@ -742,7 +755,9 @@ BERLIN_RACE = BERLIN_FIRST + dt.timedelta(days=68)  # a Sunday, ten weeks in
 
 def test_upload_sets_start_weeks_sport_and_export_timezone() -> None:
     with media_stores() as stores:
-        at = upload(loaded(), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+        at = upload(
+            open_tab(loaded(), "Export"), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE)
+        )
     plan = current_plan(at)
     # the first Monday of the calendar's first week, through the A race plus one transition week
     assert plan.start == BERLIN_FIRST - dt.timedelta(days=1)
@@ -943,3 +958,55 @@ def test_settings_collect_the_athlete_panel() -> None:
     assert not problems and settings is not None
     assert settings.profile.experience.value == "novice"
     assert settings.profile.start_levels == {"hinge": 2}
+
+
+def page_runs(at: AppTest, key: str) -> int:
+    """How many times the page script ran for one click of the button `key`."""
+    with mock.patch.object(state, "init_state", wraps=state.init_state) as runs:
+        click(at, key)
+    return runs.call_count
+
+
+def test_replan_and_back_cost_one_page_run() -> None:
+    """Issue 13's speed target: Re-plan and Back apply in the run of their click, not in a
+    second run after it (an `st.rerun()` drew and sent the whole page twice)."""
+    at = loaded(weeks=SHORT_WEEKS)
+    before = current_plan(at)
+    blocked = before.sessions[1].date
+    pick_day(at, blocked)
+    click(at, "mark_block")
+    assert page_runs(at, "replan") == 1
+    assert current_plan(at).session_on(blocked) is None  # re-planned in that one run
+    assert not at.button(key="replan_back").disabled
+    assert page_runs(at, "replan_back") == 1
+    assert current_plan(at).sessions == before.sessions
+
+
+def test_season_why_and_export_files_are_made_only_in_their_open_tab() -> None:
+    """Issue 13's speed target: a drop or a setting change redraws the calendar, not the season
+    chart and the Why table hidden behind their tabs, and builds no export file."""
+    at = loaded(weeks=SHORT_WEEKS)
+    assert not at.get("vega_lite_chart")
+    assert not [d for d in at.dataframe if "Rule" in d.value.columns]
+    with mock.patch("planner.ui.render.export_ical", wraps=export_ical) as ical:
+        at.run()
+        assert not at.get("download_button")
+        # the export options stay on the page, so their values survive tab switches
+        at.number_input(key="export_reminder").set_value(30).run()
+        assert not ical.called
+        open_tab(at, "Export")
+        assert ical.call_count == 1
+    assert {b.label for b in at.get("download_button")} == {
+        "Download iCal",
+        "Download CSV",
+        "Download JSON",
+    }
+    assert at.number_input(key="export_reminder").value == 30
+    review = [d for d in at.dataframe if "title" in d.value.columns]
+    assert len(review) == 1  # the Review events table is drawn whatever the open tab
+    open_tab(at, "Season")
+    assert len(at.get("vega_lite_chart")) == 1
+    assert not [d for d in at.dataframe if "Rule" in d.value.columns]
+    open_tab(at, "Why")
+    assert not at.get("vega_lite_chart")
+    assert [d for d in at.dataframe if "Rule" in d.value.columns]

@@ -88,6 +88,7 @@ def test_upload_drag_undo_refuse_and_open_a_day(app_url, browser, tmp_path) -> N
     # drag a strength card to the next day: re-planned, the move shown, then undone
     old, new = pick_move(page)
     old_day, new_day = dt.date.fromisoformat(old), dt.date.fromisoformat(new)
+    mark_board_frame(page)
     drag_card(page, old, new)
     headline = page.get_by_text(re.compile(f"^Moved {old_day:%a %d %b} (->|→) {new_day:%a %d %b}"))
     headline.wait_for(timeout=SOLVE_TIMEOUT_MS)
@@ -96,12 +97,16 @@ def test_upload_drag_undo_refuse_and_open_a_day(app_url, browser, tmp_path) -> N
     card_on(page, new).first.wait_for(timeout=SOLVE_TIMEOUT_MS)
     assert card_on(page, old).count() == 0
     assert page.locator("[data-testid=stException]").count() == 0
+    # the diff appeared above the board, and the board updated its cards in place: the same
+    # frame, not a new one loading and drawing FullCalendar from scratch
+    assert board_frame_kept(page)
     save(page, tmp_path, "calendar-after-drop-desktop.png")
     page.get_by_role("button", name="Undo").click()
     headline.wait_for(state="detached", timeout=SOLVE_TIMEOUT_MS)
     settled(page)
     card_on(page, old).first.wait_for(timeout=SOLVE_TIMEOUT_MS)
     assert card_on(page, new).count() == 0
+    assert board_frame_kept(page)
 
     # a drop on the race day breaks a hard rule: refused, the rule named, the card back
     session = max(d for d in (dt.date.fromisoformat(s) for s in _strength(page)) if d < race)
@@ -124,6 +129,16 @@ def test_upload_drag_undo_refuse_and_open_a_day(app_url, browser, tmp_path) -> N
     assert page.get_by_text("Why this day").is_visible()
     assert page.get_by_role("button", name="Block this day").count() == 1
     page.close()
+
+
+def mark_board_frame(page) -> None:
+    """Leave a mark in the board's frame: only the same frame still has it later."""
+    page.locator(BOARD).element_handle().content_frame().evaluate("() => { window.kept = 1; }")
+
+
+def board_frame_kept(page) -> bool:
+    frame = page.locator(BOARD).element_handle().content_frame()
+    return frame.evaluate("() => window.kept === 1")
 
 
 def _strength(page) -> list[str]:

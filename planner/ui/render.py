@@ -268,7 +268,11 @@ def calendar_view(plan: Plan) -> None:
 
     opened = st.session_state.pop(state.BOARD_OPENED, None)
     marks = replanning.marks()
-    replanning.board_messages(plan)
+    # One container, whatever it holds: a message added above the board must not move the
+    # board to another place in the page's element tree, or the browser re-creates its frame
+    # (FullCalendar loaded and drawn from scratch) instead of updating its cards.
+    with st.container():
+        replanning.board_messages(plan)
     selected_day(plan)
     today = replanning.today_for(plan)
     board_col, detail_col = st.columns([3, 2], gap="medium")
@@ -538,8 +542,12 @@ def follow_plan_timezone(plan: Plan) -> None:
     st.session_state[state.EXPORT_TZ_FROM] = plan_zone
 
 
-def export_view(plan: Plan, settings: Settings | None) -> None:
-    """Export options and download buttons."""
+def export_view(plan: Plan, settings: Settings | None, *, files: bool = True) -> None:
+    """Export options and download buttons.
+
+    The options are drawn on every run (a widget left out of a run loses its value); the files
+    only with `files` (the Export tab open): building them, the iCal above all, was a good part
+    of every drop's and setting change's run."""
     preferred = settings.preferred_time if settings else state.DEFAULT_PREFERRED_TIME
     left, right = st.columns(2)
     with left:
@@ -575,6 +583,8 @@ def export_view(plan: Plan, settings: Settings | None) -> None:
         st.error(
             "; ".join(md_escape(str(e["msg"])) for e in exc.errors()), icon=":material/schedule:"
         )
+        return
+    if not files:
         return
     cols = st.columns(3)
     for col, file in zip(cols, export_files(plan, options), strict=True):

@@ -224,6 +224,11 @@ def _replan(key: str, fresh: Plan, calendar: Calendar, settings: Settings) -> No
         st.session_state[state.REPLAN_FAILED] = {"key": key, "plan": plan.model_dump_json()}
 
 
+def ask_replan() -> None:
+    """Button callback: the page run that follows re-plans (see `current`)."""
+    st.session_state[state.REPLAN_ASKED] = True
+
+
 def redraw_board() -> None:
     """The board shows the plan as the server has it: a refused or undone drop snaps back."""
     st.session_state[state.BOARD_REVISION] = int(st.session_state.get(state.BOARD_REVISION, 0)) + 1
@@ -593,24 +598,25 @@ def replan_panel(plan: Plan) -> None:
     applied = steps[-1].applied if steps else ""
     if active and current_marks.count() and applied != _applied(today):
         st.caption(":orange[Not applied yet:] press Re-plan.")
+    # Callbacks, not `if st.button(...): ...; st.rerun()`: a callback runs before the page
+    # script, whose first step (`current`) then re-plans or goes back, so the summary, the
+    # calendar and the export show the new plan in the click's own run, not in a second one.
     with st.container(horizontal=True, gap="small"):
-        if st.button(
+        st.button(
             "Re-plan",
             key="replan",
             type="primary",
             icon=":material/published_with_changes:",
             disabled=active is None,
             help="Plan the coming sessions again around your marks; history stays as it is.",
-        ):
-            st.session_state[state.REPLAN_ASKED] = True
-            st.rerun()  # the whole page: summary, calendar and export show the new plan
-        if st.button(
+            on_click=ask_replan,
+        )
+        st.button(
             "Back to the previous plan",
             key="replan_back",
             icon=":material/undo:",
             disabled=not can_undo(),
-        ):
-            back()
-            st.rerun()
+            on_click=back,
+        )
     if active is None:
         st.caption("Re-planning needs valid settings and a plan for them.")

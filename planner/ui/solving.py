@@ -47,19 +47,24 @@ def solve_json(
     return plan.model_dump_json()
 
 
+def solve_args(calendar: Calendar, settings: Settings) -> tuple[str, str, str, str, int]:
+    """The arguments of `solve_json` (its cache key) for a calendar and settings."""
+    return (
+        calendar.model_dump_json(),
+        settings.profile.model_dump_json(),
+        settings.config.model_dump_json(),
+        settings.start.isoformat(),
+        settings.weeks,
+    )
+
+
 def solve(calendar: Calendar, settings: Settings, *, own: bool = False) -> Plan:
     """The plan for these inputs (from the cache when seen before), under a visible spinner.
 
     `own`: the calendar is the athlete's upload, not the demo; its last good plan is kept apart
     so a failed upload later shows it rather than the demo's."""
     with st.spinner("Planning your strength season…", show_time=True):
-        plan_json = solve_json(
-            calendar.model_dump_json(),
-            settings.profile.model_dump_json(),
-            settings.config.model_dump_json(),
-            settings.start.isoformat(),
-            settings.weeks,
-        )
+        plan_json = solve_json(*solve_args(calendar, settings))
     plan = Plan.model_validate_json(plan_json)
     st.session_state[state.PLAN] = plan_json
     if has_plan(plan):

@@ -28,6 +28,14 @@ UPLOAD = "calendar_upload"
 EDITOR = "events_editor"
 DAY = "day"
 WEEK = "week"
+MAIN_TAB = "main_tab"  # the open tab of the page, one of TABS
+TABS = (
+    ":material/calendar_month: Calendar",
+    ":material/show_chart: Season",
+    ":material/help: Why",
+    ":material/edit_calendar: Review events",
+    ":material/download: Export",
+)
 BOARD = "calendar_board"  # the FullCalendar board (streamlit-calendar)
 TODAY = "replan_today"  # the re-plan's today: sessions before it are history
 MOVE_TO = "replan_move_to"  # where "Move" takes the selected day's session
@@ -44,7 +52,7 @@ DROP_REFUSED = "board_drop_refused"  # why the last drop was refused, to say so
 MARKS = "replan_marks"  # the athlete's marks on days (pins, blocks, done, missed)
 LINES = "replan_lines"  # key of the solve's inputs -> undo stack of re-planned plans
 ACTIVE = "replan_active"  # key of this run's inputs; None when re-planning is not possible
-REPLAN_ASKED = "replan_asked"  # the Re-plan button was pressed; the next full run re-plans
+REPLAN_ASKED = "replan_asked"  # the Re-plan button was pressed; this run re-plans
 REPLAN_FAILED = "replan_failed"  # the last re-plan that had no solution, to explain it
 AUTO = "auto_settings"  # start/weeks/sport as the app last filled them in from a calendar
 LAST_GOOD_OWN = "last_good_own_plan"  # JSON of the last plan of an uploaded calendar that worked
