@@ -8,6 +8,7 @@ from constraints.availability import Availability
 from constraints.balance import Balance
 from constraints.base import Penalty, Rule, RuleParams, SoftParams
 from constraints.calendar_strength import CalendarStrength
+from constraints.eccentric_work import EccentricWork
 from constraints.effort import EffortTargets
 from constraints.hard_day_interference import HardDayInterference
 from constraints.key_session_spacing import KeySessionSpacing
@@ -39,6 +40,7 @@ REGISTRY: tuple[Rule, ...] = (
     CalendarStrength(),
     PhaseLoads(),
     AdaptationFirst(),
+    EccentricWork(),
     WeeklyVolume(),
     SessionSize(),
     ArticlesOnly(),
@@ -65,6 +67,7 @@ RULE_GROUPS: dict[str, tuple[str, ...]] = {
     "Progression": (
         "progression-order",
         "adaptation-first",
+        "eccentric-work",
         "steady-progress",
         "balance",
         "phase-loads",

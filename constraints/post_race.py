@@ -14,6 +14,7 @@ import re
 from pydantic import Field
 
 from constraints.base import Forbidden, Penalty, Rule, RuleParams, enforce_if
+from constraints.taper import heavy_posterior
 from planner.domain import Event, LoadClass, Priority, Sport
 from planner.wording import series
 
@@ -53,6 +54,13 @@ class Params(RuleParams):
     )
     long_ride_min: int = Field(
         default=300, ge=60, le=900, description="Ride race length that counts as a long ride."
+    )
+    heavy_free_days: int = Field(
+        default=1,
+        ge=0,
+        le=14,
+        description="Days after any race (C included) with no heavy posterior-chain work "
+        "(deadlifts): a heavy hinge on race-tired legs.",
     )
     light_first_session: bool = Field(
         default=True,
@@ -116,7 +124,8 @@ class PostRaceRecovery(Rule):
         "No strength in the 2 days after an A race or the day after a B race; 7 days after a "
         "marathon (or a run of 3 h or more), 3 after a half marathon (or a run of 90 min or "
         "more), 4 after a ride race of 5 h or more; the first session after such a long race's "
-        "recovery holds only light or mobility work."
+        "recovery holds only light or mobility work; no heavy hinge (deadlifts) the day after "
+        "any race."
     )
     hard = True
     Params = Params
@@ -130,12 +139,28 @@ class PostRaceRecovery(Rule):
             )
             if inst.first_free <= d < inst.n_days
         }
-        return Forbidden(days=days)
+        heavy = [
+            (c, k)
+            for c, chain in enumerate(inst.chains)
+            for k, exercise in enumerate(chain.levels)
+            if heavy_posterior(exercise)
+        ]
+        choices = {
+            (d, c, k)
+            for race in inst.races
+            for d in range(race.offset + 1, race.offset + params.heavy_free_days + 1)
+            if inst.first_free <= d < inst.n_days and d not in days
+            for c, k in heavy
+        }
+        return Forbidden(days=days, choices=choices)
 
     def build(self, inst, v, params, enforce) -> list[Penalty]:
         m = v.model
-        for d in sorted(self.forbidden(inst, params).days):
+        off = self.forbidden(inst, params)
+        for d in sorted(off.days):
             enforce_if(m.add(v.session_on(d) == 0), enforce)
+        for d, c, k in sorted(off.choices):
+            enforce_if(m.add(v.does(d, c, k) == 0), enforce)
         for race, days in light_windows(inst, params):
             # had: a session on some day of the window before d (a running OR, one per day).
             had = v.false
@@ -156,7 +181,8 @@ class PostRaceRecovery(Rule):
             f"no strength for {params.days_after_a}/{params.days_after_b}/{params.days_after_c} "
             f"days after A/B/C races, {params.days_after_marathon} after a marathon, "
             f"{params.days_after_half} after a half, {params.days_after_long_ride} after a long "
-            "ride race, then a light first session (post-race-recovery)"
+            f"ride race, then a light first session; no heavy hinge for {params.heavy_free_days} "
+            "day(s) after any race (post-race-recovery)"
         )
 
     def describe(self, params) -> str:
@@ -206,4 +232,6 @@ class PostRaceRecovery(Rule):
             )
             if params.light_window_days != Params().light_window_days:
                 text += f" (looked for in the {params.light_window_days} days after it)"
+        if params.heavy_free_days:
+            text += f"; no heavy hinge (deadlifts) {span(params.heavy_free_days)} after any race"
         return text + "."

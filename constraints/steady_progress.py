@@ -28,6 +28,8 @@ class SteadyProgress(Rule):
                     last = inst.week_days(w)[-1]
                     if last < earliest[k] or last < inst.first_free:
                         continue
+                    if not can_start(inst, chain.levels[k], w):
+                        continue
                     reached = v.week_level(c, k, w)
                     label = inst.days[last].date.strftime("%d %b")
                     penalties.append(
@@ -43,8 +45,9 @@ class SteadyProgress(Rule):
 
 def earliest_days(inst, chain) -> list[int]:
     """The first day each level of the chain could be reached: its phase must allow it, and with
-    progression-order on, each step waits the dwell after the level before. Before that day
-    being below the level costs nothing: it could not be helped."""
+    progression-order on, each step waits the dwell after the level before, and a heavy level
+    starts on a max-strength day that follows no race. Before that day being below the level
+    costs nothing: it could not be helped."""
     progression = inst.config.params("progression-order")
     # A chain the sport needs least comes once a window (sport-emphasis), so it can move up
     # only after min_sessions windows, not at the pace of a core chain.
@@ -52,10 +55,25 @@ def earliest_days(inst, chain) -> list[int]:
     if chain.id in minor_chains(inst):
         pace = inst.config.params("sport-emphasis").minor_window_days * progression.min_sessions
 
+    # progression-order: a heavy level starts in max strength (max_strength_reach, or the exact
+    # new_heavy_in_max_strength) and not on the days after a race.
+    late: set[int] = set()
+    reach = getattr(progression, "max_strength_reach", False) or getattr(
+        progression, "new_heavy_in_max_strength", False
+    )
+    if progression.enabled and reach and any(e.heavy for e in chain.levels):
+        from constraints.progression import not_first_days  # progression imports this module
+
+        late = not_first_days(
+            inst, progression.model_copy(update={"new_heavy_in_max_strength": True})
+        )
+
     def first_allowed(level: int, after: int) -> int:
         exercise = chain.levels[level]
+        skip = late if exercise.heavy else ()
         return next(
-            (d for d in range(after, inst.n_days) if inst.allowed(d, exercise)), inst.n_days
+            (d for d in range(after, inst.n_days) if inst.allowed(d, exercise) and d not in skip),
+            inst.n_days,
         )
 
     earliest = [0] * len(chain)
@@ -69,3 +87,14 @@ def earliest_days(inst, chain) -> list[int]:
             day = first_allowed(k, 0)
         earliest[k] = day
     return earliest
+
+
+def can_start(inst, exercise, week: int) -> bool:
+    """Whether the week may hold the exercise's first session. With progression-order's
+    `new_heavy_in_max_strength` a heavy exercise starts only in max strength: a later week spent
+    below it could not be helped, so it costs nothing (and the model needs no term for it)."""
+    progression = inst.config.params("progression-order")
+    if not (exercise.heavy and progression.enabled and progression.new_heavy_in_max_strength):
+        return True
+    # Goal is a StrEnum compared by value: importing planner.periodisation closes a cycle.
+    return any(inst.days[d].goal == "max strength" for d in inst.week_days(week))

@@ -132,6 +132,7 @@ def catalog_table(catalog: Catalog) -> list[dict[str, Any]]:
             "tempo": exercise.dose.tempo or "",
             "rest_s": exercise.dose.rest_s,
             "equipment": _equipment_text(exercise.equipment),
+            "eccentric": "yes" if exercise.eccentric else "",
             "beyond_articles": "yes" if exercise.beyond_articles else "",
         }
         for chain_name, chain_id, level, exercise in places

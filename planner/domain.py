@@ -290,6 +290,12 @@ class Exercise(BaseModel):
         description="Chain ids this warm-up primer opens: every session training one of them "
         "does one short set of it in its warm-up (000: side plank before the adductor drills).",
     )
+    eccentric: bool = Field(
+        default=False,
+        description="Hamstring or glute work whose point is the slow lowering under load (the "
+        "Romanian deadlift's five-count, the bridge walkout): the soreness it leaves keeps it "
+        "to one such exercise a session and out of the end of the taper (eccentric-work).",
+    )
     beyond_articles: bool = Field(
         default=False,
         description="Not from the five seed articles (from the strength studies); such "

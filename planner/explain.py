@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from constraints import REGISTRY, rule_by_id
+from constraints.eccentric_work import eccentric_free_days, step_downs
 from constraints.sport_emphasis import emphasis_reason
-from planner.domain import Event, Kind
+from planner.catalog import dose_summary
+from planner.domain import Event, Exercise, Kind
 from planner.plan import PlannedSession, RuleReport
 from planner.wording import fix_plurals, plural, race_label, shows_priority
 
 if TYPE_CHECKING:
-    from planner.instance import Instance
+    from planner.instance import ChainPlan, Instance
     from planner.model import BuiltModel
 
 MAX_VIOLATIONS_LISTED = 50
@@ -23,6 +25,53 @@ MAX_VIOLATIONS_LISTED = 50
 
 def _fmt(day: dt.date) -> str:
     return day.strftime("%a %d %b")
+
+
+def max_strength_note(inst: Instance, session: PlannedSession) -> str:
+    """What "max strength" means in this plan: the heavy lifts at their source's doses. The
+    articles' hinge is 4 x 8-10, lighter than the 3-6 heavy reps of Friel's max-strength phase,
+    so the label must not promise more than the dose (coaching review)."""
+    heavy = [inst.catalog.exercise(e.id) for e in session.exercises if e.heavy]
+    if not heavy:
+        heavy = [x for chain in inst.chains for x in chain.levels if x.heavy][:1]
+    if not heavy:
+        return "max strength here: the heaviest work your catalog holds"
+    doses = ", ".join(f"{x.name} {dose_summary(x)}, {_source(x)}" for x in heavy)
+    text = f"max strength here means heavy loads at the source's doses ({doses}), close to failure"
+    if all(x.beyond_articles for x in heavy):
+        return text + " (Ronnestad's cycling studies: 4-10 RM)"
+    return (
+        text + "; the articles' 8-10 reps are lighter than the 3-6 heavy reps of Friel's "
+        "max-strength phase (Ronnestad's cycling studies used 4-10 RM)"
+    )
+
+
+def _source(exercise: Exercise) -> str:
+    """'article 003' for a seed article, the study otherwise."""
+    name = exercise.source
+    if name[:3].isdigit() and name.endswith(".txt"):
+        return f"article {name[:3]}"
+    return name
+
+
+def _eccentric_swap(
+    inst: Instance, day: int, chain: ChainPlan, exercise_id: str, prior: list
+) -> str | None:
+    """Why a chain at an eccentric level does the level below it today (eccentric-work), if it
+    does: late in the taper, or beside another eccentric exercise."""
+    c = inst.chain_index[chain.id]
+    k = next((i for i, e in enumerate(chain.levels) if e.id == exercise_id), None)
+    if k is None or (c, k) not in step_downs(inst) or not prior:
+        return None
+    above = chain.levels[k + 1]
+    if max(p.level for p in prior) < (above.level or 0):
+        return None
+    params = inst.config.params("eccentric-work")
+    if day in eccentric_free_days(inst, params):
+        why = f"no eccentric work in the {params.days_free_before_a} days before an A race"
+    else:
+        why = "one eccentric exercise a session"
+    return f"{chain.levels[k].name} instead of {above.name}: {why}"
 
 
 def _titled(event: Event) -> str:
@@ -48,6 +97,8 @@ def session_reasons(
         phase += " (deload week: about "
         phase += f"{inst.config.season.deload_volume_pct}% fewer sets)"
     reasons.append(phase)
+    if day.goal == "max strength":
+        reasons.append(max_strength_note(inst, session))
 
     hard = [e for e in day.events if e.kind in (Kind.hard, Kind.race)]
     easy = [e for e in day.events if e.kind == Kind.easy]
@@ -100,12 +151,17 @@ def session_reasons(
     for ex in session.exercises:
         chain = inst.chains[inst.chain_index[ex.chain]]
         prior = [e2 for s in earlier for e2 in s.exercises if e2.chain == ex.chain]
+        swap = _eccentric_swap(inst, index, chain, ex.id, prior)
         if not prior:
             reasons.append(f"{ex.name}: first session of the {chain.name} chain")
+        elif swap:
+            reasons.append(swap)
         elif prior[-1].id != ex.id and prior[-1].level > ex.level:
             last = max(s.date for s in earlier if any(e2.chain == ex.chain for e2 in s.exercises))
             idle = (session.date - last).days
             reasons.append(f"{ex.name}: one level back after {idle} days without this chain")
+        elif prior[-1].id != ex.id and any(e2.id == ex.id for e2 in prior):
+            reasons.append(f"{ex.name}: back to it after {prior[-1].name}")
         elif prior[-1].id != ex.id:
             done = sum(1 for e2 in prior if e2.id == prior[-1].id)
             reasons.append(

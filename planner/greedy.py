@@ -12,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from constraints.base import Forbidden
+from constraints.eccentric_work import step_downs
 from constraints.hard_day_interference import day_cost
 from constraints.key_session_spacing import key_events, spaced
+from constraints.progression import not_first_days
+from constraints.session_size import shortest
 from constraints.sport_emphasis import core_applies
 from planner.constants import WARM_UP_MIN
 from planner.domain import Priority
@@ -49,9 +52,11 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
     max_minutes = _param(inst, "availability", "max_session_minutes", 10_000) - WARM_UP_MIN
     size = inst.config.params("session-size")
     max_ex = _param(inst, "session-size", "max_exercises", len(inst.chains))
-    progression_on = inst.config.params("progression-order").enabled
+    progression = inst.config.params("progression-order")
+    progression_on = progression.enabled
     min_sessions = _param(inst, "progression-order", "min_sessions", 0)
     min_days = _param(inst, "progression-order", "min_days", 0)
+    late = not_first_days(inst, progression) if progression.enabled else set()
     new_window = _param(inst, "no-new-exercises", "days_before", 0)
     no_new_days = {
         d
@@ -91,8 +96,11 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 earliest = max(days[0], st.first_day + dwell)
                 ready = st.count >= min_sessions and earliest <= days[-1]
                 # adaptation-first: no heavy exercise new in a deload week.
-                new_heavy = chain.levels[st.level + 1].heavy and adaptation.enabled
-                if new_heavy and inst.week_deload(w):
+                heavy = chain.levels[st.level + 1].heavy
+                if heavy and adaptation.enabled and inst.week_deload(w):
+                    ready = False
+                # progression-order: a heavy level starts on none of the late days
+                if heavy and all(d in late for d in days):
                     ready = False
                 if ready and not any(d in no_new_days for d in days):
                     moved[c] = replace(st, seen=set(st.seen))
@@ -124,12 +132,14 @@ def greedy_plan(inst: Instance, forbidden: Forbidden) -> GreedyPlan:
                 max_ex,
                 blocked,
                 share,
-                heavy_ok and not (adaptation.enabled and inst.week_deload(w)),
+                heavy_ok and not (adaptation.enabled and inst.week_deload(w)) and d not in late,
                 heavy_ok,
             )
             # session-size by goal: a transition drill alone, max strength 3 or more.
             fewest = size.fewest(inst.days[d].goal) if size.enabled else 1
             if len(picked) < fewest:
+                continue
+            if size.enabled and _minutes(inst, d, picked) + WARM_UP_MIN < shortest(inst, size, d):
                 continue
             if budget is not None:
                 budget -= _sets(inst, d, picked)
@@ -203,14 +213,32 @@ def _fill_session(
     order = sorted(
         (c for c in range(len(inst.chains)) if c not in blocked and not spent(c)), key=urgency
     )
+    eccentric = inst.config.params("eccentric-work")
+    most_eccentric = eccentric.max_per_session if eccentric.enabled else len(inst.chains)
+    swaps = step_downs(inst)
     picked: dict[int, int] = {}
     minutes = 0
-    for c in order:
+    # An eccentric level not trained yet must be done to count as reached, so it goes first; one
+    # already learned can stand down to the level below (eccentric-work) and leave it the slot.
+    fresh = [
+        c
+        for c in order
+        if inst.chains[c].levels[states[c].level].eccentric
+        and states[c].level not in states[c].seen
+    ]
+    for c in [*fresh, *(c for c in order if c not in fresh)]:
         if len(picked) >= max_ex:
             break
         k = states[c].level
+        busy = sum(inst.chains[o].levels[j].eccentric for o, j in picked.items())
+        learned = k in states[c].seen
+        stand_down = (day, c, k) in forbidden.choices or busy >= most_eccentric
+        if (c, k - 1) in swaps and learned and stand_down:
+            k -= 1  # eccentric-work: the level below the eccentric one instead
         exercise = inst.chains[c].levels[k]
         if (day, c, k) in forbidden.choices:
+            continue
+        if exercise.eccentric and busy >= most_eccentric:
             continue
         if day in no_new_days and k not in states[c].seen:
             continue
@@ -239,6 +267,10 @@ def _fill_session(
         if missing_core:
             picked = {c: k for c, k in picked.items() if inst.chains[c].id not in minor}
     return picked
+
+
+def _minutes(inst: Instance, day: int, picked: dict[int, int]) -> int:
+    return sum(inst.dose(day, inst.chains[c].levels[k]).minutes for c, k in picked.items())
 
 
 def _sets(inst: Instance, day: int, picked: dict[int, int]) -> int:

@@ -135,7 +135,9 @@ class Instance:
     weeks: list[WeekPhase] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the season's shape had to give up
     history: History | None = None
-    _doses: dict[tuple[str, Goal, float, bool], Dosed] = field(default_factory=dict, repr=False)
+    _doses: dict[tuple[str, Goal, float, bool, Dosed | None], Dosed] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def first_free(self) -> int:
@@ -226,17 +228,52 @@ class Instance:
         return offset if 0 <= offset < self.n_days else None
 
     def allowed(self, day: int, exercise: Exercise) -> bool:
-        """Whether the day's phase allows the exercise's load class."""
-        return exercise.load in GOALS[self.days[day].goal].loads
+        """Whether the day's phase allows the exercise's load class; every day of a transition
+        week allows only the transition's (phase-loads' `whole_transition_week`)."""
+        goal = Goal.transition if day in self.transition_week_days else self.days[day].goal
+        return exercise.load in GOALS[goal].loads
+
+    @cached_property
+    def transition_week_days(self) -> frozenset[int]:
+        """Days of plan weeks whose goal is transition, when phase-loads keeps them all easy:
+        the transition starts the day after an A race, so the next block would otherwise open
+        in the middle of the week the plan calls transition."""
+        params = self.config.params("phase-loads")
+        if not (params.enabled and getattr(params, "whole_transition_week", False)):
+            return frozenset()
+        return frozenset(
+            d
+            for w in range(self.n_weeks)
+            if self.week_goal(w) == Goal.transition
+            for d in self.week_days(w)
+        )
 
     def dose(self, day: int, exercise: Exercise) -> Dosed:
         d = self.days[day]
-        key = (exercise.id, d.goal, d.season.fraction, d.deload)
+        before = self.normal_day_before(day) if d.deload else None
+        ceiling = None if before is None else self.dose(before, exercise)
+        key = (exercise.id, d.goal, d.season.fraction, d.deload, ceiling)
         if key not in self._doses:
             self._doses[key] = prescribe(
-                exercise, d.goal, d.season.fraction, d.deload, self.config.season.deload_volume_pct
+                exercise,
+                d.goal,
+                d.season.fraction,
+                d.deload,
+                self.config.season.deload_volume_pct,
+                ceiling,
             )
         return self._doses[key]
+
+    def normal_day_before(self, day: int) -> int | None:
+        """The last loaded day before `day`'s week that is not a deload: a deload keeps or
+        lowers that day's reps (it cuts sets and effort, never adds reps)."""
+        for d in range(self.days[day].week * 7 - 1, -1, -1):
+            past = self.days[d]
+            if past.goal not in (Goal.max_strength, Goal.maintenance):
+                return None
+            if not past.deload:
+                return d
+        return None
 
     @cached_property
     def calendar_last_day(self) -> int:
@@ -256,9 +293,15 @@ class Instance:
 
 
 def prescribe(
-    exercise: Exercise, goal: Goal, fraction: float, deload: bool, deload_pct: int
+    exercise: Exercise,
+    goal: Goal,
+    fraction: float,
+    deload: bool,
+    deload_pct: int,
+    ceiling: Dosed | None = None,
 ) -> Dosed:
-    """Place the dose inside the catalog's ranges by goal and by week within the phase."""
+    """Place the dose inside the catalog's ranges by goal and by week within the phase; a
+    deload's reps and holds stay at or below `ceiling`, the last normal week's dose."""
     spec = GOALS[goal]
     dose = exercise.dose
     sets = dose.sets.at(spec.sets_from + (spec.sets_to - spec.sets_from) * fraction)
@@ -267,6 +310,9 @@ def prescribe(
     position = rep_position(exercise, goal, fraction)
     reps = dose.reps.at(position) if dose.reps else None
     hold = dose.hold_s.at(position) if dose.hold_s else None
+    if ceiling is not None:
+        reps = reps if reps is None or ceiling.reps is None else min(reps, ceiling.reps)
+        hold = hold if hold is None or ceiling.hold_s is None else min(hold, ceiling.hold_s)
     sides = 2 if exercise.per_side else 1
     work_s = reps * dose.seconds_per_rep if reps is not None else (hold or 0)
     total_s = sets * sides * work_s + max(0, sets - 1) * dose.rest_s + SETUP_S

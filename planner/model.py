@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from constraints import REGISTRY, Penalty, Rule
 from constraints.base import Forbidden
+from constraints.eccentric_work import step_downs
 from planner.greedy import greedy_plan
 from planner.instance import Instance
 from planner.variables import PlanVars
@@ -109,13 +110,16 @@ def solver_for(inst: Instance, single_worker: bool = False) -> cp_model.CpSolver
 
 def levels_by_week(inst: Instance, sessions: dict[int, dict[int, int]]) -> list[list[int]]:
     """Each chain's level per week implied by a plan's sessions (-1 before its first)."""
+    swaps = step_downs(inst)
     levels = []
     for c in range(len(inst.chains)):
         current, per_week = -1, []
         for w in range(inst.n_weeks):
             done = [sessions[d][c] for d in inst.week_days(w) if c in sessions.get(d, {})]
             if done:
-                current = done[-1]
+                # eccentric-work: a chain at an eccentric level doing the level below keeps it
+                kept = all((c, k) in swaps and current == k + 1 for k in done)
+                current = current if kept else max(done)
             per_week.append(current)
         levels.append(per_week)
     return levels

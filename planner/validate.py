@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from constraints import rule_by_id
+from constraints.eccentric_work import step_downs
 from constraints.post_race import LIGHT_LOADS
-from constraints.steady_progress import earliest_days
+from constraints.progression import first_heavy_days, not_first_days
+from constraints.session_size import shortest
+from constraints.steady_progress import can_start, earliest_days
 from planner.constants import WARM_UP_MIN
-from planner.domain import Exercise, Kind, Priority, Sport
+from planner.domain import Exercise, Kind, LoadClass, Priority, Sport
 from planner.instance import ChainPlan, Instance
 from planner.periodisation import Goal
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
@@ -86,7 +89,8 @@ def _in_horizon(inst: Instance, first: int, last: int) -> range:
 def check_structure(plan: Plan, inst: Instance) -> list[str]:
     """What every plan has whatever the rules: known exercises in the athlete's chains at or above
     the starting level, one level per chain a week, dates in the horizon, one session a day, at
-    least one exercise a session, and the instance's dose for the day."""
+    least one exercise a session, the instance's dose for the day, and no more reps in a deload
+    week than in the normal week before it."""
     out = []
     seen_dates: set[dt.date] = set()
     for session in _sessions(plan):
@@ -117,6 +121,7 @@ def check_structure(plan: Plan, inst: Instance) -> list[str]:
             )
 
     week_levels: dict[tuple[int, int], set[int]] = defaultdict(set)
+    swaps = step_downs(inst)
     for item in _resolve(plan, inst):
         label = f"{item.planned.id} on {_fmt(item.session.date)}"
         if item.exercise is None:
@@ -163,6 +168,9 @@ def check_structure(plan: Plan, inst: Instance) -> list[str]:
                 f"the day's dose is {want_dose}"
             )
     for (c, week), levels in sorted(week_levels.items()):
+        low = min(levels)
+        if len(levels) == 2 and (c, low) in swaps and low + 1 in levels:
+            continue  # eccentric-work: a chain at an eccentric level does the level below
         if len(levels) > 1:
             chain = inst.chains[c]
             names = ", ".join(chain.levels[k].name for k in sorted(levels))
@@ -170,6 +178,39 @@ def check_structure(plan: Plan, inst: Instance) -> list[str]:
                 f"structure: {chain.name} is trained at {len(levels)} levels in the week of "
                 f"{_fmt(inst.days[week * 7].date)} ({names}); one level a week"
             )
+    return out + _deload_reps(plan, inst)
+
+
+def _deload_reps(plan: Plan, inst: Instance) -> list[str]:
+    """A deload cuts sets and effort, never adds reps: an exercise of a deload week does at most
+    the reps (or hold) it did in the last normal week before it, when it was done then."""
+    out = []
+    by_week: dict[int, list[tuple[PlannedSession, PlannedExercise]]] = defaultdict(list)
+    for session in _sessions(plan):
+        day = inst.day_index(session.date)
+        if day is not None:
+            by_week[day // 7].extend((session, e) for e in session.exercises)
+    for week, items in sorted(by_week.items()):
+        if not inst.week_deload(week):
+            continue
+        normal = [w for w in range(week) if not inst.week_deload(w)]
+        if not normal or not inst.week_loaded(normal[-1]):
+            continue
+        before = {e.id: e for _, e in by_week.get(normal[-1], [])}
+        for session, e in items:
+            done = before.get(e.id)
+            if done is None or not session.deload:
+                continue
+            more = [
+                f"{now} {unit} after {then}"
+                for now, then, unit in ((e.reps, done.reps, "reps"), (e.hold_s, done.hold_s, "s"))
+                if now is not None and then is not None and now > then
+            ]
+            if more:
+                out.append(
+                    f"structure: {e.name} on {_fmt(session.date)}, a deload week, does "
+                    f"{more[0]} the week before; a deload never adds reps"
+                )
     return out
 
 
@@ -236,9 +277,11 @@ def check_taper(plan: Plan, inst: Instance, params: Any) -> list[str]:
 def check_post_race_recovery(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """No session in the strength-free days after a race: its priority's `days_after_<p>`, or
     more for a long race (marathon, half marathon, long ride). After a long race's recovery the
-    first session within `light_window_days` holds light and mobility work only."""
+    first session within `light_window_days` holds light and mobility work only. No heavy
+    posterior-chain work in the `heavy_free_days` days after any race."""
     out = []
     days = _session_days(plan, inst)
+    resolved = _resolve(plan, inst)
     for race in inst.races:
         after = params.recovery_days(race.priority, race.event)
         for d in _in_horizon(inst, race.offset + 1, race.offset + after):
@@ -247,6 +290,17 @@ def check_post_race_recovery(plan: Plan, inst: Instance, params: Any) -> list[st
                     f"post-race-recovery: session on {_fmt(inst.days[d].date)}, "
                     f"{d - race.offset} day(s) after {race.priority.value} race "
                     f"'{race.event.title}'; {after} strength-free day(s) required"
+                )
+        for item in resolved:
+            ex = item.exercise
+            if ex is None or item.day is None or not (ex.heavy and ex.posterior_chain):
+                continue
+            if 1 <= item.day - race.offset <= params.heavy_free_days:
+                out.append(
+                    f"post-race-recovery: heavy {ex.name} on {_fmt(item.session.date)}, "
+                    f"{item.day - race.offset} day(s) after {race.priority.value} race "
+                    f"'{race.event.title}'; no heavy hinge in the {params.heavy_free_days} "
+                    "day(s) after any race"
                 )
         if not params.light_first_session or params.long_race_days(race.event) == 0:
             continue
@@ -268,18 +322,25 @@ def check_post_race_recovery(plan: Plan, inst: Instance, params: Any) -> list[st
 
 def check_progression_order(plan: Plan, inst: Instance, params: Any) -> list[str]:
     """Level k+1 of a chain first appears only after `min_sessions` sessions at level k and at
-    least max(min_days, dwell of level k) days after the first session at level k; never back."""
+    least max(min_days, dwell of level k) days after the first session at level k; never back.
+    A heavy exercise's first session is in max strength (`new_heavy_in_max_strength`) and not
+    in the `new_heavy_fresh_days` days after a race (or a long session)."""
     out = []
     per_chain: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for item in _resolve(plan, inst):
         if item.chain is not None and item.level is not None and item.day is not None:
             per_chain[item.chain].append((item.day, item.level))
+    swaps = step_downs(inst)
+    late = not_first_days(inst, params)
+    reach = first_heavy_days(inst, params)
     for c, history in sorted(per_chain.items()):
         chain = inst.chains[c]
         history.sort()
         highest = None
         last_day = None
         for day, level in history:
+            if (c, level) in swaps and highest == level + 1:
+                continue  # eccentric-work: the level below an eccentric one, done instead
             # The one exception: after `detrain_days` without the chain, one level back.
             rested = last_day is not None and day - last_day >= params.detrain_days
             if rested and highest is not None and level == highest - 1:
@@ -295,11 +356,37 @@ def check_progression_order(plan: Plan, inst: Instance, params: Any) -> list[str
         for day, level in history:
             first.setdefault(level, day)
         for level, first_day in sorted(first.items()):
+            possible = reach.get((c, level), 0)
+            if inst.history is None and first_day < possible:
+                when = (
+                    _fmt(inst.days[possible].date) if possible < inst.n_days else "none in the plan"
+                )
+                out.append(
+                    f"progression-order: {chain.levels[level].name} on "
+                    f"{_fmt(inst.days[first_day].date)}, before the first max-strength day it "
+                    f"could start on ({when}); a heavy lift the max-strength block is too short "
+                    "to reach waits for the next"
+                )
+            elif chain.levels[level].heavy and first_day in late:
+                out.append(_late_heavy_violation(inst, chain.levels[level], first_day, params))
             k = level - 1
             if k < chain.start:
                 continue
             out.extend(_level_up_violations(inst, chain, history, k, first_day, params))
     return out
+
+
+def _late_heavy_violation(inst: Instance, exercise: Exercise, day: int, params: Any) -> str:
+    """Why a heavy exercise's first session on `day` comes at the wrong time."""
+    d = inst.days[day]
+    text = f"progression-order: {exercise.name} is done for the first time on {_fmt(d.date)}"
+    if params.new_heavy_in_max_strength and d.goal != Goal.max_strength:
+        return text + f", in {d.goal.value}; a new heavy lift starts only in max strength"
+    after = "a race or a long session" if params.new_heavy_fresh_after_long else "a race"
+    return (
+        text + f", within {params.new_heavy_fresh_days} day(s) after {after}; "
+        "a new heavy lift starts on fresh legs"
+    )
 
 
 def _level_up_violations(
@@ -382,12 +469,19 @@ def check_availability(plan: Plan, inst: Instance, params: Any) -> list[str]:
 
 
 def check_phase_loads(plan: Plan, inst: Instance, params: Any) -> list[str]:
-    """Every exercise's load class is one its day's phase allows."""
+    """Every exercise's load class is one its day's phase allows; with `whole_transition_week`
+    every day of a transition week allows mobility work only."""
     out = []
     for item in _resolve(plan, inst):
         if item.exercise is None or item.day is None:
             continue
-        if not inst.allowed(item.day, item.exercise):
+        transition = item.day in inst.transition_week_days
+        if transition and item.exercise.load != LoadClass.mobility:
+            out.append(
+                f"phase-loads: {item.exercise.load.value} {item.exercise.name} on "
+                f"{_fmt(inst.days[item.day].date)}, in a transition week; only mobility work"
+            )
+        elif not inst.allowed(item.day, item.exercise):
             day = inst.days[item.day]
             out.append(
                 f"phase-loads: {item.exercise.load.value} {item.exercise.name} on "
@@ -398,7 +492,8 @@ def check_phase_loads(plan: Plan, inst: Instance, params: Any) -> list[str]:
 
 
 def check_session_size(plan: Plan, inst: Instance, params: Any) -> list[str]:
-    """Each session holds min..max exercises, each from a different chain."""
+    """Each session holds min..max exercises, each from a different chain, and lasts at least
+    the day's floor in minutes (`shortest`: none in deloads, taper and transition)."""
     out = []
     for session in _sessions(plan):
         label = _fmt(session.date)
@@ -409,6 +504,13 @@ def check_session_size(plan: Plan, inst: Instance, params: Any) -> list[str]:
             out.append(
                 f"session-size: session on {label} holds {n} exercise(s); "
                 f"{fewest} to {params.max_exercises} allowed"
+            )
+        floor = 0 if day is None else shortest(inst, params, day)
+        pinned = inst.history is not None and day in inst.history.pinned_exercises
+        if session.minutes < floor and not pinned:
+            out.append(
+                f"session-size: session on {label} lasts {session.minutes} min; at least "
+                f"{floor} min (warm-up included) outside deload weeks, taper and transition"
             )
         chains: dict[str, int] = defaultdict(int)
         for planned in session.exercises:
@@ -745,6 +847,37 @@ def check_pins(plan: Plan, inst: Instance, params: Any) -> list[str]:
 
 HARD_CHECKS["pins"] = check_pins
 
+
+def check_eccentric_work(plan: Plan, inst: Instance, params: Any) -> list[str]:
+    """At most `max_per_session` eccentric exercises a session, and none from
+    `days_free_before_a` days before an A race to the race."""
+    out = []
+    per_session: dict[dt.date, list[str]] = defaultdict(list)
+    for item in _resolve(plan, inst):
+        if item.exercise is None or not item.exercise.eccentric:
+            continue
+        per_session[item.session.date].append(item.exercise.name)
+        if item.day is None:
+            continue
+        for race in inst.races:
+            days_out = race.offset - item.day
+            if race.priority == Priority.A and 0 <= days_out <= params.days_free_before_a:
+                out.append(
+                    f"eccentric-work: eccentric {item.exercise.name} on "
+                    f"{_fmt(item.session.date)}, {days_out} day(s) before A race "
+                    f"'{race.event.title}'; none in the {params.days_free_before_a} days before"
+                )
+    for date, names in sorted(per_session.items()):
+        if len(names) > params.max_per_session:
+            out.append(
+                f"eccentric-work: session on {_fmt(date)} holds {len(names)} eccentric "
+                f"exercises ({', '.join(names)}); at most {params.max_per_session}"
+            )
+    return out
+
+
+HARD_CHECKS["eccentric-work"] = check_eccentric_work
+
 _DATE_IN_TEXT = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{2} [A-Z][a-z]{2}\b")
 
 
@@ -871,7 +1004,7 @@ def cost_steady_progress(plan: Plan, inst: Instance, params: Any) -> int:
                 reached = week_levels.get((c, week), len(chain) - 1)
             last = inst.week_days(week)[-1]
             for k in range(chain.start + 1, len(chain)):
-                if last >= earliest[k] and reached < k:
+                if last >= earliest[k] and reached < k and can_start(inst, chain.levels[k], week):
                     cost += params.weight
     return cost
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from constraints.base import Forbidden
+from constraints.eccentric_work import step_downs
 from planner.domain import Exercise
 from planner.instance import ChainPlan, Instance
 
@@ -108,7 +109,9 @@ class PlanVars:
                 for k in range(chain.start):
                     m.add(self.level_on[d][c][k] == 0)
             m.add(sum(self.chain_on[d]) >= 1).only_enforce_if(s)
-        # Within a week a chain is trained at one level: the level of that week.
+        # Within a week a chain is trained at one level: the level of that week, except that
+        # before an A race a chain at an eccentric level may do the level below (eccentric-work).
+        swaps = step_downs(self.inst)
         for c, chain in enumerate(self.inst.chains):
             for w in range(self.inst.n_weeks):
                 for k in range(chain.start, len(chain)):
@@ -116,7 +119,10 @@ class PlanVars:
                     above = self.week_level(c, k + 1, w)
                     m.add_implication(above, at_k)
                     for d in self.inst.week_days(w):
-                        m.add(self.level_on[d][c][k] <= at_k - above)
+                        if (c, k) in swaps:
+                            m.add(self.level_on[d][c][k] <= at_k - self.week_level(c, k + 2, w))
+                        else:
+                            m.add(self.level_on[d][c][k] <= at_k - above)
 
     # ---------------------------------------------------------------- queries
 

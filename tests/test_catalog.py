@@ -596,6 +596,8 @@ def test_catalog_table_rows(shipped: Catalog) -> None:
     assert (plank["id"], plank["level"]) == ("side-plank-top-foot-forward", "")
     assert plank["chain"] == "Warm-up primer before adductor"
     assert by_id["deadlift"]["beyond_articles"] == ""
+    # eccentric-work's exercises are named in the table
+    assert (by_id["romanian-deadlift"]["eccentric"], by_id["deadlift"]["eccentric"]) == ("yes", "")
     for row in rows:
         assert {"chain", "level", "id", "name", "load", "dose", "role"} <= set(row)
 

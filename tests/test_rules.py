@@ -128,7 +128,12 @@ def test_race_day_counts_a_race_just_after_the_horizon() -> None:
 B_RACE_DAY_10 = [(10, "race", "B", "regional race")]
 MAX_STRENGTH = {"adaptation_weeks": 0}
 # ...and heavy work allowed from the first session (adaptation-first is tested on its own).
-NO_ADAPT = {"adaptation-first": {"enabled": False}}
+# (progression-order's `new_heavy_in_max_strength`, which holds a heavy lift's first session for
+# max strength, is tested on its own too.)
+NO_ADAPT = {
+    "adaptation-first": {"enabled": False},
+    "progression-order": {"new_heavy_in_max_strength": False, "max_strength_reach": False},
+}
 
 
 def test_taper_trivially_feasible() -> None:
@@ -508,12 +513,18 @@ def test_session_size_infeasible_with_one_or_six_exercises() -> None:
     assert solve_forced(inst, exactly_chains(0, 6))[0] == INFEASIBLE
 
 
+# (session-size's floors in minutes have tests of their own: off where a test counts exercises
+# on the first, shortest adaptation day)
+NO_FLOOR = {"min_minutes": 0}
+
+
 def test_session_size_feasible_with_two_exercises() -> None:
-    assert solved(solve_forced(make_instance(), exactly_chains(0, 2))[0])
+    inst = make_instance(rules={"session-size": NO_FLOOR})
+    assert solved(solve_forced(inst, exactly_chains(0, 2))[0])
 
 
 def test_session_size_parameters() -> None:
-    one = make_instance(rules={"session-size": {"min_exercises": 1}})
+    one = make_instance(rules={"session-size": {"min_exercises": 1, **NO_FLOOR}})
     assert solved(solve_forced(one, exactly_chains(0, 1))[0])
     six = make_instance(
         rules={
@@ -524,7 +535,9 @@ def test_session_size_parameters() -> None:
         adaptation_weeks=0,
     )
     assert solved(solve_forced(six, exactly_chains(0, 6))[0])
-    three = make_instance(rules={"session-size": {"min_exercises": 3, "max_exercises": 3}})
+    three = make_instance(
+        rules={"session-size": {"min_exercises": 3, "max_exercises": 3, **NO_FLOOR}}
+    )
     assert solve_forced(three, exactly_chains(0, 2))[0] == INFEASIBLE
     status, plan = solve_forced(three, exactly_chains(0, 3))
     assert solved(status)
@@ -939,7 +952,9 @@ def test_effort_validator_flags_a_wrong_target() -> None:
 
 def test_a_max_strength_floor_keeps_sessions_from_being_thin() -> None:
     # Thin sessions: two exercises and 11 minutes is no max-strength session (issue 11 d).
-    three = {"session-size": {"min_exercises_max_strength": 3}, **NO_ADAPT}
+    # (the floor in minutes has a test of its own: off, so only the count decides)
+    three = {"session-size": {"min_exercises_max_strength": 3, "min_minutes_max_strength": 0}}
+    three |= NO_ADAPT
     inst = make_instance(rules=three, adaptation_weeks=0)
     assert inst.days[0].goal == "max strength"
     assert solve_forced(inst, exactly_chains(0, 2))[0] == INFEASIBLE
@@ -947,7 +962,8 @@ def test_a_max_strength_floor_keeps_sessions_from_being_thin() -> None:
     assert solved(status) and plan is not None
     assert all(len(s.exercises) >= 3 for s in plan.sessions)
     # The default keeps the old floor of 2 (see the rule's Params for why).
-    default = make_instance(rules=NO_ADAPT, adaptation_weeks=0)
+    unfloored = {"session-size": {"min_minutes_max_strength": 0}, **NO_ADAPT}
+    default = make_instance(rules=unfloored, adaptation_weeks=0)
     assert solved(solve_forced(default, exactly_chains(0, 2))[0])
 
 

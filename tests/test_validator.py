@@ -41,9 +41,14 @@ EVENTS = (
 # The new season-shape rules have validator tests of their own below; here they are off so each
 # mutation breaks exactly the rule it is about.
 BASE_RULES = {
-    "progression-order": {"min_days": 7},
+    "progression-order": {
+        "min_days": 7,
+        "new_heavy_in_max_strength": False,
+        "max_strength_reach": False,
+    },
     "adaptation-first": {"enabled": False},
     "weekly-volume": {"enabled": False},
+    "session-size": {"min_minutes": 0, "min_minutes_max_strength": 0},
 }
 SEASON = {"adaptation_weeks": 0, "max_strength_weeks": 1}
 
@@ -278,10 +283,21 @@ def test_stepping_back_one_level_after_a_long_rest_is_allowed(inst, plan: Plan) 
     changed = ["deadlift" if e == "kickstand-deadlift" else e for e in ids(plan, inst, 29)]
     replace_session(plan, inst, 29, 29, changed)
     assert (
-        validate(plan, instance({"progression-order": {"min_days": 7, "detrain_days": rest}})) == []
+        validate(
+            plan,
+            instance(
+                {"progression-order": {**BASE_RULES["progression-order"], "detrain_days": rest}}
+            ),
+        )
+        == []
     )
     assert (
-        validate(plan, instance({"progression-order": {"min_days": 7, "detrain_days": rest + 1}}))
+        validate(
+            plan,
+            instance(
+                {"progression-order": {**BASE_RULES["progression-order"], "detrain_days": rest + 1}}
+            ),
+        )
         != []
     )
 
@@ -300,7 +316,16 @@ def test_moving_up_too_soon(inst, plan: Plan) -> None:
     text = " ".join(violations)
     assert "after 2 session(s) of Deadlift; 3 required" in text
     assert "6 days after the first Deadlift" in text and "at least 7 days" in text
-    loose = instance({"progression-order": {"min_sessions": 2, "min_days": 6}})
+    loose = instance(
+        {
+            "progression-order": {
+                "min_sessions": 2,
+                "min_days": 6,
+                "new_heavy_in_max_strength": False,
+                "max_strength_reach": False,
+            }
+        }
+    )
     assert validate(plan, loose) == []
 
 
@@ -346,7 +371,13 @@ def test_heavy_work_in_a_taper_week(inst, plan: Plan) -> None:
 
 
 def test_heavy_work_in_anatomical_adaptation() -> None:
-    adaptation = make_instance()
+    # (a deadlift done first outside max strength breaks progression-order too, tested on its
+    # own: off here so only the two rules about adaptation are named)
+    adaptation = make_instance(
+        rules={
+            "progression-order": {"new_heavy_in_max_strength": False, "max_strength_reach": False}
+        }
+    )
     bad = hand_plan(adaptation, {0: ["glute-bridge", "deadlift"]})
     violations = validate(bad, adaptation)
     assert rules_named(violations) == {"phase-loads", "adaptation-first"}
@@ -356,7 +387,8 @@ def test_session_with_too_few_or_too_many_exercises(inst, plan: Plan) -> None:
     replace_session(plan, inst, 36, 36, ids(plan, inst, 36)[:1])
     violations = validate(plan, inst)
     assert violations == ["session-size: session on Tue 10 Feb holds 1 exercise(s); 2 to 5 allowed"]
-    assert validate(plan, instance({"session-size": {"min_exercises": 1}})) == []
+    one = {"min_exercises": 1, **BASE_RULES["session-size"]}
+    assert validate(plan, instance({"session-size": one})) == []
 
 
 def test_two_exercises_of_one_chain_in_a_session(inst, plan: Plan) -> None:
@@ -437,7 +469,10 @@ def test_dose_of_another_day(inst, plan: Plan) -> None:
 
 
 def test_two_levels_of_a_chain_in_one_week() -> None:
-    free = make_instance(rules={"progression-order": {"enabled": False}})
+    # (session-size's floor in minutes would name these short sessions too: off)
+    free = make_instance(
+        rules={"progression-order": {"enabled": False}, "session-size": {"min_minutes": 0}}
+    )
     bad = hand_plan(
         free,
         {0: ["glute-bridge", "mini-band-squat"], 3: ["mini-band-glute-bridge", "mini-band-squat"]},
@@ -504,7 +539,8 @@ def test_recomputed_objective_follows_a_mutation(inst, plan: Plan) -> None:
 
 def test_validator_holds_the_max_strength_floor() -> None:
     rules = {
-        "session-size": {"min_exercises_max_strength": 3},
+        # (the floor in minutes has a test of its own: off, so only the count is judged)
+        "session-size": {"min_exercises_max_strength": 3, "min_minutes_max_strength": 0},
         "adaptation-first": {"enabled": False},
     }
     inst = make_instance(rules=rules, adaptation_weeks=0)
