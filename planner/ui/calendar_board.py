@@ -39,6 +39,7 @@ KIND_NAMES = {
 ORDER_WEEK, ORDER_RACE, ORDER_STRENGTH, ORDER_ENDURANCE = -1, 0, 1, 2
 BOARD_HEIGHT_PX = 720  # the season scrolls inside the board; the page stays short
 VIEWS = ("season", "dayGridMonth", "dayGridWeek")
+RERENDER_DELAY_MS = 0  # a number, even 0, makes FullCalendar redraw in a timer (see board_options)
 
 
 class Click(NamedTuple):
@@ -289,6 +290,9 @@ def board_options(plan: Plan, now: dt.date) -> dict[str, Any]:
         "dayMaxEvents": False,
         "editable": False,  # cards opt in: only coming strength sessions move
         "eventLongPressDelay": 300,  # on a touch screen, hold a card this long to drag it
+        # Redraw on the next tick, not inside FullCalendar's drop handler: the handler redrew
+        # every card (~0.1 s for a season) before it sent the drop to the server.
+        "rerenderDelay": RERENDER_DELAY_MS,
         "eventOrder": "order,title",
         "eventDisplay": "block",
         "weekNumbers": False,
