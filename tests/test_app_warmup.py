@@ -68,7 +68,11 @@ def test_the_server_starts_the_warm_up() -> None:
         mock.patch.object(warmup, "server_log"),
         mock.patch.object(warmup.runtime, "exists", return_value=True),
     ):
-        asyncio.run(enter())
+        # A thread of its own: a browser test earlier in the session can leave an event loop
+        # running in this one (Playwright's sync API), and asyncio.run refuses to nest.
+        entering = threading.Thread(target=asyncio.run, args=(enter(),))
+        entering.start()
+        entering.join(timeout=10)
         for thread in threading.enumerate():
             if thread.name == "demo-plan-warm-up":
                 thread.join(timeout=10)
