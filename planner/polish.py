@@ -57,7 +57,7 @@ def polish_hint(inst: Instance, built: BuiltModel, limit: float) -> int:
         outside = [
             i for i, w in week_of.items() if not first <= w < first + WINDOW_WEEKS and i in values
         ]
-        _set_hint(model, outside, [values[i] for i in outside])
+        set_hint(model, outside, [values[i] for i in outside])
         solver = solver_for(inst)
         solver.parameters.fix_variables_to_their_hinted_value = True
         solver.parameters.max_deterministic_time = WINDOW_WORK
@@ -69,7 +69,7 @@ def polish_hint(inst: Instance, built: BuiltModel, limit: float) -> int:
             improved += best is not None
             best = solver.objective_value
             values = dict(enumerate(solver.response_proto.solution))
-    _set_hint(model, list(values), list(values.values()))
+    set_hint(model, list(values), list(values.values()))
     return improved
 
 
@@ -86,7 +86,7 @@ def window_starts(n_weeks: int) -> list[int]:
     return starts
 
 
-def _set_hint(model: cp_model.CpModel, indices: list[int], values: list[int]) -> None:
+def set_hint(model: cp_model.CpModel, indices: list[int], values: list[int]) -> None:
     """Replace the model's hint in bulk (a per-variable `add_hint` is 20x slower here)."""
     model.clear_hints()
     model.proto.solution_hint.vars.extend(indices)

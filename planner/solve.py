@@ -28,7 +28,7 @@ from planner.plan import (
     RuleReport,
     Status,
 )
-from planner.polish import polish_hint, polished
+from planner.polish import polish_hint, polished, set_hint
 from planner.session_content import (
     EffortTargets,
     effort,
@@ -300,10 +300,8 @@ def run_solver(
     if fast is not None and remaining <= 0.05:
         return fast, code
     if fast is not None and code == cp_model.FEASIBLE:
-        model.clear_hints()
-        for i in range(len(model.proto.variables)):
-            var = model.get_int_var_from_proto_index(i)
-            model.add_hint(var, fast.value(var))
+        solution = fast.response_proto.solution
+        set_hint(model, list(range(len(solution))), list(solution))
     whole_hint = len(model.proto.solution_hint.vars) == len(model.proto.variables)
     if penalties is not None and whole_hint:
         # Counting cuts only the LP uses (planner/slot_cuts.py), once the hint is a whole

@@ -17,6 +17,7 @@ from typing import Any
 
 from constraints import rule_by_id
 from constraints.eccentric_work import step_downs
+from constraints.key_session_spacing import spaced
 from constraints.post_race import LIGHT_LOADS
 from constraints.progression import first_heavy_days, not_first_days
 from constraints.session_size import shortest
@@ -1080,7 +1081,7 @@ def cost_key_session_spacing(plan: Plan, inst: Instance, params: Any) -> int:
             continue
         for planned in session.exercises:
             ex = inst.catalog.by_id.get(planned.id)
-            if ex is not None and ex.posterior_chain and (ex.heavy or ex.id in params.eccentric):
+            if ex is not None and spaced(ex, params):
                 cost += params.weight
     return cost
 
