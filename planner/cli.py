@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from constraints import REGISTRY
+from planner import clock
 from planner.catalog import catalog_table, catalog_to_json, load_catalog
 from planner.config import PlannerConfig, load_config, next_monday, with_time_limit
 from planner.constants import MAX_WEEKS
@@ -460,7 +461,7 @@ def _replan_request(
 
     return ReplanRequest(
         previous=old,
-        today=_parse_date(today, "--today") or dt.date.today(),
+        today=_parse_date(today, "--today") or clock.today(),
         pins=dates(pins, "--pin"),
         pin_exercises=pin_exercises,
         blocks=dates(blocks, "--block"),

@@ -22,6 +22,7 @@ from pydantic import (
 
 from constraints import REGISTRY, rule_by_id
 from constraints.base import RuleParams
+from planner import clock
 from planner.errors import ConfigError
 
 MAX_CONFIG_BYTES = 256 * 1024
@@ -199,5 +200,5 @@ def with_time_limit(config: PlannerConfig, seconds: float, option: str) -> Plann
 
 
 def next_monday(today: dt.date | None = None) -> dt.date:
-    today = today or dt.date.today()
+    today = today or clock.today()
     return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)

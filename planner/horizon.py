@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planner import clock
 from planner.config import PlannerConfig, next_monday
 from planner.constants import MAX_WEEKS
 from planner.domain import Calendar, Priority
@@ -26,7 +27,7 @@ def monday_of(day: dt.date) -> dt.date:
 def default_start(calendar: Calendar | None, today: dt.date | None = None) -> dt.date:
     """The Monday of the calendar's first week from today on; next Monday when the calendar
     holds nothing from today on (or there is no calendar)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     ahead = [e.date for e in calendar.events if e.date >= today] if calendar else []
     if not ahead:
         return next_monday(today)

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from planner import clock
 from planner.config import PlannerConfig, load_config, next_monday
 from planner.constants import MAX_WEEKS
 from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Sport
@@ -168,7 +169,7 @@ def replan_command(
     """Add marks to the season and re-plan it; the feed follows."""
     from planner.seasons import merged_marks, replan_season
 
-    day = _date(today, "--today") or dt.date.today()
+    day = _date(today, "--today") or clock.today()
     added = {
         "done": _dates(done, "--done"),
         "missed": _dates(missed, "--missed"),
@@ -201,7 +202,7 @@ def refresh_command(
     """Fetch the season's calendar URL again and re-plan with the smallest change."""
     from planner.seasons import refresh
 
-    day = _date(today, "--today") or dt.date.today()
+    day = _date(today, "--today") or clock.today()
     _report(_run(lambda: refresh(_store(), token, today=day)))
 
 

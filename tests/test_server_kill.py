@@ -20,6 +20,7 @@ from protocol_client import Client, run_apart
 from season_data import START, feed_stamp
 
 from planner import seasons
+from planner.clock import TODAY_ENV
 from planner.config import PlannerConfig
 from planner.domain import AthleteProfile
 from planner.export import export_ical
@@ -29,6 +30,9 @@ from planner.ui import state
 from planner.ui.text import md_escape
 
 pytest.importorskip("websockets")
+# The season is dated: the server's "today" is its start, so its days are ahead (blockable)
+# whatever the real date.
+TODAY = START.isoformat()
 WEEKS = 22  # the demo season: a re-plan long enough to be caught in the middle
 
 
@@ -40,7 +44,7 @@ def app_server(log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
                "--browser.gatherUsageStats", "false"]  # fmt: skip
     with log.open("ab") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), TODAY_ENV: TODAY},
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from planner import clock
 from planner.domain import Calendar, Event
 from planner.errors import CalendarError
 from planner.importers import csv_formats, detect, ical
@@ -242,7 +243,7 @@ def load_demo(start: dt.date | None = None) -> Calendar:
     Its first Monday becomes `start` (default: the next Monday on or after today); a `start`
     that is not a Monday is moved to the next Monday, so weekdays are always preserved.
     """
-    first = _next_monday(_as_date(start) or dt.date.today())
+    first = _next_monday(_as_date(start) or clock.today())
     data = resources.files("planner").joinpath("data/demo_season.ics").read_bytes()
     last = DEMO_FIRST_MONDAY + dt.timedelta(weeks=DEMO_WEEKS, days=-1)
     cal = read_calendar(data, "demo_season.ics", start=DEMO_FIRST_MONDAY, end=last)

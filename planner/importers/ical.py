@@ -49,6 +49,7 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
+from planner import clock
 from planner.domain import Calendar, Event, Kind, Skipped, Source
 from planner.errors import CalendarError
 from planner.importers import classify, ical_parse
@@ -458,7 +459,7 @@ class _Importer:
         if start is None:
             # a series from before MIN_YEAR (a birthday in 1604) does not pull the window back
             days = [d for c in events if (d := _day(c, "DTSTART")).year >= MIN_YEAR]
-            start = min(days) if days else dt.date.today()
+            start = min(days) if days else clock.today()
         if end is None:
             end = start + span
         return start, end

@@ -14,6 +14,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from constraints import REGISTRY, Rule, rule_by_id
+from planner import clock
 from planner.config import PlannerConfig
 from planner.explain import known_conflict
 from planner.export import ExportOptions, export_csv, export_ical, export_json
@@ -285,7 +286,7 @@ def calendar_view(plan: Plan) -> None:
                 pins=marks.pins,
                 blocks=marks.blocks,
             ),
-            options=board_options(plan, dt.date.today()),
+            options=board_options(plan, clock.today()),
             custom_css=BOARD_CSS,
             callbacks=["eventClick", "dateClick", "eventChange"],
             key=state.BOARD,

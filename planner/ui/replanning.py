@@ -21,6 +21,7 @@ from typing import Literal
 import streamlit as st
 from pydantic import BaseModel, Field
 
+from planner import clock
 from planner.domain import Calendar, Kind
 from planner.plan import DiffEntry, Plan
 from planner.replan import ReplanRequest
@@ -128,7 +129,7 @@ def move(day: dt.date) -> None:
 def today_for(plan: Plan) -> dt.date:
     """The re-plan's today: the real today unless the athlete set one, kept in the plan window."""
     chosen = st.session_state.get(state.TODAY)
-    day = chosen if isinstance(chosen, dt.date) else dt.date.today()
+    day = chosen if isinstance(chosen, dt.date) else clock.today()
     clamped = min(max(day, plan.start), plan.end)
     if clamped != chosen:
         st.session_state[state.TODAY] = clamped  # before the widget is drawn: allowed

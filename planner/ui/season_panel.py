@@ -10,7 +10,6 @@ two tabs never overwrite each other's marks: the loser re-reads). Without a link
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import io
 import logging
@@ -21,7 +20,7 @@ from importlib import resources
 import streamlit as st
 
 from constraints import REGISTRY
-from planner import seasons
+from planner import clock, seasons
 from planner.config import SeasonSettings
 from planner.domain import Calendar
 from planner.errors import InputError
@@ -201,7 +200,7 @@ def _refresh() -> None:
     if not token:
         return
     try:
-        season = seasons.refresh(_store(), token, today=dt.date.today())
+        season = seasons.refresh(_store(), token, today=clock.today())
     except seasons.PlanFailed as exc:
         st.session_state["season_message"] = ("error", f"The refreshed calendar has no plan: {exc}")
         return
