@@ -13,10 +13,12 @@ import hashlib
 import logging
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from planner.catalog import load_catalog
 from planner.config import PlannerConfig
 from planner.domain import AthleteProfile, Calendar, Catalog
+from planner.errors import InputError
 from planner.export import ExportOptions, export_ical
 from planner.importers import read_calendar
 from planner.importers.remote import fetch_calendar, is_url, normalise
@@ -26,6 +28,7 @@ from planner.store import (
     FeedPlan,
     Marks,
     Season,
+    SeasonKey,
     Source,
     Store,
     add_plan_version,
@@ -235,29 +238,68 @@ def change_settings(
     )
 
 
+class Refreshed(NamedTuple):
+    season: Season
+    changed: bool  # False: the calendar read from the link was the one planned on; nothing saved
+
+
 def refresh(store: Store, token: str, *, today: dt.date) -> Season:
     """Fetch the source URL again, re-import it and re-plan with the smallest change."""
-    season = load_season(store, token)
-    if season.source.url is None:
-        from planner.errors import InputError
+    return _refresh(store, token, today=today, only_if_changed=False).season
 
+
+def refresh_if_changed(
+    store: Store, key: SeasonKey, *, today: dt.date, run_id: str | None = None
+) -> Refreshed:
+    """As `refresh`, but only when the calendar read from the link differs from the one read
+    last time (its events or time zone; a new DTSTAMP alone is no change): otherwise nothing
+    is written. `run_id` (the batch refresh's) is recorded with the new plan, atomically.
+    Raises `StaleSeason` when the season changed while it was re-planned: nothing is saved."""
+    return _refresh(store, key, today=today, only_if_changed=True, run_id=run_id)
+
+
+def _same_calendar(old: Source, new_data: bytes, profile: AthleteProfile) -> bool:
+    if old.data == new_data:
+        return True
+    try:
+        before = read_calendar(old.data, old.filename, timezone=profile.timezone)
+    except InputError:
+        return False  # the last fetch was unreadable: anything readable now is a change
+    after = read_calendar(new_data, old.filename, timezone=profile.timezone)
+    return before.events == after.events and before.timezone == after.timezone
+
+
+def _refresh(
+    store: Store,
+    key: SeasonKey,
+    *,
+    today: dt.date,
+    only_if_changed: bool,
+    run_id: str | None = None,
+) -> Refreshed:
+    season = load_season(store, key)
+    if season.source.url is None:
         raise InputError(
             "this season's calendar was uploaded, not linked",
             hint="create the season from the calendar's URL to refresh it",
         )
     data = fetch_calendar(season.source.url)
+    if only_if_changed and _same_calendar(season.source, data, season.profile):
+        return Refreshed(season, False)
     source = season.source.model_copy(update={"data": data, "fetched_at": dt.datetime.now(dt.UTC)})
     calendar = calendar_of(source, season.profile)
     plan, request = _replanned(season, calendar, season.config, season.marks, today, False)
-    return update_season(
+    saved = update_season(
         store,
-        token,
+        key,
         expected_version=season.version,
         plan=plan,
         origin="calendar refresh",
         request_json=_request_json(request),
         source=source,
+        refresh_run=run_id,
     )
+    return Refreshed(saved, True)
 
 
 # ----------------------------------------------------------------------------- the feed

@@ -23,12 +23,23 @@ from planner.export.options import ExportOptions
 from planner.plan import Plan
 from planner.store import tokens
 from planner.store.database import Store
-from planner.store.models import MarkRow, PlanVersionRow, SeasonRow, SourceRow, utcnow
+from planner.store.models import (
+    MarkRow,
+    PlanVersionRow,
+    RefreshOutcomeRow,
+    SeasonRow,
+    SourceRow,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
 Origin = Literal["first plan", "re-plan", "setting change", "calendar refresh"]
 MARK_KINDS = ("pins", "blocks", "done", "missed")
+# A season is opened by its private token (every link, the feed, the CLI) or, by jobs that run on
+# the server itself over every season (the batch refresh), by its id. An id never comes from a
+# request: a route only ever passes the token it was given, a string.
+SeasonKey = str | int
 
 
 class SeasonNotFound(LookupError):
@@ -136,11 +147,13 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite drops the zone
 
 
-def _row(session: Session, token: str, *, full: bool = True) -> SeasonRow:
-    if not tokens.well_formed(token):
+def _row(session: Session, token: SeasonKey, *, full: bool = True) -> SeasonRow:
+    if isinstance(token, int):
+        query = select(SeasonRow).where(SeasonRow.id == token)
+    elif tokens.well_formed(token):
+        query = select(SeasonRow).where(SeasonRow.token_hash == tokens.token_hash(token))
+    else:
         raise SeasonNotFound()
-    digest = tokens.token_hash(token)
-    query = select(SeasonRow).where(SeasonRow.token_hash == digest)
     if full:
         query = query.options(
             selectinload(SeasonRow.source),
@@ -148,7 +161,7 @@ def _row(session: Session, token: str, *, full: bool = True) -> SeasonRow:
             selectinload(SeasonRow.marks),
         )
     row = session.scalars(query).one_or_none()
-    if row is None or not tokens.matches(token, row.token_hash):
+    if row is None or (isinstance(token, str) and not tokens.matches(token, row.token_hash)):
         raise SeasonNotFound()
     return row
 
@@ -193,8 +206,8 @@ def _snapshot(row: SeasonRow) -> Season:
     )
 
 
-def load_season(store: Store, token: str) -> Season:
-    """The season behind `token`, or `SeasonNotFound`."""
+def load_season(store: Store, token: SeasonKey) -> Season:
+    """The season behind `token` (or season id), or `SeasonNotFound`."""
     with store.session() as session:
         return _snapshot(_row(session, token))
 
@@ -323,7 +336,7 @@ def _replace_marks(row: SeasonRow, marks: Marks) -> None:
 
 def update_season(
     store: Store,
-    token: str,
+    token: SeasonKey,
     *,
     expected_version: int | None = None,
     plan: Plan | None = None,
@@ -337,11 +350,14 @@ def update_season(
     source: Source | None = None,
     start: dt.date | None = None,
     weeks: int | None = None,
+    refresh_run: str | None = None,
 ) -> Season:
     """One user action, all or nothing: optionally a new plan version, marks, settings, source.
 
     `expected_version` is the version the caller read; None skips the check (the CLI acts on
     whatever is newest). Raises `StaleSeason` or `SeasonNotFound`; nothing is written then.
+    `refresh_run`: the batch refresh run that made this plan; its `refreshed` record is written
+    in the same transaction, so a resumed run knows the season is done.
     """
     with store.session() as session:
         try:
@@ -356,6 +372,17 @@ def update_season(
                     row.start = start
                 if weeks is not None:
                     row.weeks = weeks
+                if refresh_run is not None:  # merge: it replaces a failed try of the same run
+                    session.merge(
+                        RefreshOutcomeRow(
+                            run_id=refresh_run,
+                            season_id=row.id,
+                            outcome="refreshed",
+                            reason="",
+                            plan_number=max((p.number for p in row.plans), default=None),
+                            finished_at=row.updated_at,
+                        )
+                    )
         except StaleDataError:
             # Another writer committed between our read and our UPDATE ... WHERE version = old.
             current = load_season(store, token).version
