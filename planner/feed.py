@@ -3,6 +3,11 @@
 Thin on purpose: token in, store lookup, the existing iCal export, bytes out. ETag and
 Last-Modified let a polling phone get a 304 instead of the calendar; an unknown, rotated or
 deleted token is a bare 404 that does not say whether it ever existed.
+
+Fast on purpose (many phones poll many seasons): one small query tells the season's feed version
+(plan number, export options, last change) without reading the plan, and the rendered bytes are
+kept in memory per version, so a warm request is that query plus a dictionary look-up. The bytes
+depend on the version only (see `seasons.feed_ics`), so every replica serves the same ETag.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import logging
+import threading
+from collections import OrderedDict
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -17,7 +24,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from planner.seasons import feed_ics
-from planner.store import FeedPlan, SeasonNotFound, feed_plan, open_store
+from planner.store import FeedHead, SeasonNotFound, feed_head, feed_plan_of, open_store
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +33,35 @@ MEDIA_TYPE = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "private, no-cache"
 
 
-def _lookup(token: str) -> FeedPlan | None:
+CACHED_FEEDS = 512  # rendered feeds kept (one per season version): ~60 KB each for 20 weeks
+
+_rendered: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def _version(head: FeedHead) -> tuple:
+    return (head.season_id, head.plan_number, head.updated_at, head.uid_scope, head.export_json)
+
+
+def _answer(token: str) -> tuple[FeedHead, bytes, str] | None:
+    """The season's feed version, bytes and ETag; None for a token that opens no season."""
+    store = open_store()
     try:
-        return feed_plan(open_store(), token)
+        head = feed_head(store, token)
     except SeasonNotFound:
         return None
+    key = _version(head)
+    with _rendered_lock:
+        hit = _rendered.get(key)
+        if hit is not None:
+            _rendered.move_to_end(key)
+    if hit is None:
+        hit = feed_ics(feed_plan_of(store, head))
+        with _rendered_lock:
+            _rendered[key] = hit
+            while len(_rendered) > CACHED_FEEDS:
+                _rendered.popitem(last=False)
+    return head, *hit
 
 
 def _not_modified(request: Request, etag: str, modified: dt.datetime) -> bool:
@@ -52,16 +83,16 @@ def _not_modified(request: Request, etag: str, modified: dt.datetime) -> bool:
 
 async def feed(request: Request) -> Response:
     token = request.path_params["token"]
-    found = await run_in_threadpool(_lookup, token)
+    found = await run_in_threadpool(_answer, token)
     if found is None:
         return PlainTextResponse("Not found", status_code=404)
-    data, etag = await run_in_threadpool(feed_ics, found)
+    head, data, etag = found
     headers = {
         "ETag": etag,
-        "Last-Modified": email.utils.format_datetime(found.updated_at.astimezone(dt.UTC), True),
+        "Last-Modified": email.utils.format_datetime(head.updated_at.astimezone(dt.UTC), True),
         "Cache-Control": CACHE_CONTROL,
     }
-    if _not_modified(request, etag, found.updated_at):
+    if _not_modified(request, etag, head.updated_at):
         return Response(status_code=304, headers=headers)
     return Response(data, media_type=MEDIA_TYPE, headers=headers)
 

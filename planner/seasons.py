@@ -305,19 +305,15 @@ def _refresh(
 # ----------------------------------------------------------------------------- the feed
 
 
-@functools.lru_cache(maxsize=512)
-def _ics(
-    season_id: int, uid_scope: str, plan_number: int, plan_json: str, export_json: str
-) -> tuple[bytes, str]:
-    data = export_ical(
-        Plan.model_validate_json(plan_json),
-        ExportOptions.model_validate_json(export_json),
-        uid_scope=uid_scope,
-    )
-    return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-
-
 def feed_ics(feed: FeedPlan) -> tuple[bytes, str]:
     """The feed's bytes (the plan's .ics export with the season's options and UID scope) and
-    their ETag; rendered once per plan version and export options, then served from memory."""
-    return _ics(feed.season_id, feed.uid_scope, feed.plan_number, feed.plan_json, feed.export_json)
+    their ETag. DTSTAMP is the season's last change, not the time of the request (RFC 5545: in
+    a published calendar, when the information was last revised), so every replica and every
+    re-render give the same bytes and the same ETag, and a polling phone gets its 304."""
+    data = export_ical(
+        Plan.model_validate_json(feed.plan_json),
+        ExportOptions.model_validate_json(feed.export_json),
+        stamp=feed.updated_at.replace(microsecond=0),
+        uid_scope=feed.uid_scope,
+    )
+    return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'

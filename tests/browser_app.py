@@ -70,10 +70,11 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_app(log: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port; yields its URL, stops it afterwards."""
+def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port; yields its URL, stops it afterwards.
+    `env`: variables to set for the server (e.g. its store's URL)."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",

@@ -5,6 +5,7 @@ The core (instance, rules, model, solve) never imports this package; the CLI and
 
 from planner.store.database import DATABASE_URL_ENV, Store, default_url, open_store
 from planner.store.repository import (
+    FeedHead,
     FeedPlan,
     Marks,
     PlanVersion,
@@ -16,7 +17,9 @@ from planner.store.repository import (
     StaleSeason,
     add_plan_version,
     delete_season,
+    feed_head,
     feed_plan,
+    feed_plan_of,
     list_seasons,
     load_season,
     rotate_token,
@@ -28,6 +31,7 @@ from planner.store.repository import (
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "FeedHead",
     "FeedPlan",
     "Marks",
     "PlanVersion",
@@ -41,7 +45,9 @@ __all__ = [
     "add_plan_version",
     "default_url",
     "delete_season",
+    "feed_head",
     "feed_plan",
+    "feed_plan_of",
     "list_seasons",
     "load_season",
     "open_store",

@@ -129,15 +129,20 @@ class SeasonSummary(BaseModel):
     updated_at: dt.datetime
 
 
-class FeedPlan(BaseModel):
-    """What the feed needs: the current plan, the export options, and a stamp for caching."""
+class FeedHead(BaseModel):
+    """What tells a feed's version without its plan: enough to answer from a cache or a 304."""
 
     season_id: int
     uid_scope: str
-    plan_json: str
     export_json: str
     plan_number: int
     updated_at: dt.datetime
+
+
+class FeedPlan(FeedHead):
+    """What the feed needs: the current plan, the export options, and a stamp for caching."""
+
+    plan_json: str
 
 
 # ----------------------------------------------------------------------------- reading
@@ -212,24 +217,52 @@ def load_season(store: Store, token: SeasonKey) -> Season:
         return _snapshot(_row(session, token))
 
 
+def feed_head(store: Store, token: str) -> FeedHead:
+    """The season's feed version (current plan number, export options, last change) in one
+    query without the plan itself, or SeasonNotFound. Polling phones mostly need only this."""
+    if not tokens.well_formed(token):
+        raise SeasonNotFound()
+    digest = tokens.token_hash(token)
+    query = (
+        select(
+            SeasonRow.id,
+            SeasonRow.token_hash,
+            SeasonRow.uid_scope,
+            SeasonRow.export_json,
+            SeasonRow.updated_at,
+            func.max(PlanVersionRow.number),
+        )
+        .join(PlanVersionRow, PlanVersionRow.season_id == SeasonRow.id)
+        .where(SeasonRow.token_hash == digest, PlanVersionRow.undone_at.is_(None))
+        .group_by(SeasonRow.id)
+    )
+    with store.engine.connect() as connection:
+        row = connection.execute(query).one_or_none()
+    if row is None or not tokens.matches(token, row[1]):
+        raise SeasonNotFound()
+    season_id, _, uid_scope, export_json, updated_at, number = row
+    return FeedHead(
+        season_id=season_id,
+        uid_scope=uid_scope,
+        export_json=export_json,
+        plan_number=number,
+        updated_at=_aware(updated_at),
+    )
+
+
+def feed_plan_of(store: Store, head: FeedHead) -> FeedPlan:
+    """`head` with its plan (the version it names)."""
+    query = select(PlanVersionRow.plan_json).where(
+        PlanVersionRow.season_id == head.season_id, PlanVersionRow.number == head.plan_number
+    )
+    with store.engine.connect() as connection:
+        plan_json = connection.execute(query).scalar_one()
+    return FeedPlan(**head.model_dump(), plan_json=plan_json)
+
+
 def feed_plan(store: Store, token: str) -> FeedPlan:
     """The current plan and export options only (what a polling phone needs), or SeasonNotFound."""
-    with store.session() as session:
-        row = _row(session, token, full=False)
-        plan = session.scalars(
-            select(PlanVersionRow)
-            .where(PlanVersionRow.season_id == row.id, PlanVersionRow.undone_at.is_(None))
-            .order_by(PlanVersionRow.number.desc())
-            .limit(1)
-        ).one()
-        return FeedPlan(
-            season_id=row.id,
-            uid_scope=row.uid_scope,
-            plan_json=plan.plan_json,
-            export_json=row.export_json,
-            plan_number=plan.number,
-            updated_at=_aware(row.updated_at),
-        )
+    return feed_plan_of(store, feed_head(store, token))
 
 
 def list_seasons(store: Store) -> list[SeasonSummary]:
