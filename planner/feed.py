@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import gzip
 import logging
 import threading
 from collections import OrderedDict
+from typing import NamedTuple
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -33,17 +35,34 @@ MEDIA_TYPE = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "private, no-cache"
 
 
-CACHED_FEEDS = 512  # rendered feeds kept (one per season version): ~60 KB each for 20 weeks
+CACHED_FEEDS = 512  # rendered feeds kept (one per season version): ~70 KB each for 20 weeks
 
-_rendered: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+
+class Rendered(NamedTuple):
+    """A feed version's bytes and ETag, plain and gzip-compressed (compressed once, not per
+    request: compressing 60 KB was a sixth of a warm request's server time)."""
+
+    data: bytes
+    etag: str
+    gzipped: bytes
+    gzip_etag: str
+
+
+_rendered: OrderedDict[tuple, Rendered] = OrderedDict()
 _rendered_lock = threading.Lock()
+
+
+def _render(feed) -> Rendered:  # noqa: ANN001 - a FeedPlan
+    data, etag = feed_ics(feed)
+    # mtime=0: the same bytes on every replica, so the compressed ETag is shared too
+    return Rendered(data, etag, gzip.compress(data, 6, mtime=0), etag[:-1] + '-gzip"')
 
 
 def _version(head: FeedHead) -> tuple:
     return (head.season_id, head.plan_number, head.updated_at, head.uid_scope, head.export_json)
 
 
-def _answer(token: str) -> tuple[FeedHead, bytes, str] | None:
+def _answer(token: str) -> tuple[FeedHead, Rendered] | None:
     """The season's feed version, bytes and ETag; None for a token that opens no season."""
     store = open_store()
     try:
@@ -56,19 +75,28 @@ def _answer(token: str) -> tuple[FeedHead, bytes, str] | None:
         if hit is not None:
             _rendered.move_to_end(key)
     if hit is None:
-        hit = feed_ics(feed_plan_of(store, head))
+        hit = _render(feed_plan_of(store, head))
         with _rendered_lock:
             _rendered[key] = hit
             while len(_rendered) > CACHED_FEEDS:
                 _rendered.popitem(last=False)
-    return head, *hit
+    return head, hit
 
 
-def _not_modified(request: Request, etag: str, modified: dt.datetime) -> bool:
+def _accepts_gzip(request: Request) -> bool:
+    for coding in request.headers.get("accept-encoding", "").split(","):
+        name, _, params = coding.strip().partition(";")
+        if name.strip().lower() == "gzip":
+            return params.replace(" ", "").lower() not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def _not_modified(request: Request, etags: tuple[str, ...], modified: dt.datetime) -> bool:
+    """Whether the client's copy is current; `etags`: this version's (either encoding's)."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:  # RFC 9110: If-None-Match wins over If-Modified-Since
         tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-        return "*" in tags or etag in tags
+        return "*" in tags or any(etag in tags for etag in etags)
     since = request.headers.get("if-modified-since")
     if since:
         try:
@@ -86,15 +114,21 @@ async def feed(request: Request) -> Response:
     found = await run_in_threadpool(_answer, token)
     if found is None:
         return PlainTextResponse("Not found", status_code=404)
-    head, data, etag = found
+    head, rendered = found
+    gzipped = _accepts_gzip(request)
+    etag = rendered.gzip_etag if gzipped else rendered.etag
     headers = {
         "ETag": etag,
         "Last-Modified": email.utils.format_datetime(head.updated_at.astimezone(dt.UTC), True),
         "Cache-Control": CACHE_CONTROL,
+        "Vary": "Accept-Encoding",
     }
-    if _not_modified(request, etag, head.updated_at):
+    if _not_modified(request, (rendered.etag, rendered.gzip_etag), head.updated_at):
         return Response(status_code=304, headers=headers)
-    return Response(data, media_type=MEDIA_TYPE, headers=headers)
+    if gzipped:  # already compressed: the server's gzip middleware passes it through
+        headers["Content-Encoding"] = "gzip"
+        return Response(rendered.gzipped, media_type=MEDIA_TYPE, headers=headers)
+    return Response(rendered.data, media_type=MEDIA_TYPE, headers=headers)
 
 
 def feed_routes() -> list[BaseRoute]:
