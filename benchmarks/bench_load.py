@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import os
 import statistics
 import sys
 import tempfile
@@ -116,10 +117,43 @@ async def _session(browser, url: str, n: int, weeks: int) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def _server(log: Path | None) -> Iterator[str]:
-    """The app server; its log goes to `log` when given (kept), else to a temporary file."""
-    with tempfile.TemporaryDirectory() as tmp, running_app(log or Path(tmp) / "server.log") as url:
-        yield url
+def _server(log: Path | None, replicas: int = 0) -> Iterator[str]:
+    """The app server; its log goes to `log` when given (kept), else to a temporary file. With
+    `replicas`, that many servers behind HAProxy (deploy/haproxy.cfg) on one PostgreSQL store
+    (PLANNER_DATABASE_URL, else a throwaway server); yields the proxy's URL."""
+    if not replicas:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            running_app(log or Path(tmp) / "server.log") as url,
+        ):
+            yield url
+        return
+    from replicas import running_replicas
+
+    with contextlib.ExitStack() as stack:
+        database = os.environ.get("PLANNER_DATABASE_URL")
+        if not database:
+            from postgres_server import fresh_database, running_postgres
+
+            database = fresh_database(stack.enter_context(running_postgres()))
+        logs = log.parent if log else Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        env = {"PLANNER_DATABASE_URL": database}
+        yield stack.enter_context(running_replicas(replicas, env, logs))
+
+
+def _server_cpu() -> float:
+    """CPU seconds used so far by the app servers this benchmark started."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "streamlit" in " ".join(child.cmdline()):
+                times = child.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
 
 
 async def _run(sessions: int, weeks: int, log: Path | None) -> None:
@@ -140,23 +174,34 @@ async def _run(sessions: int, weeks: int, log: Path | None) -> None:
     report(f"browser driver: {sessions} pages, {weeks}-week re-plan", STEPS, done, errors, wall)
 
 
-async def _run_protocol(sessions: int, weeks: int, think_s: float, log: Path | None) -> None:
-    with _server(log) as url:
-        warm = Client(url)  # a server that has been up: modules imported, the demo plan cached
-        first = await warm.open()
-        await warm.close()
+async def _run_protocol(
+    sessions: int, weeks: int, think_s: float, log: Path | None, replicas: int = 0
+) -> None:
+    with _server(log, replicas) as url:
+        for _ in range(max(1, replicas)):  # every replica up: modules imported, demo plan cached
+            warm = Client(url)
+            first = await warm.open()
+            await warm.close()
+        cpu = _server_cpu()
         started = time.perf_counter()
         results = await asyncio.gather(
             *(athlete_session(url, n, weeks, think_s) for n in range(sessions)),
             return_exceptions=True,
         )
         wall = time.perf_counter() - started
+        cpu = _server_cpu() - cpu
     errors = [r for r in results if isinstance(r, BaseException)]
     done = [r for r in results if not isinstance(r, BaseException)]
     print(f"first page after the server started (imports, demo plan): {first:.2f} s")
+    where = f", {replicas} replica(s) behind HAProxy" if replicas else ""
     title = (
         f"protocol driver: {sessions} sessions at once, {weeks}-week seasons, "
-        f"think time {think_s:g} s on average"
+        f"think time {think_s:g} s on average{where}"
+    )
+    print(
+        f"server CPU (all app processes): {cpu:.1f} s, {cpu / max(1, sessions):.2f} s a session, "
+        f"{cpu / wall:.2f} cores busy on average of {os.cpu_count()}; "
+        f"load {os.getloadavg()[0]:.1f}"
     )
     report(title, PROTOCOL_STEPS, done, errors, wall, PROTOCOL_SOLVING)
 
@@ -206,9 +251,18 @@ def main() -> None:
         "--think", type=float, default=0.0, help="mean pause between steps, seconds (protocol)"
     )
     parser.add_argument("--server-log", type=Path, help="keep the app server's log in this file")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        choices=(0, 1, 2),
+        help="protocol driver through HAProxy to this many app servers on one PostgreSQL store",
+    )
     args = parser.parse_args()
     if args.driver == "protocol":
-        asyncio.run(_run_protocol(args.sessions, args.weeks, args.think, args.server_log))
+        asyncio.run(
+            _run_protocol(args.sessions, args.weeks, args.think, args.server_log, args.replicas)
+        )
     else:
         # the browser's tweak changes the horizon, so it must differ from the default one
         weeks = 16 if args.weeks == state.DEFAULT_WEEKS else args.weeks
