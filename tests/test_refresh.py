@@ -94,11 +94,11 @@ class Serial:
     def __init__(self, stop_after: int | None = None) -> None:
         self.stop_after = stop_after
 
-    def run(self, calls: list[tuple]) -> Iterator[dict]:
-        for n, call in enumerate(calls):
+    def run(self, store_id: str, run_id: str, ids: list[int], today: str) -> Iterator[dict]:
+        for n, season_id in enumerate(ids):
             if self.stop_after is not None and n == self.stop_after:
                 raise KeyboardInterrupt
-            yield refresh.refresh_task(*call)
+            yield refresh.refresh_task(store_id, run_id, season_id, today)
 
 
 @pytest.fixture
@@ -255,3 +255,11 @@ def test_refresh_all_on_a_dask_cluster_with_postgresql(
     for season_id in same:
         assert origins(store, season_id) == ["first plan"]
     close_all()
+
+
+def test_seasons_go_to_workers_in_batches_that_keep_every_worker_busy() -> None:
+    ids = list(range(1000))
+    big = refresh.batches(ids, slots=2)
+    assert [len(b) for b in big] == [refresh.MAX_BATCH] * 50 and sum(big, []) == ids
+    assert refresh.batches(list(range(6)), slots=2) == [[n] for n in range(6)]
+    assert [len(b) for b in refresh.batches(list(range(40)), slots=2)] == [5] * 8
