@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
+import psutil  # noqa: E402
 from browser_app import calendar_ics  # noqa: E402
 from local_http import serving  # noqa: E402
 
@@ -150,6 +151,19 @@ def show(title: str, report: RunReport, changed: int) -> None:
         print(f"  failed {r.season_id}: {r.reason}")
 
 
+def dask_cpu() -> float:
+    """CPU seconds used so far by the Dask processes this benchmark started."""
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "dask" in " ".join(child.cmdline()):
+                times = child.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
 @contextlib.contextmanager
 def postgres() -> object:
     if os.environ.get(DATABASE_URL_ENV):
@@ -225,8 +239,16 @@ def main() -> None:
         env = {DATABASE_URL_ENV: os.environ[DATABASE_URL_ENV], ALLOW_PRIVATE_ENV: "1"}
         with running_dask(args.workers, env, log_dir) as address:
             changed = change(files, args.changed, 2, rng)
+            cluster_cpu, own_cpu = dask_cpu(), time.process_time()
             report = refresh_all(DaskCluster(address), today=TODAY)
             show(f"round 2, Dask ({args.workers} workers)", report, len(changed))
+            cluster_cpu = dask_cpu() - cluster_cpu
+            own_cpu = time.process_time() - own_cpu
+            print(
+                f"  all Dask processes (scheduler, nannies, workers): {cluster_cpu:.1f} CPU s, "
+                f"{cluster_cpu / len(report.results):.3f} s a season; this client (and the "
+                f"calendars' HTTP server): {own_cpu:.1f} s"
+            )
 
         change(files, args.changed, 3, rng)
         killed_and_resumed(args.seasons, log_dir)
