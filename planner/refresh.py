@@ -216,7 +216,17 @@ class DaskCluster:
     ) -> Iterator[dict]:
         from distributed import Client, as_completed
 
-        with Client(self.address, timeout="30s") as client:
+        try:
+            client = Client(self.address, timeout="30s")
+        except (OSError, ValueError) as exc:  # unreachable, or not a scheduler address
+            from planner.errors import InputError
+
+            raise InputError(
+                f"cannot reach the Dask scheduler at {self.address}: {exc}",
+                where="--scheduler",
+                hint="check the address (tcp://HOST:8786) and that `dask scheduler` runs there",
+            ) from None
+        with client:
             slots = sum(client.nthreads().values())
             # pure=False: each call is its own task even when two look alike
             futures = [
@@ -286,7 +296,9 @@ def refresh_all(
     for result in results:
         if on_result:
             on_result(result, total)
-    for answer in engine.run(safe_url(default_url()), run.id, todo, run.today.isoformat()):
+    store_id, today_iso = safe_url(default_url()), run.today.isoformat()
+    answers = engine.run(store_id, run.id, todo, today_iso) if todo else []
+    for answer in answers:
         result = SeasonResult.model_validate(answer)
         result.name = result.name or names.get(result.season_id, "")
         results.append(result)
