@@ -238,24 +238,50 @@ def change_settings(
     )
 
 
+def refresh(store: Store, token: SeasonKey, *, today: dt.date, run_id: str | None = None) -> Season:
+    """Fetch the source URL again, re-import it and re-plan with the smallest change.
+    `run_id`: the batch refresh run (`planner.refresh`) whose record goes with the new plan."""
+    season = load_season(store, token)
+    if season.source.url is None:
+        raise InputError(
+            "this season's calendar was uploaded, not linked",
+            hint="create the season from the calendar's URL to refresh it",
+        )
+    data = fetch_calendar(season.source.url)
+    source = season.source.model_copy(update={"data": data, "fetched_at": dt.datetime.now(dt.UTC)})
+    calendar = calendar_of(source, season.profile)
+    plan, request = _replanned(season, calendar, season.config, season.marks, today, False)
+    return update_season(
+        store,
+        token,
+        expected_version=season.version,
+        plan=plan,
+        origin="calendar refresh",
+        request_json=_request_json(request),
+        source=source,
+        refresh_run=run_id,
+    )
+
+
 class Refreshed(NamedTuple):
     season: Season
-    changed: bool  # False: the calendar read from the link was the one planned on; nothing saved
-
-
-def refresh(store: Store, token: str, *, today: dt.date) -> Season:
-    """Fetch the source URL again, re-import it and re-plan with the smallest change."""
-    return _refresh(store, token, today=today, only_if_changed=False).season
+    changed: bool  # False: the link serves the calendar planned on; nothing was saved
 
 
 def refresh_if_changed(
     store: Store, key: SeasonKey, *, today: dt.date, run_id: str | None = None
 ) -> Refreshed:
-    """As `refresh`, but only when the calendar read from the link differs from the one read
-    last time (its events or time zone; a new DTSTAMP alone is no change): otherwise nothing
-    is written. `run_id` (the batch refresh's) is recorded with the new plan, atomically.
-    Raises `StaleSeason` when the season changed while it was re-planned: nothing is saved."""
-    return _refresh(store, key, today=today, only_if_changed=True, run_id=run_id)
+    """`refresh`, only when the calendar the link serves differs from the one last read (its
+    events or time zone: a feed that rewrote its DTSTAMPs is unchanged); otherwise nothing is
+    written. A changed link is fetched again by `refresh`, which re-plans and saves under the
+    version check: `StaleSeason` when the season changed meanwhile (nothing saved)."""
+    season = load_season(store, key)
+    if season.source.url is None:
+        return Refreshed(refresh(store, key, today=today, run_id=run_id), True)  # its error
+    data = fetch_calendar(season.source.url)
+    if _same_calendar(season.source, data, season.profile):
+        return Refreshed(season, False)
+    return Refreshed(refresh(store, key, today=today, run_id=run_id), True)
 
 
 def _same_calendar(old: Source, new_data: bytes, profile: AthleteProfile) -> bool:
@@ -267,39 +293,6 @@ def _same_calendar(old: Source, new_data: bytes, profile: AthleteProfile) -> boo
         return False  # the last fetch was unreadable: anything readable now is a change
     after = read_calendar(new_data, old.filename, timezone=profile.timezone)
     return before.events == after.events and before.timezone == after.timezone
-
-
-def _refresh(
-    store: Store,
-    key: SeasonKey,
-    *,
-    today: dt.date,
-    only_if_changed: bool,
-    run_id: str | None = None,
-) -> Refreshed:
-    season = load_season(store, key)
-    if season.source.url is None:
-        raise InputError(
-            "this season's calendar was uploaded, not linked",
-            hint="create the season from the calendar's URL to refresh it",
-        )
-    data = fetch_calendar(season.source.url)
-    if only_if_changed and _same_calendar(season.source, data, season.profile):
-        return Refreshed(season, False)
-    source = season.source.model_copy(update={"data": data, "fetched_at": dt.datetime.now(dt.UTC)})
-    calendar = calendar_of(source, season.profile)
-    plan, request = _replanned(season, calendar, season.config, season.marks, today, False)
-    saved = update_season(
-        store,
-        key,
-        expected_version=season.version,
-        plan=plan,
-        origin="calendar refresh",
-        request_json=_request_json(request),
-        source=source,
-        refresh_run=run_id,
-    )
-    return Refreshed(saved, True)
 
 
 # ----------------------------------------------------------------------------- the feed
