@@ -73,39 +73,11 @@ def test_a_server_that_never_answers_times_out(monkeypatch: pytest.MonkeyPatch) 
     started = time.monotonic()
     try:
         with pytest.raises(CalendarError, match="could not be fetched"):
-            remote.fetch_calendar(f"http://127.0.0.1:{server.server_address[1]}/c", timeout_s=0.5)
+            remote.fetch_calendar(f"http://127.0.0.1:{server.server_address[1]}/c", deadline_s=0.5)
     finally:
         server.shutdown()
         server.server_close()
     assert time.monotonic() - started < 2.5
-
-
-def test_a_redirect_to_a_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(remote.ALLOW_PRIVATE_ENV, raising=False)
-
-    class Redirect(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            self.send_response(302)
-            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    start = f"http://127.0.0.1:{server.server_address[1]}/cal.ics"
-    real_check = remote._check_host
-    # Let the first (local test) server pass as if it were public; its redirect must be checked.
-    monkeypatch.setattr(
-        remote, "_check_host", lambda url: None if url == start else real_check(url)
-    )
-    try:
-        with pytest.raises(CalendarError, match="private or local address"):
-            remote.fetch_calendar(start)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # ------------------------------------------------------------------------------- DNS rebinding
@@ -204,7 +176,7 @@ def test_https_to_the_checked_address_keeps_the_name_for_sni_and_the_certificate
         authority.configure_trust(context)
         return context
 
-    monkeypatch.setattr(ssl, "_create_default_https_context", trusting_context)
+    monkeypatch.setattr(remote, "_tls_context", trusting_context)
     seen: list[tuple[str, str]] = []
     with (
         serving({"/cal.ics": b"public calendar"}, seen=seen, tls=server_context) as public,
@@ -253,3 +225,15 @@ def test_private_urls_allowed_still_connect_by_name(monkeypatch: pytest.MonkeyPa
     with serving({"/cal.ics": b"local calendar"}) as root:
         url = root.replace("127.0.0.1", "localhost") + "/cal.ics"
         assert remote.fetch_calendar(url) == b"local calendar"
+
+
+def test_a_redirect_to_a_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, str]] = []
+    redirects = {"/cal.ics": "http://169.254.169.254/latest/meta-data/"}
+    with (
+        serving({}, redirects=redirects, seen=seen) as public,
+        rebinding_network(monkeypatch, port_of(public)),
+        pytest.raises(CalendarError, match="private or local address"),
+    ):
+        remote.fetch_calendar(f"http://calendar.example:{port_of(public)}/cal.ics")
+    assert [path for path, _ in seen] == ["/cal.ics"]  # the public start was fetched
