@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import ipaddress
 import socket
 import ssl
 import threading
@@ -17,6 +18,7 @@ from local_http import serving
 
 from planner.errors import CalendarError
 from planner.importers import remote
+from planner.importers.addresses import is_public
 from planner.importers.limits import MAX_FILE_BYTES
 
 
@@ -40,6 +42,53 @@ def test_private_and_loopback_addresses_are_refused_by_default(
     with pytest.raises(CalendarError, match="private or local address") as error:
         remote.fetch_calendar(f"http://{host}/secret-path/cal.ics")
     assert "secret-path" not in str(error.value)
+
+
+EMBEDDING_PRIVATE_IPV4 = [
+    "[::127.0.0.1]",  # IPv4-compatible
+    "[::ffff:127.0.0.1]",  # IPv4-mapped
+    "[::ffff:0:a00:1]",  # IPv4-translated (10.0.0.1)
+    "[64:ff9b::7f00:1]",  # NAT64 well-known prefix, 127.0.0.1
+    "[64:ff9b::a9fe:a9fe]",  # NAT64, 169.254.169.254 (cloud metadata)
+    "[64:ff9b:1::a00:1]",  # NAT64 local-use prefix
+    "[2002:7f00:1::1]",  # 6to4 of 127.0.0.1
+    "[2002:c0a8:1::1]",  # 6to4 of 192.168.0.1
+    "[2001:0:4136:e378:8000:63bf:f5ff:fffe]",  # Teredo, client 10.0.0.1
+]
+
+
+@pytest.fixture
+def no_connect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if any connection is attempted: the refusal must come first."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.delenv(remote.ALLOW_PRIVATE_ENV, raising=False)
+
+
+@pytest.mark.parametrize("host", EMBEDDING_PRIVATE_IPV4)
+def test_ipv6_addresses_carrying_a_private_ipv4_address_are_refused(host: str, no_connect) -> None:
+    with pytest.raises(CalendarError, match="private or local address") as error:
+        remote.fetch_calendar(f"http://{host}/secret-path/cal.ics")
+    assert "secret-path" not in str(error.value)
+
+
+def test_a_name_resolving_to_nat64_of_a_private_address_is_refused(
+    monkeypatch: pytest.MonkeyPatch, no_connect
+) -> None:
+    def resolve(host, port, *args, **kwargs):
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("64:ff9b::a9fe:a9fe", port, 0, 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with pytest.raises(CalendarError, match=r"private or local address \(64:ff9b::a9fe:a9fe\)"):
+        remote.fetch_calendar("https://calendar.example/cal.ics")
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::5db8:d822", "2002:5db8:d822::1", "2606:4700::1"])
+def test_ipv6_addresses_carrying_a_public_ipv4_address_are_public(address: str) -> None:
+    assert is_public(ipaddress.ip_address(address))
 
 
 def test_an_http_error_names_the_status_but_not_the_secret_path(
