@@ -77,19 +77,39 @@ def measured() -> Iterator[Callable[[], float]]:
     tracemalloc.stop()
 
 
+@pytest.fixture
+def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    url = f"sqlite:///{tmp_path / 'seasons.sqlite3'}"
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    return open_store(url)
+
+
 # ------------------------------------------------------------------------------ the deadline
+
+
+def trickled_headers(connection: Connection) -> None:
+    connection.send(b"HTTP/1.1 200 OK\r\n")
+    connection.trickle(b"X-Slow: " + b"a" * 1000, every_s=0.05, for_s=6)
 
 
 def test_trickled_headers_are_cut_off_at_the_deadline() -> None:
     # one header byte every 50 ms kept the per-read timeout from ever firing (183-204 s)
-    def trickle(connection: Connection) -> None:
-        connection.send(b"HTTP/1.1 200 OK\r\n")
-        connection.trickle(b"X-Slow: " + b"a" * 1000, every_s=0.05, for_s=6)
-
-    with raw_server({"/c.ics": trickle}) as server:
+    with raw_server({"/c.ics": trickled_headers}) as server:
         started = time.monotonic()
         refused(server.root + "/c.ics", 1.0, "no complete answer within 1 s")
     assert time.monotonic() - started < 3  # not the 6 s the server trickles for
+
+
+def test_the_cli_gives_up_at_its_deadline_setting(
+    sqlite_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(remote.DEADLINE_ENV, "1")
+    with raw_server({"/c.ics": trickled_headers}) as server:
+        started = time.monotonic()
+        result = runner.invoke(app, ["season", "new", server.root + "/c.ics"])
+    assert time.monotonic() - started < 3
+    assert result.exit_code == 2 and "no complete answer within 1 s" in result.output
+    assert list_seasons(sqlite_store) == []
 
 
 def test_a_trickled_body_is_cut_off_at_the_deadline() -> None:
@@ -100,6 +120,14 @@ def test_a_trickled_body_is_cut_off_at_the_deadline() -> None:
     with raw_server({"/c.ics": trickle}) as server:
         started = time.monotonic()
         refused(server.root + "/c.ics", 1.0, "no complete answer within 1 s")
+    assert time.monotonic() - started < 3
+
+
+def test_a_tls_handshake_that_never_ends_is_cut_off_at_the_deadline() -> None:
+    # the server takes the connection and never answers the TLS ClientHello
+    with raw_server({}) as server:
+        started = time.monotonic()
+        refused(server.root.replace("http:", "https:") + "/c.ics", 1.0, "within 1 s")
     assert time.monotonic() - started < 3
 
 
@@ -205,13 +233,6 @@ def misbehaving() -> Iterator[RawServer]:
 @pytest.mark.parametrize("case", MALFORMED)
 def test_a_malformed_or_short_answer_is_one_plain_error(misbehaving: RawServer, case: str) -> None:
     refused(f"{misbehaving.root}/{case}{SECRET}", 2, SAID[case], "http://127.0.0.1:")
-
-
-@pytest.fixture
-def sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    url = f"sqlite:///{tmp_path / 'seasons.sqlite3'}"
-    monkeypatch.setenv(DATABASE_URL_ENV, url)
-    return open_store(url)
 
 
 @pytest.mark.parametrize("case", MALFORMED)
