@@ -147,6 +147,16 @@ def test_the_deadline_spans_all_redirects() -> None:
     assert time.monotonic() - started < 3
 
 
+def test_five_redirects_are_followed_and_a_sixth_is_refused() -> None:
+    def hop(target: str) -> Callable[[Connection], None]:
+        return lambda c: c.send(answer("302 Found", {"Location": target, "Content-Length": "0"}))
+
+    scripts = {f"/{n}": hop(f"/{n + 1}") for n in range(6)} | {"/6": serve_calendar}
+    with raw_server(scripts) as server:
+        assert remote.fetch_calendar(server.root + "/1", deadline_s=5) == CAL
+        refused(server.root + "/0", 5, "more than 5 redirects")
+
+
 def test_the_deadline_is_configured_by_its_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(remote.DEADLINE_ENV, "1.5")
     assert remote.deadline_seconds() == 1.5

@@ -215,10 +215,13 @@ def _fetch(link: Link, deadline: Deadline) -> bytes:
         raise
     except CalendarError as exc:  # the link's host was refused or not found
         raise FetchError(exc.message, where=link.shown, hint=exc.hint) from None
-    except (httpcore.ProtocolError, httpcore.TimeoutException, httpcore.NetworkError) as exc:
-        log.info("fetching %s failed: %s", link.shown, type(exc).__name__)
-        raise _failure(exc, link, answered, deadline) from None
-    except (OSError, ValueError) as exc:
+    except (
+        httpcore.ProtocolError,
+        httpcore.TimeoutException,
+        httpcore.NetworkError,
+        OSError,
+        ValueError,
+    ) as exc:
         log.info("fetching %s failed: %s", link.shown, type(exc).__name__)
         raise _failure(exc, link, answered, deadline) from None
     raise FetchError(
