@@ -90,19 +90,22 @@ SPORT_TABLE: list[tuple[re.Pattern[str], Sport]] = [
 
 # ---------------------------------------------------------------------------------- travel
 # Bookings: a trip whatever else the title says (checked before the kind table). The codes are
-# upper case, so "run to the gym" is no airport route.
-BOOKING_TITLE: list[re.Pattern[str]] = [
+# upper case, so "run to the gym" is no airport route. Each pattern comes with the text it needs
+# (" to ", an arrow): a plain substring test spares most titles the pattern.
+BOOKING_TITLE: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     # TripIt and agency flights: "US403 PHX to SFO", "AA 100 JFK to LHR".
-    re.compile(r"\b(?:[A-Z]{2}|[A-Z][0-9]|[0-9][A-Z]) ?[0-9]{1,4}[A-Z]? [A-Z]{3} to [A-Z]{3}\b"),
+    (
+        (" to ",),
+        re.compile(
+            r"\b(?:[A-Z]{2}|[A-Z][0-9]|[0-9][A-Z]) ?[0-9]{1,4}[A-Z]? [A-Z]{3} to [A-Z]{3}\b"
+        ),
+    ),
     # Airline and booking-site confirmations: "Your flight from FRA to EWR", "Flight AB 8075
     # from HEL to TXL", "Your train from ZMB to FRA".
-    re.compile(r"\b[Ff]rom [A-Z]{3} to [A-Z]{3}\b"),
+    ((" to ",), re.compile(r"\b[Ff]rom [A-Z]{3} to [A-Z]{3}\b")),
     # Rail bookings named by their stations: "Berlin Hbf ➞ Paris Est" (bahn.de),
     # "Frankfurt(Main)Hbf -> Paris Nord".
-    _rx(
-        r"(hbf|hauptbahnhof|bahnhof|gare|stazione|centraal|station)\b.*(➞|→|->)|"
-        r"(➞|→|->).*\b(hbf|hauptbahnhof|bahnhof|gare|stazione|centraal|station)\b"
-    ),
+    (("➞", "→", "->"), _rx(r"\b(hbf|hauptbahnhof|bahnhof|gare|stazione|centraal|station)\b")),
 ]
 
 # TripIt writes each item's type in its notes: transport and lodging are a trip whatever the
@@ -219,6 +222,10 @@ LOG_KIND_TABLE: list[tuple[re.Pattern[str], Kind]] = [
 # Rows of KIND_TABLE whose words only count in a title (see the rest and unavailable rows).
 TITLE_ONLY_KINDS = {Kind.rest, Kind.unavailable}
 
+# The rows read in a description (when the title says nothing).
+NOTES_TABLE = [(p, k) for p, k in KIND_TABLE if k not in TITLE_ONLY_KINDS]
+LOG_NOTES_TABLE = [(p, k) for p, k in LOG_KIND_TABLE if k not in TITLE_ONLY_KINDS]
+
 # "no bike", "not training": a title that names a sport only to say it is not done.
 _NEGATED_SPORT = next(p for p, k in KIND_TABLE if k == Kind.other)
 
@@ -275,15 +282,12 @@ def _first(table: Iterable[tuple[re.Pattern[str], object]], text: str) -> object
 
 def sport_of(type_text: str = "", title: str = "", description: str = "") -> Sport | None:
     """The sport named by the type column, else the title, else the description; None if none."""
-    return _sport_and_origin(type_text, title, description)[0]
+    return _sport_and_origin(normalise(type_text), normalise(title), description)[0]
 
 
 def _sport_and_origin(type_text: str, title: str, description: str) -> tuple[Sport | None, str]:
-    texts = (
-        ("type", normalise(type_text)),
-        ("title", normalise(title)),
-        ("description", description),
-    )
+    """Like `sport_of`, with the type and title already normalised; also says where from."""
+    texts = (("type", type_text), ("title", title), ("description", description))
     for origin, text in texts:
         found = _first(SPORT_TABLE, text)
         if found is not None:
@@ -296,23 +300,27 @@ def kind_of(
 ) -> Kind | None:
     """The kind named by the type column, else the title, else the description; None if none.
     `log`: the text comes from a log of recorded activities (see LOG_KIND_TABLE)."""
-    found = _first(TYPE_KIND_TABLE, normalise(type_text))
+    return _kind(normalise(title), description, normalise(type_text), log)
+
+
+def _kind(title: str, description: str, type_text: str, log: bool) -> Kind | None:
+    """`kind_of` with the title and type already normalised."""
+    found = _first(TYPE_KIND_TABLE, type_text)
     if found is not None:
         return found  # type: ignore[return-value]
-    table = LOG_KIND_TABLE if log else KIND_TABLE
-    found = _first(table, normalise(title))
+    found = _first(LOG_KIND_TABLE if log else KIND_TABLE, title)
     if found is not None:
         return found  # type: ignore[return-value]
     if description and TRAVEL_NOTES.search(description):
         return Kind.unavailable  # a trip tool's item with a title that names nothing
-    rows = [(p, k) for p, k in table if k not in TITLE_ONLY_KINDS]
-    return _first(rows, description)  # type: ignore[return-value]
+    return _first(LOG_NOTES_TABLE if log else NOTES_TABLE, description)  # type: ignore[return-value]
 
 
 def is_booking(title: str = "", description: str = "") -> bool:
     """Whether a travel tool or booking marks the event as a trip (BOOKING_TITLE, BOOKING_NOTES)."""
-    if any(pattern.search(title) for pattern in BOOKING_TITLE):
-        return True
+    for needs, pattern in BOOKING_TITLE:
+        if any(text in title for text in needs) and pattern.search(title):
+            return True
     return bool(description) and BOOKING_NOTES.search(description) is not None
 
 
@@ -350,19 +358,20 @@ def classify(
         return Sport.other, Kind.unavailable, None
     cats = [c for c in categories if c and c.strip()]
     cat_text = " ".join(cats)
-    sport, origin = _sport_and_origin(type_text, title, description)
+    words = normalise(title)
+    kinds = normalise(type_text)
+    sport, origin = _sport_and_origin(kinds, words, description)
     if sport is None:
         sport, origin = sport_of(cat_text), "type"
-    kind = kind_of(title, description, type_text, log)
+    kind = _kind(words, description, kinds, log)
     if kind is None and cats:
         kind = kind_of(cat_text, log=log)
     named_session = sport is not None and origin in ("type", "title")
-    if kind == Kind.unavailable and named_session and not _NEGATED_SPORT.search(normalise(title)):
+    if kind == Kind.unavailable and named_session and not _NEGATED_SPORT.search(words):
         # "Holiday ride", "Christmas Day run": a session on a special day, not time away.
-        table = LOG_KIND_TABLE if log else KIND_TABLE
-        rows = [(p, k) for p, k in table if k != Kind.unavailable]
+        rows = [(p, k) for p, k in (LOG_KIND_TABLE if log else KIND_TABLE) if k != Kind.unavailable]
         in_notes = [(p, k) for p, k in rows if k not in TITLE_ONLY_KINDS]
-        kind = _first(rows, normalise(title)) or _first(in_notes, description) or Kind.easy
+        kind = _first(rows, words) or _first(in_notes, description) or Kind.easy
     if kind == Kind.unavailable:
         return Sport.other, kind, None
     if kind in (Kind.other, Kind.rest) and origin != "type":
