@@ -237,6 +237,8 @@ def test_training_on_a_special_day_is_training(
         "Pick-up Rental Car: Dollar Rent A Car",
         "Directions from SFO to Sofitel San Francisco Bay",
         "Journey Details: Glasgow Central (GLC) to London Kings Cross (KGX)",  # National Rail
+        "Vol pour Nice (AF 7700)",
+        "Hôtel Le Bristol",
     ],
 )
 def test_travel_titles_are_time_away(title: str) -> None:

@@ -153,8 +153,8 @@ KIND_TABLE: list[tuple[re.Pattern[str], Kind]] = [
     # them. Titles only, like the row above.
     (
         _rx(
-            r"\b(flights?|flug|vuelo|volo|vlucht|voo|layover|airport|"
-            r"stay at|hotel|hostel|motel|lodging|accommodation|airbnb|"
+            r"\b(flights?|flug|vol (pour|vers)|vuelo|volo|vlucht|voo|layover|airport|"
+            r"stay at|h(o|ô)tel|hostel|motel|lodging|accommodation|airbnb|"
             r"check[- ]?in:|check[- ]?out:|"
             r"rental car|car rental|hire car|car hire|"
             r"journey details:|directions (from|to))(?!\w)|"
