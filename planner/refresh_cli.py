@@ -18,8 +18,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from planner.cli import printable as clean
 from planner.refresh import RunReport, SeasonResult, engine_for, refresh_all
+from planner.terminal import printable as clean
 
 ORDER = {"failed": 0, "refreshed": 1, "unchanged": 2, "done before": 3}
 STYLE = {"failed": "red", "refreshed": "green", "unchanged": "", "done before": "dim"}
