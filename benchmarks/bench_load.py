@@ -141,14 +141,15 @@ def _server(log: Path | None, replicas: int = 0) -> Iterator[str]:
         yield stack.enter_context(running_replicas(replicas, env, logs))
 
 
-def _server_cpu() -> float:
-    """CPU seconds used so far by the app servers this benchmark started."""
+def _server_cpu(name: str = "streamlit") -> float:
+    """CPU seconds used so far by the processes this benchmark started whose command line
+    names `name` (the app servers; "haproxy" for the proxy)."""
     import psutil
 
     total = 0.0
     for child in psutil.Process().children(recursive=True):
         try:
-            if "streamlit" in " ".join(child.cmdline()):
+            if name in " ".join(child.cmdline()):
                 times = child.cpu_times()
                 total += times.user + times.system
         except psutil.Error:
@@ -182,7 +183,7 @@ async def _run_protocol(
             warm = Client(url)
             first = await warm.open()
             await warm.close()
-        cpu = _server_cpu()
+        cpu, proxy_cpu, own_cpu = _server_cpu(), _server_cpu("haproxy"), time.process_time()
         started = time.perf_counter()
         results = await asyncio.gather(
             *(athlete_session(url, n, weeks, think_s) for n in range(sessions)),
@@ -190,6 +191,8 @@ async def _run_protocol(
         )
         wall = time.perf_counter() - started
         cpu = _server_cpu() - cpu
+        proxy_cpu = _server_cpu("haproxy") - proxy_cpu
+        own_cpu = time.process_time() - own_cpu
     errors = [r for r in results if isinstance(r, BaseException)]
     done = [r for r in results if not isinstance(r, BaseException)]
     print(f"first page after the server started (imports, demo plan): {first:.2f} s")
@@ -202,6 +205,10 @@ async def _run_protocol(
         f"server CPU (all app processes): {cpu:.1f} s, {cpu / max(1, sessions):.2f} s a session, "
         f"{cpu / wall:.2f} cores busy on average of {os.cpu_count()}; "
         f"load {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"other CPU on this machine: the {sessions} protocol clients {own_cpu:.1f} s"
+        + (f", HAProxy {proxy_cpu:.1f} s" if replicas else "")
     )
     report(title, PROTOCOL_STEPS, done, errors, wall, PROTOCOL_SOLVING)
 
