@@ -152,12 +152,15 @@ def show(title: str, report: RunReport, changed: int) -> None:
 
 
 def dask_cpu() -> float:
-    """CPU seconds used so far by the Dask processes this benchmark started."""
+    """CPU seconds used so far by the Dask processes this benchmark started: `dask scheduler`,
+    `dask worker` (a nanny) and the worker process each nanny spawns."""
     total = 0.0
-    for child in psutil.Process().children(recursive=True):
+    for child in psutil.Process().children(recursive=False):
         try:
-            if "dask" in " ".join(child.cmdline()):
-                times = child.cpu_times()
+            if "dask" not in " ".join(child.cmdline()):
+                continue
+            for process in [child, *child.children(recursive=True)]:
+                times = process.cpu_times()
                 total += times.user + times.system
         except psutil.Error:
             pass
