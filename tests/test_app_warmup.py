@@ -12,6 +12,7 @@ from unittest import mock
 
 from streamlit.testing.v1 import AppTest
 
+from planner import workers
 from planner.ui import solving, state, warmup
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -19,7 +20,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 def first_page_solves() -> tuple[int, AppTest]:
     """How many solves a new session's first page run makes, and the page."""
-    with mock.patch.object(solving, "plan_season", wraps=solving.plan_season) as solver:
+    with mock.patch.object(workers, "run", wraps=workers.run) as solver:
         at = AppTest.from_file(APP, default_timeout=90)
         at.run()
     assert not at.exception, at.exception
@@ -28,7 +29,7 @@ def first_page_solves() -> tuple[int, AppTest]:
 
 def test_after_the_warm_up_the_first_page_run_solves_nothing() -> None:
     solving.solve_json.clear()
-    with mock.patch.object(solving, "plan_season", wraps=solving.plan_season) as solver:
+    with mock.patch.object(workers, "run", wraps=workers.run) as solver:
         warmup.warm_up()
     assert solver.call_count == 1  # the warm-up solved the demo plan itself
     solves, at = first_page_solves()

@@ -30,6 +30,7 @@ from planner.ui.calendar_board import Click, Drop, action_signature, read_action
 from planner.ui.settings import Settings
 from planner.ui.solving import has_plan, replan_season
 from planner.ui.text import md_escape
+from planner.workers import WorkerDied
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,9 @@ def _replan(key: str, fresh: Plan, calendar: Calendar, settings: Settings) -> No
     today = today_for(previous)
     try:
         plan = replan_season(calendar, settings, request_for(previous, today))
+    except WorkerDied as error:  # the pool has replaced the worker: the same click works again
+        st.error(str(error), icon=":material/error:")
+        return
     except Exception:  # never a stack trace on the page; the log has the details
         log.exception("re-plan failed")
         st.error(
@@ -322,13 +326,16 @@ def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, d
     before = marks()
     pin_exercises = bool(st.session_state.get(state.PIN_EXERCISES))
     request, after = drop_request(previous, today, before, from_day, to_day, pin_exercises)
+    failure = "the re-plan failed; see the log"
     try:
         plan = replan_season(calendar, settings, request)
+    except WorkerDied as error:
+        failure, plan = str(error), None
     except Exception:  # never a stack trace on the page; the log has the details
         log.exception("re-plan after a drop failed")
         plan = None
     if plan is None or not has_plan(plan):
-        lines = plan.conflicts if plan is not None else ["the re-plan failed; see the log"]
+        lines = plan.conflicts if plan is not None else [failure]
         st.session_state[state.DROP_REFUSED] = {"key": key, "asked": asked, "lines": lines}
         return
     _save(after)
