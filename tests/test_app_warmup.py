@@ -5,6 +5,7 @@ plan of a first page run, and that run then solves nothing."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 from pathlib import Path
@@ -89,3 +90,12 @@ def test_the_warm_up_waits_for_streamlits_runtime() -> None:
         warmup.warm_up_once_serving()
     assert ready.call_count == 3
     warm.assert_called_once()
+
+
+def test_the_warm_up_freezes_what_the_server_holds() -> None:
+    """Issue 21: after the warm-up, the modules and the cached demo plan are out of the garbage
+    collector's sight, so a full collection during a page run no longer walks them."""
+    gc.unfreeze()
+    with mock.patch.object(warmup, "solve_json"):
+        warmup.warm_up()
+    assert gc.get_freeze_count() > 10_000

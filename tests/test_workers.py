@@ -8,6 +8,7 @@ with a plain message while the pool replaces it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import signal
@@ -206,3 +207,13 @@ def test_no_workers_solves_in_process(monkeypatch) -> None:
     monkeypatch.setattr(workers, "_shared", None)
     assert workers.shared_pool() is None
     assert workers.run(_slow_pid, 0.0) == os.getpid()  # ran here, not in a worker
+
+
+def _frozen() -> int:
+    return gc.get_freeze_count()
+
+
+def test_workers_start_with_the_solver_imported_and_frozen(pool: workers.SolvePool) -> None:
+    """Forked from a fork server that imported the solver and froze it out of the collector's
+    sight: a worker's full collections skip those objects and leave their pages shared."""
+    assert pool.run(_frozen) > 10_000

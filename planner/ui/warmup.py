@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import logging
 import threading
 import time
@@ -57,6 +58,9 @@ def warm_up(today: dt.date | None = None) -> None:
         log.info("demo plan ready for new sessions (start %s)", settings.start)
     except Exception:  # a failed warm-up costs the first visitor a solve, nothing more
         log.exception("warming up the demo plan failed")
+    # Everything the server holds by now (modules, the catalog, the cached demo plan) lives as
+    # long as it does: out of the collector's sight, a full collection no longer walks it.
+    gc.freeze()
 
 
 def server_log() -> None:
