@@ -191,18 +191,24 @@ class SolvePool:
 
     def run(self, function: JsonTask, *args: str | int) -> str:
         """`function(*args)` in a worker, waiting for its answer; WorkerDied if it died."""
-        future = self.submit(function, *args)
-        try:
-            return future.result()
-        except pebble.ProcessExpired as error:
-            log.error("a solve worker died (exit code %s); it has been replaced", error.exitcode)
-            raise WorkerDied(DIED_TEXT) from error
-        except concurrent.futures.process.BrokenProcessPool as error:  # the next task restarts it
-            log.error("the solve pool broke: %s", error)
-            raise WorkerDied(DIED_TEXT) from error
-        except concurrent.futures.TimeoutError as error:
-            log.error("a solve ran past %.0f s; its worker was stopped", self.timeout_s)
-            raise WorkerDied(TIMED_OUT_TEXT) from error
+        for attempt in (1, 2):
+            future = self.submit(function, *args)
+            try:
+                return future.result()
+            except concurrent.futures.process.BrokenProcessPool as error:
+                # The pool broke around this task, not in it: pebble stops a whole pool when a
+                # worker ends while none is running a task (killed while idle). The task never
+                # ran, so it goes once more to the new pool that the next submit starts.
+                log.warning("the solve pool broke (%s); asking a new one", error)
+                if attempt == 2:
+                    raise WorkerDied(DIED_TEXT) from error
+            except pebble.ProcessExpired as error:
+                log.error("a solve worker died (exit code %s); it was replaced", error.exitcode)
+                raise WorkerDied(DIED_TEXT) from error
+            except concurrent.futures.TimeoutError as error:
+                log.error("a solve ran past %.0f s; its worker was stopped", self.timeout_s)
+                raise WorkerDied(TIMED_OUT_TEXT) from error
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Stop the workers (tasks still running end with them)."""

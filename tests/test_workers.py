@@ -217,3 +217,17 @@ def test_workers_start_with_the_solver_imported_and_frozen(pool: workers.SolvePo
     """Forked from a fork server that imported the solver and froze it out of the collector's
     sight: a worker's full collections skip those objects and leave their pages shared."""
     assert pool.run(_frozen) > 10_000
+
+
+def test_a_worker_killed_while_idle_costs_no_request() -> None:
+    """pebble stops a whole pool when a worker ends while no task runs; the request that meets
+    that pool runs on a new one."""
+    alone = workers.SolvePool(1)
+    try:
+        os.kill(alone.warm()[0], signal.SIGKILL)
+        assert alone.run(_slow_pid, 0.0) > 0  # at once, before the pool noticed
+        time.sleep(0.3)  # and after it did
+        plan = alone.run(workers.solve_json, *solve_args(weeks=4))
+        assert Plan.model_validate_json(plan).status == Status.optimal
+    finally:
+        alone.close()
