@@ -28,7 +28,7 @@ from planner.replan import ReplanRequest
 from planner.ui import state
 from planner.ui.calendar_board import Click, Drop, action_signature, read_action
 from planner.ui.settings import Settings
-from planner.ui.solving import has_plan, replan_season
+from planner.ui.solving import has_plan, json_of, plan_from_json, replan_season
 from planner.ui.text import md_escape
 from planner.workers import WorkerDied
 
@@ -181,8 +181,8 @@ def back() -> None:
 
 def _push(key: str, fresh: Plan, plan: Plan, applied: str, **extra: str | None) -> None:
     lines = _lines()
-    steps = lines.pop(key, None) or [Step(plan=fresh.model_dump_json())]
-    steps.append(Step(plan=plan.model_dump_json(), applied=applied, **extra))
+    steps = lines.pop(key, None) or [Step(plan=json_of(fresh))]
+    steps.append(Step(plan=json_of(plan), applied=applied, **extra))
     if len(steps) > MAX_UNDO + 1:
         del steps[1]  # keep the fresh plan at the bottom
     lines[key] = steps  # most recently used last
@@ -208,7 +208,7 @@ def request_for(previous: Plan, today: dt.date) -> ReplanRequest:
 
 def _replan(key: str, fresh: Plan, calendar: Calendar, settings: Settings) -> None:
     steps = _steps(key)
-    previous = Plan.model_validate_json(steps[-1].plan) if steps else fresh
+    previous = plan_from_json(steps[-1].plan) if steps else fresh
     today = today_for(previous)
     try:
         plan = replan_season(calendar, settings, request_for(previous, today))
@@ -315,7 +315,7 @@ def drop_request(
 def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, drop: dict) -> None:
     """Re-plan with the dropped-on day pinned and the old day blocked, or say why not."""
     steps = _steps(key)
-    previous = Plan.model_validate_json(steps[-1].plan) if steps else fresh
+    previous = plan_from_json(steps[-1].plan) if steps else fresh
     today = today_for(previous)
     from_day, to_day = dt.date.fromisoformat(drop["from"]), dt.date.fromisoformat(drop["to"])
     asked = move_text(from_day, to_day)
@@ -399,7 +399,7 @@ def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | N
     shown = steps[-1].plan
     st.session_state[state.PLAN] = shown
     st.session_state[state.LAST_GOOD] = shown
-    return Plan.model_validate_json(shown)
+    return plan_from_json(shown)
 
 
 def board_messages(plan: Plan) -> None:

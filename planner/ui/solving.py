@@ -79,7 +79,7 @@ def solve(calendar: Calendar, settings: Settings, *, own: bool = False) -> Plan 
     except WorkerDied as error:
         st.error(str(error), icon=":material/error:")
         return None
-    plan = Plan.model_validate_json(plan_json)
+    plan = plan_from_json(plan_json)
     st.session_state[state.PLAN] = plan_json
     if has_plan(plan):
         st.session_state[state.LAST_GOOD] = plan_json
@@ -109,7 +109,7 @@ def replan_season(calendar: Calendar, settings: Settings, request: ReplanRequest
             settings.config.model_dump_json(),
             request.model_dump_json(),
         )
-    return Plan.model_validate_json(plan_json)
+    return plan_from_json(plan_json)
 
 
 def has_plan(plan: Plan) -> bool:
@@ -122,4 +122,33 @@ def last_good_plan(own_first: bool = False) -> Plan | None:
     saved = (own_first and st.session_state.get(state.LAST_GOOD_OWN)) or st.session_state.get(
         state.LAST_GOOD
     )
-    return Plan.model_validate_json(saved) if saved else None
+    return plan_from_json(saved) if saved else None
+
+
+# ----------------------------------------------------------------------------- parsed plans
+
+MAX_PARSED = 4  # plans per session kept parsed: the one on screen, the last good, an undo or two
+
+
+def plan_from_json(plan_json: str) -> Plan:
+    """The plan of this JSON, parsed once per session: every click shows the same plan again,
+    and parsing it on each page run was a share of every run (plans are a session's own: a
+    parsed plan is never handed to another session)."""
+    parsed: dict[int, tuple[str, Plan]] = st.session_state.setdefault(state.PARSED_PLANS, {})
+    key = hash(plan_json)
+    known = parsed.pop(key, None)
+    if known is None or known[0] != plan_json:
+        known = (plan_json, Plan.model_validate_json(plan_json))
+    parsed[key] = known  # the most recently used last
+    while len(parsed) > MAX_PARSED:
+        parsed.pop(next(iter(parsed)))
+    return known[1]
+
+
+def json_of(plan: Plan) -> str:
+    """The JSON a plan from `plan_from_json` came as, without writing it again (any other plan
+    is written)."""
+    for plan_json, known in st.session_state.get(state.PARSED_PLANS, {}).values():
+        if known is plan:
+            return plan_json
+    return plan.model_dump_json()
