@@ -55,8 +55,8 @@ DIED_TEXT = (
     "of memory). Nothing was lost: try again."
 )
 TIMED_OUT_TEXT = (
-    f"The planner did not answer within {TASK_TIMEOUT_S:.0f} s, so it was stopped. Nothing was "
-    "lost: try again, or plan fewer weeks."
+    "The planner did not answer within {seconds:.0f} s, so it was stopped. Nothing was lost: try "
+    "again, or plan fewer weeks."
 )
 
 JsonTask = Callable[..., str]
@@ -156,8 +156,9 @@ class SolvePool:
         return pebble.ProcessPool(max_workers=self.workers, context=_context())
 
     def warm(self) -> list[int]:
-        """Start every worker now and wait until each has answered: the first solves do not
-        pay for the start. Returns the workers' process ids."""
+        """Start the pool now (pebble starts all its workers with it) and wait for an answer
+        from it per worker: the first solves do not pay for the start. Returns the process ids
+        that answered."""
         with self._lock:
             futures = [self._schedule(_ready, ()) for _ in range(self.workers)]
         return [future.result() for future in futures]
@@ -191,24 +192,27 @@ class SolvePool:
 
     def run(self, function: JsonTask, *args: str | int) -> str:
         """`function(*args)` in a worker, waiting for its answer; WorkerDied if it died."""
-        for attempt in (1, 2):
-            future = self.submit(function, *args)
-            try:
-                return future.result()
-            except concurrent.futures.process.BrokenProcessPool as error:
-                # The pool broke around this task, not in it: pebble stops a whole pool when a
-                # worker ends while none is running a task (killed while idle). The task never
-                # ran, so it goes once more to the new pool that the next submit starts.
-                log.warning("the solve pool broke (%s); asking a new one", error)
-                if attempt == 2:
-                    raise WorkerDied(DIED_TEXT) from error
-            except pebble.ProcessExpired as error:
-                log.error("a solve worker died (exit code %s); it was replaced", error.exitcode)
-                raise WorkerDied(DIED_TEXT) from error
-            except concurrent.futures.TimeoutError as error:
-                log.error("a solve ran past %.0f s; its worker was stopped", self.timeout_s)
-                raise WorkerDied(TIMED_OUT_TEXT) from error
-        raise AssertionError("unreachable")
+        try:
+            return self._answer(self.submit(function, *args))
+        except concurrent.futures.process.BrokenProcessPool as error:
+            # The pool broke around this task, not in it: pebble stops a whole pool when a
+            # worker ends while none is running a task (killed while idle). The task never ran,
+            # so it goes once more, to the new pool that this submit starts.
+            log.warning("the solve pool broke (%s); asking a new one", error)
+        try:
+            return self._answer(self.submit(function, *args))
+        except concurrent.futures.process.BrokenProcessPool as error:
+            raise WorkerDied(DIED_TEXT) from error
+
+    def _answer(self, future: concurrent.futures.Future[str]) -> str:
+        try:
+            return future.result()
+        except pebble.ProcessExpired as error:
+            log.error("a solve worker died (exit code %s); it was replaced", error.exitcode)
+            raise WorkerDied(DIED_TEXT) from error
+        except concurrent.futures.TimeoutError as error:
+            log.error("a solve ran past %.0f s; its worker was stopped", self.timeout_s)
+            raise WorkerDied(TIMED_OUT_TEXT.format(seconds=self.timeout_s)) from error
 
     def close(self) -> None:
         """Stop the workers (tasks still running end with them)."""
