@@ -11,8 +11,9 @@ processes, and the page's thread only waits (without the GIL) for the answer.
 - Identical requests in flight at once share one solve (`SolvePool.submit`).
 - A worker that dies (killed, out of memory) fails only its own task, with `WorkerDied`, and is
   replaced; its neighbours' solves go on (pebble's pool, unlike the standard library's, which
-  breaks every task of the pool). A task past `TASK_TIMEOUT_S` is stopped the same way: each
-  solve has its own, much shorter, time limit; this one only catches a worker that hangs.
+  breaks every task of the pool). A task past its deadline is stopped the same way: a solve's
+  own time limit bounds its whole run, so the deadline (`deadline_for`) is that limit with room
+  to spare, and only catches a worker that hangs.
 - Start-up: workers are forked from a fork server, a clean single-threaded process that has
   imported this module (and with it the solver, OR-Tools, pydantic) once. Forking the app's own
   process is unsafe (Streamlit's threads may hold a lock at that moment, which the child would
@@ -39,7 +40,7 @@ from collections.abc import Callable
 import pebble
 
 from planner.catalog import load_catalog
-from planner.config import PlannerConfig
+from planner.config import MAX_TIME_LIMIT_S, PlannerConfig
 from planner.domain import AthleteProfile, Calendar, Catalog
 from planner.replan import ReplanRequest, replan
 from planner.solve import plan_season
@@ -47,8 +48,9 @@ from planner.solve import plan_season
 log = logging.getLogger(__name__)
 
 WORKERS_ENV = "PLANNER_SOLVE_WORKERS"
-TASK_TIMEOUT_S = 300.0
-"""A task still running after this is stopped and its worker replaced (a hang, not a solve)."""
+TASK_TIMEOUT_S = 2.0 * MAX_TIME_LIMIT_S + 60.0
+"""A task without a deadline of its own is stopped after this (the longest solve allowed, twice,
+and a minute), its worker replaced."""
 
 DIED_TEXT = (
     "The planner's worker process stopped before your plan was ready (the server may be short "
@@ -101,6 +103,13 @@ def replan_json(calendar_json: str, profile_json: str, config_json: str, request
         ReplanRequest.model_validate_json(request_json),
     )
     return plan.model_dump_json()
+
+
+def deadline_for(config_json: str) -> float:
+    """Seconds a solve with this config may run in a worker before it is taken for hung: twice
+    its time limit (which bounds the whole run, model build included) and a minute, for a
+    machine under load."""
+    return 2.0 * PlannerConfig.model_validate_json(config_json).solver.time_limit_s + 60.0
 
 
 def _ready() -> int:
@@ -163,24 +172,30 @@ class SolvePool:
             futures = [self._schedule(_ready, ()) for _ in range(self.workers)]
         return [future.result() for future in futures]
 
-    def _schedule(self, function: Callable, args: tuple) -> concurrent.futures.Future:
+    def _schedule(
+        self, function: Callable, args: tuple, deadline_s: float | None = None
+    ) -> concurrent.futures.Future:
         """Hand a task to the pool (the caller holds the lock); a pool that broke as a whole
         (pebble stops it when its workers cannot start) is replaced by a new one."""
+        timeout = deadline_s or self.timeout_s
         try:
-            return self._pool.schedule(function, args, timeout=self.timeout_s)
+            return self._pool.schedule(function, args, timeout=timeout)
         except RuntimeError:
             log.warning("the solve pool had stopped; starting a new one")
             broken, self._pool = self._pool, self._new_pool()
             broken.stop()
-            return self._pool.schedule(function, args, timeout=self.timeout_s)
+            return self._pool.schedule(function, args, timeout=timeout)
 
-    def submit(self, function: JsonTask, *args: str | int) -> concurrent.futures.Future[str]:
-        """`function(*args)` in a worker; the same call already in flight is not run twice."""
+    def submit(
+        self, function: JsonTask, *args: str | int, deadline_s: float | None = None
+    ) -> concurrent.futures.Future[str]:
+        """`function(*args)` in a worker, stopped after `deadline_s` (default: the pool's
+        timeout); the same call already in flight is not run twice."""
         key = (function.__module__, function.__qualname__, *args)
         with self._lock:
             future = self._in_flight.get(key)
             if future is None:
-                future = self._schedule(function, args)
+                future = self._schedule(function, args, deadline_s)
                 self._in_flight[key] = future
         future.add_done_callback(functools.partial(self._forget, key))
         return future
@@ -190,17 +205,18 @@ class SolvePool:
             if self._in_flight.get(key) is future:
                 del self._in_flight[key]
 
-    def run(self, function: JsonTask, *args: str | int) -> str:
-        """`function(*args)` in a worker, waiting for its answer; WorkerDied if it died."""
+    def run(self, function: JsonTask, *args: str | int, deadline_s: float | None = None) -> str:
+        """`function(*args)` in a worker, waiting for its answer; WorkerDied if it died or ran
+        past `deadline_s`."""
         try:
-            return self._answer(self.submit(function, *args))
+            return self._answer(self.submit(function, *args, deadline_s=deadline_s))
         except concurrent.futures.process.BrokenProcessPool as error:
             # The pool broke around this task, not in it: pebble stops a whole pool when a
             # worker ends while none is running a task (killed while idle). The task never ran,
             # so it goes once more, to the new pool that this submit starts.
             log.warning("the solve pool broke (%s); asking a new one", error)
         try:
-            return self._answer(self.submit(function, *args))
+            return self._answer(self.submit(function, *args, deadline_s=deadline_s))
         except concurrent.futures.process.BrokenProcessPool as error:
             raise WorkerDied(DIED_TEXT) from error
 
@@ -211,8 +227,9 @@ class SolvePool:
             log.error("a solve worker died (exit code %s); it was replaced", error.exitcode)
             raise WorkerDied(DIED_TEXT) from error
         except concurrent.futures.TimeoutError as error:
-            log.error("a solve ran past %.0f s; its worker was stopped", self.timeout_s)
-            raise WorkerDied(TIMED_OUT_TEXT.format(seconds=self.timeout_s)) from error
+            seconds = error.args[1] if len(error.args) > 1 else self.timeout_s  # pebble's
+            log.error("a solve ran past %.0f s; its worker was stopped", seconds)
+            raise WorkerDied(TIMED_OUT_TEXT.format(seconds=seconds)) from error
 
     def close(self) -> None:
         """Stop the workers (tasks still running end with them)."""
@@ -247,7 +264,8 @@ def close_shared_pool() -> None:
         pool.close()
 
 
-def run(function: JsonTask, *args: str | int) -> str:
-    """`function(*args)` in the shared pool, or right here when it has no workers."""
+def run(function: JsonTask, *args: str | int, deadline_s: float | None = None) -> str:
+    """`function(*args)` in the shared pool (stopped after `deadline_s`), or right here when
+    the pool has no workers."""
     pool = shared_pool()
-    return function(*args) if pool is None else pool.run(function, *args)
+    return function(*args) if pool is None else pool.run(function, *args, deadline_s=deadline_s)

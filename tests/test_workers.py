@@ -162,13 +162,23 @@ def test_a_dead_worker_fails_only_its_own_task_and_is_replaced(pool: workers.Sol
 
 
 def test_a_worker_past_the_deadline_is_stopped() -> None:
-    pool = workers.SolvePool(1, timeout_s=0.5)
+    pool = workers.SolvePool(1, timeout_s=1.0)
     try:
-        with pytest.raises(workers.WorkerDied, match="did not answer"):
+        with pytest.raises(workers.WorkerDied, match="did not answer within 1 s"):
             pool.run(_slow_pid, 30.0)
+        with pytest.raises(workers.WorkerDied, match="did not answer within 2 s"):
+            pool.run(_slow_pid, 30.0, deadline_s=2.0)  # a task's own deadline
         assert pool.run(_slow_pid, 0.0) > 0  # replaced
     finally:
         pool.close()
+
+
+def test_a_solves_deadline_follows_its_time_limit() -> None:
+    """A solve may take its whole time limit (up to 600 s) without being taken for hung."""
+    config = PlannerConfig.model_validate({"solver": {"time_limit_s": 600}})
+    assert workers.deadline_for(config.model_dump_json()) > 600
+    assert workers.deadline_for(PlannerConfig().model_dump_json()) == 2 * 10 + 60
+    assert workers.TASK_TIMEOUT_S > 600
 
 
 def test_workers_do_not_run_the_apps_page_script(tmp_path: Path, monkeypatch) -> None:

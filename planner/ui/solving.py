@@ -50,7 +50,13 @@ def solve_json(
     """Solve one season in a worker; every input is a JSON string (or plain value) so it keys
     the cache. Raises WorkerDied when the worker died (nothing is cached then)."""
     plan_json = workers.run(
-        workers.solve_json, calendar_json, profile_json, config_json, start_iso, weeks
+        workers.solve_json,
+        calendar_json,
+        profile_json,
+        config_json,
+        start_iso,
+        weeks,
+        deadline_s=workers.deadline_for(config_json),
     )
     log.info("solved %s weeks from %s: %s", weeks, start_iso, status_of(plan_json))
     return plan_json
@@ -93,7 +99,12 @@ def replan_json(calendar_json: str, profile_json: str, config_json: str, request
     """Re-plan from a previous plan in a worker; the request (previous plan included) is JSON,
     like `solve`. Raises WorkerDied when the worker died."""
     plan_json = workers.run(
-        workers.replan_json, calendar_json, profile_json, config_json, request_json
+        workers.replan_json,
+        calendar_json,
+        profile_json,
+        config_json,
+        request_json,
+        deadline_s=workers.deadline_for(config_json),
     )
     log.info("re-planned: %s", status_of(plan_json))
     return plan_json
