@@ -141,7 +141,8 @@ def default_workers() -> int:
 def _context() -> multiprocessing.context.BaseContext:
     """A fork server that has imported this module (through `planner.worker_process`, which
     also keeps the app's page script out of the workers) where there is one (Linux, macOS),
-    else spawn."""
+    else spawn (Windows: each worker then imports everything itself, and one started after a
+    page has run re-runs the page script's imports as its main module)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
