@@ -243,3 +243,13 @@ def test_a_worker_killed_while_idle_costs_no_request() -> None:
         assert Plan.model_validate_json(plan).status == Status.optimal
     finally:
         alone.close()
+
+
+def test_a_worker_is_replaced_after_its_share_of_tasks() -> None:
+    """Its memory grows with the solves it ran; a new fork starts afresh."""
+    pool = workers.SolvePool(1, tasks_per_worker=2)
+    try:
+        pids = [pool.run(_slow_pid, 0.0) for _ in range(3)]
+    finally:
+        pool.close()
+    assert pids[0] == pids[1] != pids[2]
