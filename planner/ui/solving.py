@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import streamlit as st
 
@@ -49,6 +50,7 @@ def solve_json(
 ) -> str:
     """Solve one season in a worker; every input is a JSON string (or plain value) so it keys
     the cache. Raises WorkerDied when the worker died (nothing is cached then)."""
+    asked = time.perf_counter()
     plan_json = workers.run(
         workers.solve_json,
         calendar_json,
@@ -58,7 +60,13 @@ def solve_json(
         weeks,
         deadline_s=workers.deadline_for(config_json),
     )
-    log.info("solved %s weeks from %s: %s", weeks, start_iso, status_of(plan_json))
+    log.info(
+        "solved %s weeks from %s: %s (%.2f s, waiting for a worker included)",
+        weeks,
+        start_iso,
+        status_of(plan_json),
+        time.perf_counter() - asked,
+    )
     return plan_json
 
 
@@ -98,6 +106,7 @@ def solve(calendar: Calendar, settings: Settings, *, own: bool = False) -> Plan 
 def replan_json(calendar_json: str, profile_json: str, config_json: str, request_json: str) -> str:
     """Re-plan from a previous plan in a worker; the request (previous plan included) is JSON,
     like `solve`. Raises WorkerDied when the worker died."""
+    asked = time.perf_counter()
     plan_json = workers.run(
         workers.replan_json,
         calendar_json,
@@ -106,7 +115,11 @@ def replan_json(calendar_json: str, profile_json: str, config_json: str, request
         request_json,
         deadline_s=workers.deadline_for(config_json),
     )
-    log.info("re-planned: %s", status_of(plan_json))
+    log.info(
+        "re-planned: %s (%.2f s, waiting for a worker included)",
+        status_of(plan_json),
+        time.perf_counter() - asked,
+    )
     return plan_json
 
 
