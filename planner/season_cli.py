@@ -19,7 +19,14 @@ from planner.config import PlannerConfig, load_config, next_monday
 from planner.constants import MAX_WEEKS
 from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Sport
 from planner.errors import InputError
-from planner.store import SeasonNotFound, StaleSeason, delete_season, list_seasons, open_store
+from planner.store import (
+    SeasonNotFound,
+    StaleSeason,
+    StoreUnavailable,
+    delete_season,
+    list_seasons,
+    open_store,
+)
 from planner.store import load_season as load_saved
 from planner.store import rotate_token as rotate_saved
 
@@ -55,10 +62,8 @@ def _dates(values: DateList, option: str) -> list[dt.date]:
 def _store():
     try:
         return open_store()
-    except Exception as exc:  # a bad URL or an unreachable server: say which, without secrets
-        from planner.store.database import default_url, safe_url
-
-        raise _fail(f"cannot open the season store {safe_url(default_url())}: {exc}") from None
+    except StoreUnavailable as exc:  # a bad setting, folder or server: one line naming it
+        raise _fail(str(exc)) from None
 
 
 def _run(action):  # noqa: ANN001, ANN202 - one place that turns store/planner errors into exits
@@ -76,6 +81,8 @@ def _run(action):  # noqa: ANN001, ANN202 - one place that turns store/planner e
         raise _fail(f"{exc}; nothing was saved", EXIT_INFEASIBLE) from None
     except StaleSeason as exc:
         raise _fail(str(exc), EXIT_INFEASIBLE) from None
+    except StoreUnavailable as exc:
+        raise _fail(str(exc)) from None
 
 
 @season_app.command("new")

@@ -57,8 +57,9 @@ def data_folder() -> Path:
     folder = Path(platformdirs.user_data_dir("strength-planner", appauthor=False))
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if stat.S_IMODE(folder.stat().st_mode) != 0o700:
-            folder.chmod(0o700)  # made 0755 by an older version: it holds calendars
+        mode = stat.S_IMODE(folder.stat().st_mode)
+        if mode & 0o077:
+            folder.chmod(mode & 0o700)  # made 0755 by an older version: it holds calendars
     except OSError as exc:
         raise StoreUnavailable(
             f"the data folder {folder} cannot be made or used ({exc.strerror or exc}): make it "
@@ -94,8 +95,8 @@ def parse_url(url: str, *, explicit: bool = False) -> URL:
     try:
         parsed = make_url(_driver_url(url))
         parsed.port  # noqa: B018 - a port that is not a number fails here, not at connect
-        parsed.get_dialect()
-    except NoSuchModuleError:
+        parsed.get_dialect().import_dbapi()  # the driver is installed
+    except (NoSuchModuleError, ImportError):
         raise StoreUnavailable(
             f"{setting} names a database this planner cannot use; use PostgreSQL or SQLite, "
             f"{URL_EXAMPLE}"
@@ -188,6 +189,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # The wait first: switching to WAL takes a lock another opener may hold for a moment.
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")  # a replaced link or deleted season is wiped
     # WAL: readers (the feed) never wait for a writer (a re-plan); a commit is one fsync'd append.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
@@ -199,6 +201,7 @@ def _sqlite_migration_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA secure_delete=ON")  # the plain links a migration replaces are wiped
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()  # foreign keys stay off: a batch migration drops and re-makes parent tables
 
