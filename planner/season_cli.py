@@ -152,6 +152,12 @@ def show(
     source = f"URL, fetched {fetched:%Y-%m-%d %H:%M} UTC" if fetched else season.source.filename
     typer.echo(f"calendar: {source}")
     typer.echo("plans: " + ", ".join(f"{p.number} {p.origin}" for p in season.history))
+    for kept in season.calendars:
+        when = f", fetched {kept.fetched_at:%Y-%m-%d %H:%M} UTC" if kept.fetched_at else ""
+        typer.echo(
+            f"calendar version {kept.number}: {kept.state}, {kept.events} events{when}"
+            + (f" ({kept.note})" if kept.note else "")
+        )
     for kind in ("done", "missed", "pins", "blocks"):
         days = getattr(season.marks, kind)
         if days:
@@ -205,12 +211,34 @@ def replan_command(
 def refresh_command(
     token: Token,
     today: Annotated[str | None, typer.Option(help="Sessions before this day are history.")] = None,
+    accept_smaller: Annotated[
+        bool,
+        typer.Option(help="Apply the calendar even if it lost most of the events ahead."),
+    ] = False,
 ) -> None:
     """Fetch the season's calendar URL again and re-plan with the smallest change."""
-    from planner.seasons import refresh
+    from planner.seasons import CalendarHeld, refresh
 
     day = _date(today, "--today") or clock.today()
-    _report(_run(lambda: refresh(_store(), token, today=day)))
+
+    def action():  # noqa: ANN202
+        try:
+            return refresh(_store(), token, today=day, accept_smaller=accept_smaller)
+        except CalendarHeld as exc:
+            raise _fail(
+                f"{exc}; if the calendar really shrank, run again with --accept-smaller",
+                EXIT_INFEASIBLE,
+            ) from None
+
+    _report(_run(action))
+
+
+@season_app.command("undo")
+def undo_command(token: Token) -> None:
+    """Back to the plan before the last change; undoing a refresh brings its calendar back."""
+    from planner.store import undo_plan
+
+    _report(_run(lambda: undo_plan(_store(), token)))
 
 
 def _report(season) -> None:  # noqa: ANN001

@@ -31,7 +31,7 @@ def _head() -> str:
 
 def _at_head(url: str) -> None:
     store = open_store(url)
-    assert TABLES <= set(inspect(store.engine).get_table_names())
+    assert set(inspect(store.engine).get_table_names()) >= TABLES
     with store.engine.connect() as conn:
         versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
     assert versions == [_head()]
@@ -109,8 +109,7 @@ def test_four_processes_opening_a_fresh_store_at_once_all_succeed(
         url = _fresh(database_url, postgres_server_or_none, tmp_path, round_)
         barrier, errors = context.Barrier(OPENERS), context.Queue()
         processes = [
-            context.Process(target=_open_once, args=(url, barrier, errors))
-            for _ in range(OPENERS)
+            context.Process(target=_open_once, args=(url, barrier, errors)) for _ in range(OPENERS)
         ]
         for process in processes:
             process.start()
@@ -182,9 +181,7 @@ def _save_linked(store, url: str) -> str:
 
 def _raw(path: Path) -> bytes:
     return b"".join(
-        part.read_bytes()
-        for part in (path, path.with_name(path.name + "-wal"))
-        if part.exists()
+        part.read_bytes() for part in (path, path.with_name(path.name + "-wal")) if part.exists()
     )
 
 
