@@ -119,9 +119,20 @@ def calendar_settings(calendar: Calendar, today: dt.date | None = None) -> dict[
     return values
 
 
+def upload_identity(upload: Any) -> str:
+    """Which calendar an upload is (its bytes and name), or "demo" without one."""
+    if upload is None:
+        return "demo"
+    return "upload:" + hashlib.sha256(upload.getvalue() + upload.name.encode()).hexdigest()[:16]
+
+
 def follow_calendar() -> None:
     """Uploader callback: start, weeks and main sport follow the new calendar, except those the
-    athlete set (a value that differs from what the app last filled in is the athlete's)."""
+    athlete set (a value that differs from what the app last filled in is the athlete's).
+
+    A start date belongs to one calendar: a start set for the calendar before (by hand or with
+    "Start the plan on ...") is kept for that calendar only, and comes back if it is uploaded
+    again; weeks and main sport set by hand stay for every calendar."""
     upload = st.session_state.get(state.UPLOAD)
     if upload is None:
         suggested = {k: v for k, v in state.defaults().items() if k in state.AUTO_KEYS}
@@ -132,11 +143,21 @@ def follow_calendar() -> None:
             return  # the error shows in the page; the settings stay as they are
         suggested = calendar_settings(calendar)
     auto = dict(st.session_state.get(state.AUTO) or {})
+    starts = dict(st.session_state.get(state.STARTS_SET) or {})
+    before = st.session_state.get(state.START_FOR) or "demo"
+    if st.session_state.get(state.START) != auto.get(state.START):
+        starts[before] = st.session_state.get(state.START)
+    identity = upload_identity(upload)
     for key, value in suggested.items():
-        if st.session_state.get(key) == auto.get(key):
+        if key == state.START:
+            st.session_state[key] = starts.get(identity, value)
+            auto[key] = value
+        elif st.session_state.get(key) == auto.get(key):
             st.session_state[key] = value
             auto[key] = value
     st.session_state[state.AUTO] = auto
+    st.session_state[state.STARTS_SET] = starts
+    st.session_state[state.START_FOR] = identity
 
 
 def events_frame(calendar: Calendar) -> pd.DataFrame:
@@ -210,7 +231,7 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
         source_text = "Demo season: a road cyclist's winter and spring, moved to your start date."
     else:
         data = upload.getvalue()
-        identity = "upload:" + hashlib.sha256(data + upload.name.encode()).hexdigest()[:16]
+        identity = upload_identity(upload)
         source_text = f"Your file: {md_escape(upload.name)}"
         try:
             calendar = calendar_from_upload(data, upload.name)

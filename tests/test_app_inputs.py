@@ -1,0 +1,46 @@
+"""App state that must not depend on the path taken (AppTest): a start date belongs to the
+calendar it was set for, and the review table's edits hold whichever tab is open."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_app import FIXTURES, berlin_ics, current_plan, loaded, upload
+
+from planner.ui import state
+
+
+BERLIN_FIRST = dt.date(2027, 1, 5)  # a Tuesday, after the plan's default start
+BERLIN_RACE = BERLIN_FIRST + dt.timedelta(days=68)  # a Sunday, ten weeks in
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLANNER_TODAY", "2026-11-25")
+
+
+def test_a_new_calendar_gets_its_own_start_after_start_the_plan_on() -> None:
+    at = loaded()
+    strava = FIXTURES / "strava_activities.csv"  # rides of early 2026, before the plan starts
+    upload(at, strava.name, strava.read_bytes())
+    move = next(b for b in at.button if b.label.startswith("Start the plan on"))
+    move.click().run()
+    early = current_plan(at).start
+    assert early < dt.date(2026, 6, 1)
+    upload(at, "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+    assert current_plan(at).start == BERLIN_FIRST - dt.timedelta(days=1)  # its own default
+    upload(at, strava.name, strava.read_bytes())  # the start set for this calendar comes back
+    assert current_plan(at).start == early
+
+
+def test_a_start_set_by_hand_stays_with_its_calendar() -> None:
+    at = loaded()
+    upload(at, "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+    own = BERLIN_FIRST + dt.timedelta(days=6)  # a week later, by hand
+    at.date_input(key=state.START).set_value(own)
+    at.button(key="submit").click().run()
+    assert current_plan(at).start == own
+    other = BERLIN_FIRST + dt.timedelta(weeks=2)
+    upload(at, "berlin-2.ics", berlin_ics(other, other + dt.timedelta(days=68)))
+    assert current_plan(at).start == other - dt.timedelta(days=1)
