@@ -10,7 +10,6 @@ from test_app import FIXTURES, berlin_ics, current_plan, loaded, upload
 
 from planner.ui import state
 
-
 BERLIN_FIRST = dt.date(2027, 1, 5)  # a Tuesday, after the plan's default start
 BERLIN_RACE = BERLIN_FIRST + dt.timedelta(days=68)  # a Sunday, ten weeks in
 
