@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 from test_app import FIXTURES, berlin_ics, current_plan, loaded, upload
 
+from planner.domain import Kind, Priority
 from planner.ui import state
+from planner.ui.calendar_input import TIMEZONE_KEY
 
 BERLIN_FIRST = dt.date(2027, 1, 5)  # a Tuesday, after the plan's default start
 BERLIN_RACE = BERLIN_FIRST + dt.timedelta(days=68)  # a Sunday, ten weeks in
@@ -43,3 +45,29 @@ def test_a_start_set_by_hand_stays_with_its_calendar() -> None:
     other = BERLIN_FIRST + dt.timedelta(weeks=2)
     upload(at, "berlin-2.ics", berlin_ics(other, other + dt.timedelta(days=68)))
     assert current_plan(at).start == other - dt.timedelta(days=1)
+
+
+def _race(at) -> Priority | None:
+    return next(e.priority for e in current_plan(at).events if e.kind == Kind.race)
+
+
+def test_review_edits_hold_when_the_time_zone_changes() -> None:
+    """The plan after a new time zone keeps the race priority set in the review table, without
+    anyone opening the review tab again."""
+    at = upload(loaded(), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
+    assert _race(at) == Priority.A
+    frame = at.data_editor[0].value
+    row = int(frame.index[frame["priority"] == "A"][0])
+    at.session_state[state.EDITOR] = {
+        "edited_rows": {row: {"priority": "B"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert _race(at) == Priority.B
+    at.selectbox(key=TIMEZONE_KEY).set_value("America/New_York").run()
+    assert not at.exception, at.exception
+    assert current_plan(at).timezone == "America/New_York"
+    assert _race(at) == Priority.B
+    at.selectbox(key=TIMEZONE_KEY).set_value("Europe/Berlin").run()
+    assert _race(at) == Priority.B

@@ -44,6 +44,7 @@ PIN_EXERCISES = "replan_pin_exercises"  # pinned sessions keep their exercises
 PLAN = "plan"  # JSON of the plan of the latest solve, whatever its status
 LAST_GOOD = "last_good_plan"  # JSON of the last plan that had sessions (optimal or feasible)
 CALENDAR_ID = "calendar_id"  # identity of the calendar the editor's edits refer to
+REVIEW_EDITS = "review_edits"  # the athlete's review edits by event, for one calendar file
 BOARD_SEEN = "board_seen"  # the board's last callback already acted on
 BOARD_OPENED = "board_opened"  # the day a click on the board just opened (phone: scroll to it)
 BOARD_REVISION = "board_revision"  # raised per handled board action: the board redraws
