@@ -71,3 +71,37 @@ def test_review_edits_hold_when_the_time_zone_changes() -> None:
     assert _race(at) == Priority.B
     at.selectbox(key=TIMEZONE_KEY).set_value("Europe/Berlin").run()
     assert _race(at) == Priority.B
+
+
+def test_a_re_plan_that_ran_out_of_time_is_not_kept_for_the_next_press(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under load a re-plan may end at its time limit with no plan: the block is not applied
+    then. Pressing Re-plan again, with the machine free, must solve again and apply it, not
+    hand back the failure from the cache."""
+    from test_app import click, pick_day
+
+    from planner.plan import Status
+    from planner.ui import solving
+
+    at = loaded(weeks=6)
+    plan = current_plan(at)
+    blocked = plan.sessions[1].date
+    pick_day(at, blocked)
+    click(at, "mark_block")
+    real = solving.replan
+    busy = {"left": 1}
+
+    def overloaded(*args, **kwargs):
+        plan = real(*args, **kwargs)
+        if busy["left"]:
+            busy["left"] -= 1
+            return plan.model_copy(update={"status": Status.unknown, "sessions": []})
+        return plan
+
+    monkeypatch.setattr(solving, "replan", overloaded)
+    click(at, "replan")
+    assert current_plan(at).session_on(blocked) is not None  # no plan: the old one stays
+    assert "not possible" in " ".join(e.value for e in at.error)
+    click(at, "replan")
+    assert current_plan(at).session_on(blocked) is None
