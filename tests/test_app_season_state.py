@@ -134,3 +134,17 @@ def test_a_drop_and_its_undo_are_one_transaction_each(
     assert season.marks == Marks() and len(season.history) == 1
     with pytest.raises(SeasonNotFound):
         load_season(store, "x" * 32)
+
+
+@pytest.mark.parametrize("url", ["notaurl", "postgresql://[::1"])
+def test_a_store_setting_that_cannot_work_is_a_plain_message(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    monkeypatch.setenv("PLANNER_TODAY", TODAY)
+    at = reopened("a" * 32)  # a season link
+    assert any("Saved seasons are unavailable" in e.value for e in at.error)
+    assert current_plan(at).sessions  # the planner works without the store
+    click(at, "season_save")
+    assert any("could not be saved" in e.value for e in at.error)
+    assert not at.exception
