@@ -199,7 +199,7 @@ def test_a_refresh_never_replaces_a_good_calendar_with_a_worse_read(
     """A failed fetch writes nothing; a read that lost most of what lies ahead is held back as a
     calendar version (season, plan and version unchanged) until accepted; an applied refresh
     keeps the calendar it replaced, and undoing it brings that calendar back."""
-    from planner.store import undo_plan
+    from planner.store import calendar_version, undo_plan
 
     monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
     store = open_store(database_url)
@@ -220,6 +220,8 @@ def test_a_refresh_never_replaces_a_good_calendar_with_a_worse_read(
         assert season.source == created.source
         assert [(c.state, c.events) for c in season.calendars] == [("held", 5)]
         assert held.value.number == season.calendars[0].number
+        kept = calendar_version(store, token, held.value.number)  # what was read, to look at
+        assert kept.data == _daily_ics(4) and kept.url == root + "/cal.ics"
 
         files["/cal.ics"] = _daily_ics(36)  # a calendar may shrink a little: applied
         season = seasons.refresh(store, token, today=START)

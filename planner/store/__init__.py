@@ -30,7 +30,6 @@ from planner.store.repository import (
     rotate_token,
     save_season,
     set_marks,
-    touch_fetched,
     undo_plan,
     update_season,
 )
@@ -41,7 +40,6 @@ __all__ = [
     "StoreUnavailable",
     "calendar_version",
     "hold_calendar",
-    "touch_fetched",
     "FeedPlan",
     "Marks",
     "PlanVersion",

@@ -546,17 +546,6 @@ def hold_calendar(store: Store, token: str, source: Source, *, events: int, note
     return number
 
 
-def touch_fetched(store: Store, token: str, when: dt.datetime) -> None:
-    """A refresh read the calendar unchanged: only its fetch time moves (no new version)."""
-    with store.session() as session, session.begin():
-        row = _row(session, token, full=False)
-        session.execute(
-            SourceRow.__table__.update()
-            .where(SourceRow.season_id == row.id)
-            .values(fetched_at=when)
-        )
-
-
 def add_plan_version(
     store: Store,
     token: str,

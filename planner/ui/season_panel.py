@@ -273,11 +273,15 @@ def _refresh(accept_smaller: bool = False) -> None:
         _gone()
         return
     except StoreUnavailable as exc:
-        log.error("season store: %s", exc)
-        st.session_state[MESSAGE] = ("error", UNAVAILABLE)
+        _unavailable(exc)
         return
     restore(season)
     st.session_state[MESSAGE] = ("success", "Calendar refreshed and re-planned.")
+
+
+def _unavailable(exc: StoreUnavailable) -> None:
+    log.error("season store: %s", exc)
+    st.session_state[MESSAGE] = ("error", UNAVAILABLE)
 
 
 def _undo_refresh() -> None:
@@ -296,6 +300,9 @@ def _undo_refresh() -> None:
         return
     except SeasonNotFound:
         _gone()
+        return
+    except StoreUnavailable as exc:
+        _unavailable(exc)
         return
     restore(season)
     st.session_state[MESSAGE] = (
@@ -595,12 +602,15 @@ def _rotate() -> None:
     token = st.session_state.get(TOKEN)
     if not token:
         return
-    store = _store()
     try:
+        store = _store()
         fresh = rotate_token(store, token)
         season = load_season(store, fresh)
     except SeasonNotFound:
         _gone()
+        return
+    except StoreUnavailable as exc:
+        _unavailable(exc)
         return
     st.session_state[TOKEN] = fresh
     st.session_state[VERSION] = season.version  # this tab's own change, not another tab's
@@ -620,6 +630,9 @@ def _delete() -> None:
         delete_season(_store(), token)
     except SeasonNotFound:
         _gone()
+        return
+    except StoreUnavailable as exc:
+        _unavailable(exc)
         return
     st.session_state[TOKEN] = None
     if QUERY in st.query_params:
