@@ -148,3 +148,33 @@ def test_a_store_setting_that_cannot_work_is_a_plain_message(
     click(at, "season_save")
     assert any("could not be saved" in e.value for e in at.error)
     assert not at.exception
+
+
+def test_a_worse_refresh_is_held_in_the_app_then_applied_and_undone(
+    store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from local_http import serving
+    from test_seasons import _daily_ics
+
+    from planner.importers.remote import ALLOW_PRIVATE_ENV
+
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    files = {"/cal.ics": _daily_ics(40)}
+    with serving(files) as root:
+        at = loaded(weeks=SHORT_WEEKS)
+        at.text_input(key=season_panel.URL_INPUT).set_value(root + "/cal.ics")
+        click(at, "season_fetch")
+        token = _token(at)
+        before = load_season(store, token)
+        files["/cal.ics"] = _daily_ics(2)
+        click(at, "season_refresh")
+        assert any("was not used" in w.value for w in at.warning)
+        assert load_season(store, token).history == before.history  # nothing applied
+        click(at, "season_refresh_accept")
+    season = load_season(store, token)
+    assert season.current().origin == "calendar refresh" and season.source.data == _daily_ics(2)
+    assert any("Calendar refreshed" in s.value for s in at.success)
+    click(at, "season_undo_refresh")
+    season = load_season(store, token)
+    assert season.source.data == _daily_ics(40) and season.current().origin == "first plan"
+    assert "changed in another tab" not in texts(at)

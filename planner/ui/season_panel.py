@@ -149,6 +149,7 @@ def restore(season: Season) -> None:
     st.session_state[state.LINES] = {key: steps}
     st.session_state[state.ACTIVE] = key
     st.session_state[state.REPLAN_FAILED] = None
+    st.session_state[HELD] = None  # said about the season before this one, or before a refresh
     _seen(season)
 
 
