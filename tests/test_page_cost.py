@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
+from streamlit.runtime.state.session_state import SessionState
 from streamlit.testing.v1 import AppTest
 
 from planner.plan import Plan
@@ -64,3 +65,25 @@ def test_page_runs_with_the_same_plan_neither_parse_nor_write_it() -> None:
         if dt.datetime.now(dt.UTC).minute == minute:
             break
     assert work == (0, 0)
+
+
+def test_a_rule_slider_does_not_copy_the_session_state() -> None:
+    """Streamlit copies the whole session state (every rule's value) for each keyed slider drawn
+    without a value, to guess a single value from a range: with every rule shown that was a
+    third of a page run's CPU. The sliders get their value, so only the other boxes copy it."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.toggle(key=state.SHOW_ALL_RULES).set_value(True).run()
+    sliders = len(at.sidebar.slider)
+    real = SessionState.filtered_state
+    copies: list[int] = []
+
+    def counted(self: SessionState) -> dict:
+        copies.append(1)
+        return real.fget(self)
+
+    with mock.patch.object(SessionState, "filtered_state", property(counted)):
+        at.run()
+    assert not at.exception, at.exception
+    assert sliders > 40
+    assert len(copies) < sliders  # 90 copies a run before, one per slider among them
