@@ -90,8 +90,8 @@ def main() -> None:
             st.error(f"{text}. Change it in the sidebar.", icon=":material/tune:")
         if calendar is not None and settings is not None:
             window_hint(calendar, settings)
-            plan = solve(calendar, settings, own=identity != "demo")
-            if not has_plan(plan):
+            plan = solve(calendar, settings, own=identity != "demo")  # None: said why
+            if plan is not None and not has_plan(plan):
                 conflicts(plan, settings)
         plan = replanning.current(plan, calendar, settings)
         upload_failed = calendar is None

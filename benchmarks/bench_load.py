@@ -13,10 +13,18 @@ Starts `streamlit run app.py` and drives N sessions concurrently. Two drivers:
 
 `--think S` pauses a random 0-2S seconds between steps (people read the plan before the next
 click); the default 0 has every session fire its next step the moment the last one is done.
-Prints every step's median and slowest time, sessions per second, the slowest response, and
-how many new plans came back within the 3 s target.
+Prints every step's median, 95th percentile and slowest time, sessions per second, the slowest
+response, how many new plans came back within the 3 s target, and the server's CPU seconds (read
+from /proc: the app's own process, and apart from it its solve workers) per session. With
+`--sessions 1` (the protocol driver) the CPU is also printed per step: one session alone on the
+server, so each step's CPU is exactly what that step cost. `--rounds R` runs R sessions one
+after another (different athletes; default 3 for one session, so each step has a median).
+Quote the load average (printed before and after) with every wall-clock figure. `--replicas 1|2`
+runs the protocol driver through HAProxy (deploy/haproxy.cfg) to that many app servers on one
+PostgreSQL store (docs/deploy.md); the CPU is then summed over the servers.
 
     python benchmarks/bench_load.py [--driver protocol|browser] [--sessions 10] [--think 0]
+        [--rounds R]
 """
 
 from __future__ import annotations
@@ -40,9 +48,9 @@ from browser_app import (  # noqa: E402
     CHROMIUM_ARGS,
     SCRIPT_DONE,
     SOLVE_TIMEOUT_MS,
+    app_server,
     calendar_ics,
     ensure_chromium,
-    running_app,
 )
 from playwright.async_api import async_playwright  # noqa: E402
 from protocol_client import PROTOCOL_SOLVING, PROTOCOL_STEPS, Client, athlete_session  # noqa: E402
@@ -117,16 +125,16 @@ async def _session(browser, url: str, n: int, weeks: int) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def _server(log: Path | None, replicas: int = 0) -> Iterator[str]:
-    """The app server; its log goes to `log` when given (kept), else to a temporary file. With
-    `replicas`, that many servers behind HAProxy (deploy/haproxy.cfg) on one PostgreSQL store
-    (PLANNER_DATABASE_URL, else a throwaway server); yields the proxy's URL."""
+def _server(log: Path | None, replicas: int = 0) -> Iterator[tuple[str, list[int]]]:
+    """The app server's URL and process ids; its log goes to `log` when given (kept), else to a
+    temporary file. With `replicas`, that many servers behind HAProxy (deploy/haproxy.cfg) on
+    one PostgreSQL store (PLANNER_DATABASE_URL, else a throwaway server): the proxy's URL."""
     if not replicas:
         with (
             tempfile.TemporaryDirectory() as tmp,
-            running_app(log or Path(tmp) / "server.log") as url,
+            app_server(log or Path(tmp) / "server.log") as (url, process),
         ):
-            yield url
+            yield url, [process.pid]
         return
     from replicas import running_replicas
 
@@ -141,24 +149,54 @@ def _server(log: Path | None, replicas: int = 0) -> Iterator[str]:
         yield stack.enter_context(running_replicas(replicas, env, logs))
 
 
-def _server_cpu(name: str = "streamlit") -> float:
-    """CPU seconds used so far by the processes this benchmark started whose command line
-    names `name` (the app servers; "haproxy" for the proxy)."""
-    import psutil
+# ----------------------------------------------------------------------------- server CPU
 
-    total = 0.0
-    for child in psutil.Process().children(recursive=True):
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat's fields after the command name (which may hold spaces)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            kids += [int(k) for k in (task / "children").read_text().split()]
+    return kids
+
+
+def server_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds so far of the server process and, apart, of all its descendants (the solve
+    workers, the pool's fork server; a descendant's children that ended count in its cutime)."""
+    own = _stat(pid)
+    server = (int(own[11]) + int(own[12])) / CLOCK_TICKS  # utime, stime
+    workers = 0.0
+    todo = _children(pid)
+    while todo:
+        child = todo.pop()
         try:
-            if name in " ".join(child.cmdline()):
-                times = child.cpu_times()
-                total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
+            fields = _stat(child)
+            todo += _children(child)
+        except OSError:  # it ended meanwhile
+            continue
+        workers += sum(int(f) for f in fields[11:15]) / CLOCK_TICKS  # utime stime cutime cstime
+    return server, workers
+
+
+def servers_cpu(pids: list[int]) -> tuple[float, float]:
+    """`server_cpu` summed over several app servers (replicas)."""
+    spent = [server_cpu(pid) for pid in pids]
+    return sum(s for s, _ in spent), sum(w for _, w in spent)
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 async def _run(sessions: int, weeks: int, log: Path | None) -> None:
-    with _server(log) as url:
+    with _server(log) as (url, _pid):
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=str(ensure_chromium()), args=CHROMIUM_ARGS
@@ -176,41 +214,71 @@ async def _run(sessions: int, weeks: int, log: Path | None) -> None:
 
 
 async def _run_protocol(
-    sessions: int, weeks: int, think_s: float, log: Path | None, replicas: int = 0
+    sessions: int, weeks: int, think_s: float, rounds: int, log: Path | None, replicas: int = 0
 ) -> None:
-    with _server(log, replicas) as url:
-        for _ in range(max(1, replicas)):  # every replica up: modules imported, demo plan cached
-            warm = Client(url)
+    with _server(log, replicas) as (url, pids):
+        for _ in pids:  # servers that have been up: modules imported, the demo plan cached
+            warm = Client(url)  # (behind the proxy, each new client reaches the next replica)
             first = await warm.open()
             await warm.close()
-        cpu, proxy_cpu, own_cpu = _server_cpu(), _server_cpu("haproxy"), time.process_time()
+        done: list[dict[str, float]] = []
+        errors: list[BaseException] = []
+        steps_cpu: list[dict[str, tuple[float, ...]]] = []
+        meter = (lambda: servers_cpu(pids)) if sessions == 1 else None
+        cpu_before = servers_cpu(pids)
         started = time.perf_counter()
-        results = await asyncio.gather(
-            *(athlete_session(url, n, weeks, think_s) for n in range(sessions)),
-            return_exceptions=True,
-        )
+        for round_ in range(rounds):
+            cpus: list[dict[str, tuple[float, ...]]] = [{} for _ in range(sessions)]
+            results = await asyncio.gather(
+                *(
+                    athlete_session(url, round_ * sessions + n, weeks, think_s, meter, cpus[n])
+                    for n in range(sessions)
+                ),
+                return_exceptions=True,
+            )
+            errors += [r for r in results if isinstance(r, BaseException)]
+            done += [r for r in results if not isinstance(r, BaseException)]
+            steps_cpu += cpus
         wall = time.perf_counter() - started
-        cpu = _server_cpu() - cpu
-        proxy_cpu = _server_cpu("haproxy") - proxy_cpu
-        own_cpu = time.process_time() - own_cpu
-    errors = [r for r in results if isinstance(r, BaseException)]
-    done = [r for r in results if not isinstance(r, BaseException)]
+        cpu_after = servers_cpu(pids)
     print(f"first page after the server started (imports, demo plan): {first:.2f} s")
-    where = f", {replicas} replica(s) behind HAProxy" if replicas else ""
     title = (
-        f"protocol driver: {sessions} sessions at once, {weeks}-week seasons, "
-        f"think time {think_s:g} s on average{where}"
+        f"protocol driver: {sessions} sessions at once"
+        + (f", {rounds} rounds one after another" if rounds > 1 else "")
+        + f", {weeks}-week seasons, think time {think_s:g} s on average"
+        + (f", {replicas} replica(s) behind HAProxy on PostgreSQL" if replicas else "")
     )
+    report(title, PROTOCOL_STEPS, done, errors, wall, PROTOCOL_SOLVING, finish=False)
+    count = len(done) + len(errors)
+    server, workers = (b - a for a, b in zip(cpu_before, cpu_after, strict=True))
     print(
-        f"server CPU (all app processes): {cpu:.1f} s, {cpu / max(1, sessions):.2f} s a session, "
-        f"{cpu / wall:.2f} cores busy on average of {os.cpu_count()}; "
-        f"load {os.getloadavg()[0]:.1f}"
+        f"  server CPU per session: {server / count:.2f} s in the app's process, "
+        f"{workers / count:.2f} s in its solve workers; {(server + workers) / wall:.2f} of "
+        f"{os.cpu_count()} cores busy on average"
     )
-    print(
-        f"other CPU on this machine: the {sessions} protocol clients {own_cpu:.1f} s"
-        + (f", HAProxy {proxy_cpu:.1f} s" if replicas else "")
-    )
-    report(title, PROTOCOL_STEPS, done, errors, wall, PROTOCOL_SOLVING)
+    if meter is not None:
+        print("  server CPU per step (median over rounds): app process + solve workers")
+        for step in PROTOCOL_STEPS:
+            spent = [c[step] for c in steps_cpu if step in c]
+            if spent:
+                own = statistics.median(s[0] for s in spent)
+                pool = statistics.median(s[1] for s in spent)
+                print(f"  {step:>8}: {own:5.2f} s + {pool:5.2f} s")
+        own = [c[step][0] for c in steps_cpu for step in PROTOCOL_STEPS if step in c]
+        both = [sum(c[step]) for c in steps_cpu for step in PROTOCOL_STEPS if step in c]
+        print(
+            f"  median CPU of a step: {statistics.median(own):.2f} s in the app's process, "
+            f"{statistics.median(both):.2f} s with its solve workers"
+        )
+    if errors:
+        raise SystemExit(1)
+
+
+def percentile_95(values: list[float]) -> float:
+    """The 95th percentile (inclusive: within the range of the values, one value is itself)."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 def report(
@@ -220,7 +288,9 @@ def report(
     errors: list[BaseException],
     wall: float,
     solving: tuple[str, ...] = ("upload", "re-plan"),
+    finish: bool = True,
 ) -> None:
+    """Print the times; with `finish`, exit 1 when a session failed."""
     print(f"load benchmark, {title}")
     print(f"  completed {len(done)}/{len(done) + len(errors)}, errors {len(errors)}")
     for error in errors:
@@ -230,20 +300,21 @@ def report(
         if values:
             print(
                 f"  {step:>8}: median {statistics.median(values):6.2f} s, "
-                f"slowest {max(values):6.2f} s"
+                f"p95 {percentile_95(values):6.2f} s, slowest {max(values):6.2f} s"
             )
     slowest = max((r[step] for r in done for step in steps if step in r), default=float("nan"))
     replans = [r[s] for r in done for s in solving if s in r]
-    slowest_plan = max(replans, default=float("nan"))
     within = sum(v < SOLVE_TARGET_S for v in replans)
     print(
         f"  wall {wall:.1f} s, {len(done) / wall:.2f} sessions/s, slowest response {slowest:.2f} s"
     )
-    print(
-        f"  new plans ({', '.join(solving)}): {len(replans)}, slowest {slowest_plan:.2f} s, "
-        f"{within}/{len(replans)} under {SOLVE_TARGET_S:g} s"
-    )
-    if errors:
+    if replans:
+        print(
+            f"  new plans ({', '.join(solving)}): {len(replans)}, "
+            f"median {statistics.median(replans):.2f} s, p95 {percentile_95(replans):.2f} s, "
+            f"slowest {max(replans):.2f} s, {within}/{len(replans)} under {SOLVE_TARGET_S:g} s"
+        )
+    if errors and finish:
         raise SystemExit(1)
 
 
@@ -257,6 +328,11 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean pause between steps, seconds (protocol)"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="sessions run one after another, N at a time (protocol; default 3 for one session)",
+    )
     parser.add_argument("--server-log", type=Path, help="keep the app server's log in this file")
     parser.add_argument(
         "--replicas",
@@ -266,14 +342,19 @@ def main() -> None:
         help="protocol driver through HAProxy to this many app servers on one PostgreSQL store",
     )
     args = parser.parse_args()
+    print(f"load average before: {load_average()}")
     if args.driver == "protocol":
+        rounds = args.rounds or (3 if args.sessions == 1 else 1)
         asyncio.run(
-            _run_protocol(args.sessions, args.weeks, args.think, args.server_log, args.replicas)
+            _run_protocol(
+                args.sessions, args.weeks, args.think, rounds, args.server_log, args.replicas
+            )
         )
     else:
         # the browser's tweak changes the horizon, so it must differ from the default one
         weeks = 16 if args.weeks == state.DEFAULT_WEEKS else args.weeks
         asyncio.run(_run(args.sessions, weeks, args.server_log))
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,13 @@
 
 Thin on purpose: token in, store lookup, the existing iCal export, bytes out. ETag and
 Last-Modified let a polling phone get a 304 instead of the calendar; an unknown, rotated or
-deleted token is a bare 404 that does not say whether it ever existed.
+deleted token is a bare 404 that does not say whether it ever existed; a store that cannot be
+used is a bare 503 (the server's log says why).
+
+HTTP dates count whole seconds and a season can change twice in one: If-Modified-Since is
+compared with the full-precision change time, and Last-Modified names the second after the
+change only once that second is over (else the change's own second), so a client never holds a
+date that a later change in the same second would fall under.
 
 Fast on purpose (many phones poll many seasons): one small query tells the season's feed version
 (plan number, export options, last change) without reading the plan, and the rendered bytes are
@@ -26,13 +32,27 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from planner.seasons import feed_ics
-from planner.store import FeedHead, SeasonNotFound, feed_head, feed_plan_of, open_store
+from planner.store import (
+    FeedHead,
+    SeasonNotFound,
+    StoreUnavailable,
+    feed_head,
+    feed_plan_of,
+    open_store,
+)
 
 log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 # Phones poll every 15 min to a few hours; let them revalidate rather than trust a stale copy.
 CACHE_CONTROL = "private, no-cache"
+# A write in flight when a response goes out may commit a change time this much before it.
+SETTLE = dt.timedelta(seconds=2)
+UNAVAILABLE = object()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 CACHED_FEEDS = 512  # rendered feeds kept (one per season version): ~70 KB each for 20 weeks
@@ -62,25 +82,36 @@ def _version(head: FeedHead) -> tuple:
     return (head.season_id, head.plan_number, head.updated_at, head.uid_scope, head.export_json)
 
 
-def _answer(token: str) -> tuple[FeedHead, Rendered] | None:
-    """The season's feed version, bytes and ETag; None for a token that opens no season."""
-    store = open_store()
+def _answer(token: str) -> tuple[FeedHead, Rendered] | object | None:
+    """The season's feed version and its rendered bytes; None for a token that opens no season,
+    UNAVAILABLE when the store cannot be used."""
     try:
+        store = open_store()
         head = feed_head(store, token)
+        key = _version(head)
+        with _rendered_lock:
+            hit = _rendered.get(key)
+            if hit is not None:
+                _rendered.move_to_end(key)
+        if hit is None:
+            hit = _render(feed_plan_of(store, head))
+            with _rendered_lock:
+                _rendered[key] = hit
+                while len(_rendered) > CACHED_FEEDS:
+                    _rendered.popitem(last=False)
+        return head, hit
     except SeasonNotFound:
         return None
-    key = _version(head)
-    with _rendered_lock:
-        hit = _rendered.get(key)
-        if hit is not None:
-            _rendered.move_to_end(key)
-    if hit is None:
-        hit = _render(feed_plan_of(store, head))
-        with _rendered_lock:
-            _rendered[key] = hit
-            while len(_rendered) > CACHED_FEEDS:
-                _rendered.popitem(last=False)
-    return head, hit
+    except StoreUnavailable as exc:
+        log.error("feed: %s", exc)
+        return UNAVAILABLE
+
+
+def last_modified(changed: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """The whole second to send as Last-Modified for a change at `changed` (see the module)."""
+    floor = changed.replace(microsecond=0)
+    ceiling = floor if changed == floor else floor + dt.timedelta(seconds=1)
+    return ceiling if ceiling + SETTLE <= now else floor
 
 
 def _accepts_gzip(request: Request) -> bool:
@@ -105,7 +136,7 @@ def _not_modified(request: Request, etags: tuple[str, ...], modified: dt.datetim
             return False
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
-        return modified.replace(microsecond=0) <= when
+        return modified <= when  # full precision: a change later in the same second is newer
     return False
 
 
@@ -114,12 +145,15 @@ async def feed(request: Request) -> Response:
     found = await run_in_threadpool(_answer, token)
     if found is None:
         return PlainTextResponse("Not found", status_code=404)
+    if found is UNAVAILABLE or not isinstance(found, tuple):
+        return PlainTextResponse("Unavailable", status_code=503)
     head, rendered = found
     gzipped = _accepts_gzip(request)
     etag = rendered.gzip_etag if gzipped else rendered.etag
+    stamp = last_modified(head.updated_at.astimezone(dt.UTC), _now())
     headers = {
         "ETag": etag,
-        "Last-Modified": email.utils.format_datetime(head.updated_at.astimezone(dt.UTC), True),
+        "Last-Modified": email.utils.format_datetime(stamp, True),
         "Cache-Control": CACHE_CONTROL,
         "Vary": "Accept-Encoding",
     }

@@ -45,7 +45,7 @@ class SeasonResult(BaseModel):
 
     season_id: int
     name: str = ""
-    outcome: str  # refreshed, unchanged, failed, or "done before" (a resumed run skipped it)
+    outcome: str  # refreshed, unchanged, held, failed, or "done before" (a resumed run skipped it)
     reason: str = ""
     plan_number: int | None = None
     diff: str = ""  # "3 kept, 1 moved, ..." for a refreshed season
@@ -131,6 +131,8 @@ def _refresh_one(result: SeasonResult, run_id: str, today: dt.date) -> None:
     except SeasonNotFound:
         result.reason = "the season was deleted"
         return  # nothing to record against a deleted season
+    except seasons.CalendarHeld as exc:  # kept aside for the athlete: not a failure to retry
+        result.outcome, result.reason = "held", exc.note
     except seasons.PlanFailed as exc:
         result.reason = str(exc)
     except InputError as exc:  # fetch or import: the message names no secret (see remote.py)

@@ -21,8 +21,14 @@ from rich.table import Table
 from planner.refresh import RunReport, SeasonResult, engine_for, refresh_all
 from planner.terminal import printable as clean
 
-ORDER = {"failed": 0, "refreshed": 1, "unchanged": 2, "done before": 3}
-STYLE = {"failed": "red", "refreshed": "green", "unchanged": "", "done before": "dim"}
+ORDER = {"failed": 0, "held": 1, "refreshed": 2, "unchanged": 3, "done before": 4}
+STYLE = {
+    "failed": "red",
+    "held": "yellow",
+    "refreshed": "green",
+    "unchanged": "",
+    "done before": "dim",
+}
 
 
 def run(

@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from browser_app import ROOT, free_port, running_app
+from browser_app import ROOT, app_server, free_port
 
 CONFIG = ROOT / "deploy" / "haproxy.cfg"
 SERVERS_IN_CONFIG = 2
@@ -86,15 +86,19 @@ def _wait_for_replicas(url: str, process: subprocess.Popen[bytes], count: int) -
 
 
 @contextlib.contextmanager
-def running_replicas(count: int, env: dict[str, str], log_dir: Path) -> Iterator[str]:
+def running_replicas(
+    count: int, env: dict[str, str], log_dir: Path
+) -> Iterator[tuple[str, list[int]]]:
     """`count` app servers with `env` (the store's URL above all; one cookie secret shared by
-    all, as docs/deploy.md says) behind the proxy; yields the proxy's URL."""
+    all, as docs/deploy.md says) behind the proxy; yields the proxy's URL and the servers'
+    process ids."""
     env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(16), **env}
     log_dir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
-        urls = [
-            stack.enter_context(running_app(log_dir / f"replica-{n}.log", env))
+        servers = [
+            stack.enter_context(app_server(log_dir / f"replica-{n}.log", env))
             for n in range(1, count + 1)
         ]
-        replicas = [u.split("://", 1)[1] for u in urls]
-        yield stack.enter_context(running_proxy(replicas, log_dir / "haproxy.log"))
+        replicas = [url.split("://", 1)[1] for url, _ in servers]
+        proxy = stack.enter_context(running_proxy(replicas, log_dir / "haproxy.log"))
+        yield proxy, [process.pid for _, process in servers]

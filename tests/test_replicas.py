@@ -34,7 +34,7 @@ def deployment(postgres_server: str, tmp_path_factory: pytest.TempPathFactory):
     database = fresh_database(postgres_server)
     logs = tmp_path_factory.mktemp("replicas")
     try:
-        with running_replicas(2, {DATABASE_URL_ENV: database}, logs) as proxy:
+        with running_replicas(2, {DATABASE_URL_ENV: database}, logs) as (proxy, _):
             yield proxy, database, [logs / "replica-1.log", logs / "replica-2.log"]
     except ProxyUnavailable as exc:
         pytest.skip(str(exc))

@@ -3,8 +3,15 @@
 The core (instance, rules, model, solve) never imports this package; the CLI and the app do.
 """
 
-from planner.store.database import DATABASE_URL_ENV, Store, default_url, open_store
+from planner.store.database import (
+    DATABASE_URL_ENV,
+    Store,
+    StoreUnavailable,
+    default_url,
+    open_store,
+)
 from planner.store.repository import (
+    CalendarVersion,
     FeedHead,
     FeedPlan,
     Marks,
@@ -16,10 +23,12 @@ from planner.store.repository import (
     Source,
     StaleSeason,
     add_plan_version,
+    calendar_version,
     delete_season,
     feed_head,
     feed_plan,
     feed_plan_of,
+    hold_calendar,
     list_seasons,
     load_season,
     rotate_token,
@@ -31,6 +40,10 @@ from planner.store.repository import (
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "CalendarVersion",
+    "StoreUnavailable",
+    "calendar_version",
+    "hold_calendar",
     "FeedHead",
     "FeedPlan",
     "Marks",

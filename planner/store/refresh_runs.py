@@ -1,9 +1,10 @@
 """Batch refresh runs: which seasons a `planner season refresh --all` run has dealt with.
 
 A run has an id and the day it plans from. Each season it deals with gets one outcome row:
-`refreshed` (written with the new plan, in the same transaction), `unchanged` or `failed` (with
-the reason). A run killed halfway is resumed by its id: seasons with a `refreshed` or
-`unchanged` row are skipped, failed ones are tried again, so no season is re-planned twice.
+`refreshed` (written with the new plan, in the same transaction), `unchanged`, `held` (a read
+that lost most of the calendar, kept aside) or `failed` (with the reason). A run killed halfway
+is resumed by its id: seasons with any outcome but `failed` are skipped, failed ones are tried
+again, so no season is re-planned twice.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from sqlalchemy import select, update
 from planner.store.database import Store
 from planner.store.models import RefreshOutcomeRow, RefreshRunRow, SeasonRow, SourceRow, utcnow
 
-Outcome = Literal["refreshed", "unchanged", "failed"]
-FINAL: tuple[Outcome, ...] = ("refreshed", "unchanged")  # a resumed run does not touch these
+Outcome = Literal["refreshed", "unchanged", "held", "failed"]
+# A resumed run does not touch these. "held": the read lost most of the calendar and was kept
+# aside (`seasons.CalendarHeld`); the athlete applies it or not, no nightly run does.
+FINAL: tuple[Outcome, ...] = ("refreshed", "unchanged", "held")
 
 
 class RefreshRun(BaseModel):
@@ -95,7 +98,7 @@ def linked_seasons(store: Store) -> list[tuple[int, str]]:
         rows = session.execute(
             select(SeasonRow.id, SeasonRow.name)
             .join(SourceRow, SourceRow.season_id == SeasonRow.id)
-            .where(SourceRow.url.is_not(None))
+            .where(SourceRow.url_sealed.is_not(None))
             .order_by(SeasonRow.id)
         ).all()
         return [(season_id, name) for season_id, name in rows]

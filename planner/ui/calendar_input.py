@@ -119,9 +119,20 @@ def calendar_settings(calendar: Calendar, today: dt.date | None = None) -> dict[
     return values
 
 
+def upload_identity(upload: Any) -> str:
+    """Which calendar an upload is (its bytes and name), or "demo" without one."""
+    if upload is None:
+        return "demo"
+    return "upload:" + hashlib.sha256(upload.getvalue() + upload.name.encode()).hexdigest()[:16]
+
+
 def follow_calendar() -> None:
     """Uploader callback: start, weeks and main sport follow the new calendar, except those the
-    athlete set (a value that differs from what the app last filled in is the athlete's)."""
+    athlete set (a value that differs from what the app last filled in is the athlete's).
+
+    A start date belongs to one calendar: a start set for the calendar before (by hand or with
+    "Start the plan on ...") is kept for that calendar only, and comes back if it is uploaded
+    again; weeks and main sport set by hand stay for every calendar."""
     upload = st.session_state.get(state.UPLOAD)
     if upload is None:
         suggested = {k: v for k, v in state.defaults().items() if k in state.AUTO_KEYS}
@@ -132,11 +143,21 @@ def follow_calendar() -> None:
             return  # the error shows in the page; the settings stay as they are
         suggested = calendar_settings(calendar)
     auto = dict(st.session_state.get(state.AUTO) or {})
+    starts = dict(st.session_state.get(state.STARTS_SET) or {})
+    before = st.session_state.get(state.START_FOR) or "demo"
+    if st.session_state.get(state.START) != auto.get(state.START):
+        starts[before] = st.session_state.get(state.START)
+    identity = upload_identity(upload)
     for key, value in suggested.items():
-        if st.session_state.get(key) == auto.get(key):
+        if key == state.START:
+            st.session_state[key] = starts.get(identity, value)
+            auto[key] = value
+        elif st.session_state.get(key) == auto.get(key):
             st.session_state[key] = value
             auto[key] = value
     st.session_state[state.AUTO] = auto
+    st.session_state[state.STARTS_SET] = starts
+    st.session_state[state.START_FOR] = identity
 
 
 def events_frame(calendar: Calendar) -> pd.DataFrame:
@@ -210,7 +231,7 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
         source_text = "Demo season: a road cyclist's winter and spring, moved to your start date."
     else:
         data = upload.getvalue()
-        identity = "upload:" + hashlib.sha256(data + upload.name.encode()).hexdigest()[:16]
+        identity = upload_identity(upload)
         source_text = f"Your file: {md_escape(upload.name)}"
         try:
             calendar = calendar_from_upload(data, upload.name)
@@ -249,12 +270,66 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
     return calendar, identity
 
 
+def edits_scope(identity: str) -> str:
+    """The calendar review edits refer to: an upload's file, whatever time zone it is read in."""
+    if identity.startswith("upload:"):
+        return ":".join(identity.split(":")[:2])
+    return identity
+
+
+def event_keys(calendar: Calendar) -> list[str]:
+    """A key per event that a new time zone does not change: where it is in the file, its
+    title, and which occurrence of that pair it is (in time order, which no zone changes)."""
+    seen: dict[tuple[str, str], int] = {}
+    keys = []
+    for event in calendar.events:
+        pair = (event.source.where, event.title)
+        seen[pair] = seen.get(pair, 0) + 1
+        keys.append(f"{pair[0]}\x00{pair[1]}\x00{seen[pair]}")
+    return keys
+
+
+def _with_edits(calendar: Calendar, keys: list[str], edits: dict[str, list]) -> Calendar:
+    if not edits:
+        return calendar
+    events = []
+    for key, event in zip(keys, calendar.events, strict=True):
+        edit = edits.get(key)
+        if edit is not None:
+            sport, kind, priority = edit
+            event = Event.model_validate(
+                {**event.model_dump(), "sport": sport, "kind": kind, "priority": priority}
+            )
+        events.append(event)
+    return calendar.model_copy(update={"events": events})
+
+
+def _review_edits(identity: str) -> dict[str, Any]:
+    """The athlete's review edits, by event (see `event_keys`), for the calendar on screen: they
+    hold when the time zone changes and whether or not the review tab is open, so the plan
+    never depends on which tabs were visited."""
+    scope = edits_scope(identity)
+    saved = st.session_state.get(state.REVIEW_EDITS)
+    if not saved or saved["for"] != scope:
+        # A different calendar: edits to the old one's rows mean nothing here.
+        saved = {"for": scope, "edits": {}, "generation": 0}
+        st.session_state.pop(state.EDITOR, None)
+    elif st.session_state.get(state.CALENDAR_ID) != identity:
+        # The same file read in another zone: its rows may be in another order, so the table
+        # starts afresh (a new widget) from the calendar with the kept edits applied.
+        saved = {**saved, "generation": saved["generation"] + 1}
+    st.session_state[state.CALENDAR_ID] = identity
+    st.session_state[state.REVIEW_EDITS] = saved
+    return saved
+
+
 def review_editor(calendar: Calendar, identity: str) -> Calendar:
     """The review table: fix an event's sport, kind or priority; returns the edited calendar."""
-    if st.session_state.get(state.CALENDAR_ID) != identity:
-        # A different calendar: edits to the old one's rows mean nothing here.
-        st.session_state.pop(state.EDITOR, None)
-        st.session_state[state.CALENDAR_ID] = identity
+    saved = _review_edits(identity)
+    keys = event_keys(calendar)
+    imported = calendar
+    calendar = _with_edits(imported, keys, saved["edits"])
+    generation = saved["generation"]
     st.caption(
         "Fix what the importer guessed: set a race's priority (A = season goal), or mark a ride "
         "as hard, long or easy; mark days away (travel, holiday, illness) as unavailable. "
@@ -262,7 +337,7 @@ def review_editor(calendar: Calendar, identity: str) -> Calendar:
     )
     edited = st.data_editor(
         events_frame(calendar),
-        key=state.EDITOR,
+        key=state.EDITOR if not generation else f"{state.EDITOR}_{generation}",
         hide_index=True,
         width="stretch",
         height=420,
@@ -282,4 +357,10 @@ def review_editor(calendar: Calendar, identity: str) -> Calendar:
             "minutes": st.column_config.NumberColumn("Minutes"),
         },
     )
-    return apply_edits(calendar, edited)
+    result = apply_edits(calendar, edited)
+    saved["edits"] = {
+        key: [new.sport.value, new.kind.value, new.priority.value if new.priority else None]
+        for key, old, new in zip(keys, imported.events, result.events, strict=True)
+        if (old.sport, old.kind, old.priority) != (new.sport, new.kind, new.priority)
+    }
+    return result
