@@ -107,7 +107,7 @@ def test_only_coming_strength_sessions_can_be_dragged() -> None:
     assert [c["editable"] for c in strength] == [s.date >= today for s in plan().sessions]
     assert not any(c["editable"] for c in cards("endurance"))
     done = plan().sessions[0].model_copy(update={"state": "done"})
-    assert session_title(done).startswith("✓ done · Strength - ")
+    assert session_title(done).startswith("Done · Strength - ")
 
 
 def test_week_rows_name_phase_and_deload() -> None:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from planner.domain import Kind
-from planner.plan import PhaseName, Plan, PlanEvent, PlannedSession
+from planner.plan import PhaseName, Plan, PlanEvent
 from planner.ui.charts import KIND_COLOURS, LOAD_COLOURS, MISSED_COLOUR, PHASE_COLOURS
+from planner.wording import session_title, without_priority
 
 # Strength cards share the season chart's teal family, darker for heavier work.
 STRENGTH_COLOURS = LOAD_COLOURS
@@ -59,25 +59,13 @@ class Drop(NamedTuple):
 # ----------------------------------------------------------------------------- titles
 
 
-def session_title(session: PlannedSession) -> str:
-    """'Strength - 4 exercises, 32 min', with 'done' / 'missed' in front for history."""
-    count = len(session.exercises)
-    title = f"Strength - {count} exercise{'s' if count != 1 else ''}, {session.minutes} min"
-    if session.state == "done":
-        return "✓ done · " + title
-    if session.state == "missed":
-        return "missed · " + title
-    return title
-
-
 def event_title(event: PlanEvent) -> str:
     """The athlete's own title, with the race badge and the duration when known."""
     title = event.title.strip() or KIND_NAMES.get(event.kind.value, "event").capitalize()
     if event.kind == Kind.race:
         priority = event.priority.value if event.priority else "B"
-        # the badge says the priority: drop a "(C)" or "[C]" the title ends with
-        title = re.sub(rf"\s*[(\[]\s*{priority}\s*[)\]]\s*$", "", title) or title
-        title = f"{priority} race · {title}"
+        # the badge says the priority, the edited one: no marker in the title says it again
+        title = f"{priority} race · {without_priority(title)}"
     if event.duration_min and event.duration_min > 0:
         title += f" · {_duration(event.duration_min)}"
     return title

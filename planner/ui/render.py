@@ -26,9 +26,10 @@ from planner.ui.charts import season_spec, week_frame
 from planner.ui.fields import field_key, label_in_sentence
 from planner.ui.icon import sport_icon
 from planner.ui.phone import scroll_to_opened_day
-from planner.ui.settings import Settings
+from planner.ui.settings import Settings, catalog_names
+from planner.ui.solving import catalog
 from planner.ui.text import md_escape
-from planner.wording import plural, race_title
+from planner.wording import plural, race_title, without_priority
 
 STATUS_TEXT = {
     Status.optimal: "Optimal",
@@ -98,6 +99,7 @@ def changed_rule_settings(config: PlannerConfig, rule_ids: list[str] | None = No
     """Rule parameters that differ from their defaults, as 'Rule: field is X (default Y)';
     only those of `rule_ids` when given."""
     lines = []
+    names = catalog_names(catalog())
     for rule in REGISTRY:
         if rule_ids is not None and rule.id not in rule_ids:
             continue
@@ -106,17 +108,17 @@ def changed_rule_settings(config: PlannerConfig, rule_ids: list[str] | None = No
         for name, value in current.items():
             if value != default[name]:
                 lines.append(
-                    f"{rule.title}: {label_in_sentence(name)} is {_show(value)} "
-                    f"(default {_show(default[name])})"
+                    f"{rule.title}: {label_in_sentence(name)} is {_show(value, names)} "
+                    f"(default {_show(default[name], names)})"
                 )
     return lines
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, names: dict[str, str]) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
+        return ", ".join(names.get(str(v), str(v)) for v in value) or "none"
     return str(value)
 
 
@@ -325,11 +327,15 @@ def day_detail(plan: Plan, day: dt.date) -> None:
     if phase and phase.goal:
         st.caption(f"Phase goal: {phase.goal}")
     for e in events:
-        race = f" · {e.priority.value} race" if e.priority else ""
         minutes = f" · {e.duration_min} min" if e.duration_min else ""
-        st.markdown(
-            f"{sport_icon(e.sport.value)} {md_escape(e.title)} *({e.kind.value}{race}{minutes})*"
-        )
+        if e.priority:  # the (edited) priority once, as on the board's card
+            text = f"**{e.priority.value} race** · {md_escape(without_priority(e.title))}"
+            st.markdown(
+                f"{sport_icon(e.sport.value)} {text}" + (f" *({minutes[3:]})*" if minutes else "")
+            )
+        else:
+            text = f"{md_escape(e.title)} *({e.kind.value}{minutes})*"
+            st.markdown(f"{sport_icon(e.sport.value)} {text}")
     if session is None:
         st.info("No strength session on this day.", icon=":material/hotel:")
         return
