@@ -326,7 +326,7 @@ def test_drop_on_a_past_or_taken_day_is_refused_without_a_solve(where: str) -> N
     target = before.sessions[1].date if where == "past" else before.sessions[4].date
     drop(at, session.date, target)
     errors = " ".join(e.value for e in at.error)
-    expected = "is before today" if where == "past" else "already has a strength session"
+    expected = "is in the past" if where == "past" else "already has a strength session"
     assert expected in errors
     assert current_plan(at).sessions == before.sessions
     assert "Moved" not in texts(at)
