@@ -226,7 +226,8 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
                     icon=":material/description:",
                 )
             return None, identity
-    with right:
+    # keyed: on a phone the details fold away so the plan fills the first screen (phone.py)
+    with right, st.container(key="calendar_details"):
         st.caption(source_text)
         st.markdown(f"Format: :blue-badge[{format_label(calendar.format)}]")
         with st.container(horizontal=True, gap="medium"):

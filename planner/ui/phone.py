@@ -37,10 +37,23 @@ PHONE_CSS = f"""<style>
   [data-testid=stMetricValue] {{ font-size: 1.2rem; }}
   [data-testid=stMetricLabel] p {{ font-size: 0.75rem; }}
   [data-testid=stTabs] [role=tablist] {{ flex-wrap: wrap; row-gap: 0.25rem; }}
-  [data-testid=stTab] {{ padding-left: 0.25rem; padding-right: 0.25rem; }}
-  [data-testid=stTab] p {{ font-size: 0.82rem; }}
+  [data-testid=stTab] {{ padding-left: 0.3rem; padding-right: 0.3rem; }}
+  [data-testid=stTab] p {{ font-size: 0.85rem; }}
+  [data-testid=stTab] span[role=img] {{ display: none; }}
+  .st-key-calendar_details {{ display: none; }}
+  [data-testid=stFileUploader] label {{ min-height: 0; }}
+  [data-testid=stFileUploaderDropzone] {{ min-height: 0; }}
 }}
 </style>"""
+
+
+def is_phone() -> bool:
+    """Whether the page was opened on a phone, from the request's User-Agent ("Mobi" in it, as
+    every phone browser sends, or the client hint Sec-CH-UA-Mobile). A narrow desktop window is
+    not a phone: it keeps the season board, with the narrow-screen styles."""
+    headers = getattr(st.context, "headers", None) or {}
+    agent = str(headers.get("User-Agent", ""))
+    return "Mobi" in agent or str(headers.get("Sec-CH-UA-Mobile", "")) == "?1"
 
 
 def phone_layout() -> None:

@@ -23,6 +23,7 @@ from planner.constants import MAX_WEEKS
 from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Catalog, Experience, Sport
 from planner.horizon import monday_of  # one week rule for the app and the CLI
 from planner.ui import state
+from planner.ui.dates import locale_picker
 from planner.ui.fields import field_key, field_widget, label_for, label_in_sentence, widget_to_value
 from planner.wording import plural
 
@@ -235,6 +236,7 @@ def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
                     field_widget("season", name, info)
             coaching_rules(bool(st.session_state.get(state.SHOW_ALL_RULES)), catalog_names(catalog))
             st.form_submit_button("Update plan", type="primary", width="stretch", key="submit")
+        locale_picker()
         st.toggle(
             "Show all rules",
             key=state.SHOW_ALL_RULES,
