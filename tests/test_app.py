@@ -180,6 +180,7 @@ def test_hostile_title_is_text_not_html() -> None:
     for element in at.markdown:
         assert not re.search(r"(?<!\\)<img", element.value)
         assert not element.proto.allow_html
+    open_tab(at, "Review events")  # the table is drawn while its tab is open
     editor = at.data_editor[0].value
     assert HOSTILE in set(editor["title"])
 
@@ -205,6 +206,8 @@ def test_upload_asks_the_timezone_and_dates_utc_times_in_it() -> None:
     at.run()
     zone = at.selectbox(key=TIMEZONE_KEY)
     assert zone.value == "UTC"  # no zone in the file, none from the (headless) browser
+
+    open_tab(at, "Review events")  # the table is drawn while its tab is open
 
     def late_date() -> dt.date:
         frame = at.data_editor[0].value

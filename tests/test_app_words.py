@@ -152,3 +152,112 @@ def test_an_edited_priority_wins_in_the_ical_export(at: AppTest) -> None:
     data = export_ical(plan.model_copy(update={"events": edited}), options).decode()
     assert "SUMMARY:Winter crit series round 3\r\n" in data
     assert not [line for line in data.splitlines() if line.startswith("SUMMARY") and "(C)" in line]
+
+
+# ----------------------------------------------------------------------------- review table
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    at.session_state[state.MAIN_TAB] = next(label for label in state.TABS if label.endswith(name))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_review_table_filters_by_kind_and_leaves_unknown_minutes_blank(at: AppTest) -> None:
+    assert not at.data_editor  # not drawn on the first screen: its grid code is the heaviest
+    open_tab(at, "Review events")
+    everything = at.data_editor[0].value
+    assert everything["minutes"].isna().any()  # the demo has events without a duration
+    assert str(everything["minutes"].dtype) == "Int64"  # blank cells, not the text 'None'
+    at.session_state["review_filter"] = "Races"
+    at.run()
+    races = at.data_editor[0].value
+    assert set(races["kind"]) == {"race"} and 0 < len(races) < len(everything)
+    at.session_state["review_filter"] = "Away days"
+    at.run()
+    assert set(at.data_editor[0].value["kind"]) == {"unavailable"}
+    # an edit in a filtered table reaches the event it shows, and the plan
+    race_day = races["date"].iloc[0]
+    at.session_state["review_filter"] = "Races"
+    at.run()
+    key = next(w.key for w in at.data_editor)
+    edit = {"edited_rows": {0: {"priority": "A"}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key] = edit
+    at.run()
+    assert not at.exception, at.exception
+    race = next(e for e in current_plan(at).events if e.date == race_day)
+    assert race.priority == Priority.A
+
+
+# ----------------------------------------------------------------------------- no race
+
+
+NO_RACES = (
+    "date,title,sport,kind,duration_min\n"
+    + "".join(f"2027-01-{d:02d},Endurance ride,ride,easy,90\n" for d in (5, 12, 19, 26))
+    + "2027-02-14,Big day out,ride,long,330\n"
+)
+
+
+def test_a_calendar_without_races_says_so_and_marks_one_in_a_click(at: AppTest) -> None:
+    at.file_uploader(key=state.UPLOAD).set_value(("rides.csv", NO_RACES.encode(), "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    info = " ".join(i.value for i in at.info)
+    assert "has no race" in info
+    assert at.selectbox(key="no_race_pick").value is not None
+    at.button(key="mark_a_race").click().run()
+    assert not at.exception, at.exception
+    races = [e for e in current_plan(at).events if e.kind == Kind.race]
+    assert [(e.title, e.priority) for e in races] == [("Big day out", Priority.A)]
+    assert "has no race" not in " ".join(i.value for i in at.info)
+
+
+# ----------------------------------------------------------------------------- feed links
+
+
+def test_feed_links_use_the_browsers_address_and_warn_when_only_this_machine_has_it() -> None:
+    from planner.ui.feed_links import feed_hint, link_base, local_only
+
+    assert link_base("http://127.0.0.1:8611/", {}, {}) == "http://127.0.0.1:8611"
+    assert link_base(None, {"Host": "127.0.0.1:8611"}, {}) == "http://127.0.0.1:8611"
+    public = {"PLANNER_PUBLIC_URL": "https://plan.example.org/"}
+    assert link_base("http://127.0.0.1:8611/", {}, public) == "https://plan.example.org"
+    assert local_only("http://127.0.0.1:8611") and local_only("http://localhost:8501")
+    assert not local_only("https://plan.example.org") and not local_only("http://192.168.1.5:8501")
+    assert "https link" not in feed_hint("http://127.0.0.1:8611/feed/x.ics")
+    assert "https link https://" in feed_hint("https://plan.example.org/feed/x.ics")
+
+
+def test_a_saved_season_on_localhost_warns_and_counts_its_plans(
+    at: AppTest, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.store import DATABASE_URL_ENV
+    from planner.ui import season_panel
+
+    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
+    at.text_input(key=season_panel.NAME).set_value("Winter")
+    at.button(key="season_save").click().run()
+    assert not at.exception, at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "only in a browser on this machine" in warnings
+    captions = " ".join(c.value for c in at.caption)
+    assert "1 saved plan: the first plan." in captions
+    assert "https link http" not in captions
+
+
+# ----------------------------------------------------------------------------- weights
+
+
+def test_a_weight_that_changes_nothing_says_why(at: AppTest) -> None:
+    before = current_plan(at)
+    key = field_key("hard-day-interference", "weight")
+    at.session_state[key] = 10
+    at.button(key="submit").click().run()
+    assert not at.exception, at.exception
+    after = current_plan(at)
+    # the premise: this change moves no session (it may change an exercise)
+    assert [s.date for s in after.sessions] == [s.date for s in before.sessions]
+    info = " ".join(i.value for i in at.info)
+    assert "Hard-day interference: weight 3 -> 10 moved no session" in info, info

@@ -140,7 +140,8 @@ def follow_calendar() -> None:
 
 
 def events_frame(calendar: Calendar) -> pd.DataFrame:
-    """The review table: one row per event, the editable columns as plain strings."""
+    """The review table: one row per event, the editable columns as plain strings; an unknown
+    duration is a blank cell (a nullable integer), not 'None'."""
     rows = [
         {
             "date": e.date,
@@ -153,7 +154,9 @@ def events_frame(calendar: Calendar) -> pd.DataFrame:
         for e in calendar.events
     ]
     columns = ["date", "title", "sport", "kind", "priority", "minutes"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["minutes"] = frame["minutes"].astype("Int64")
+    return frame
 
 
 def _clean(value: Any) -> str | None:
@@ -250,23 +253,94 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
     return calendar, identity
 
 
-def review_editor(calendar: Calendar, identity: str) -> Calendar:
-    """The review table: fix an event's sport, kind or priority; returns the edited calendar."""
+REVIEW_EDITS = "review_edits"  # calendar identity -> {event index: {column: value}}
+REVIEW_ROWS = "review_rows"  # event indices of the rows the table shows, in order
+REVIEW_REVISION = "review_revision"  # raised when edits are taken in: a fresh table
+REVIEW_FILTER = "review_filter"
+# What the filter above the review table shows (None: every event).
+REVIEW_FILTERS: dict[str, set[Kind] | None] = {
+    "All": None,
+    "Races": {Kind.race},
+    "Away days": {Kind.unavailable},
+    "Key sessions": {Kind.race, Kind.hard, Kind.long},
+}
+
+
+def _editor_key() -> str:
+    revision = int(st.session_state.get(REVIEW_REVISION, 0))
+    return state.EDITOR if revision == 0 else f"{state.EDITOR}.{revision}"
+
+
+def take_review_edits(identity: str) -> dict[int, dict[str, Any]]:
+    """The athlete's review edits of this calendar (event index -> columns), with the table's
+    latest edits taken in. They are kept apart from the table, so the table is drawn only while
+    its tab is open and a filter can show any subset of the rows."""
+    saved = st.session_state.setdefault(REVIEW_EDITS, {})
     if st.session_state.get(state.CALENDAR_ID) != identity:
-        # A different calendar: edits to the old one's rows mean nothing here.
-        st.session_state.pop(state.EDITOR, None)
+        # a different calendar: edits to the old one's rows mean nothing here
+        saved.clear()
+        st.session_state.pop(_editor_key(), None)
+        st.session_state[REVIEW_ROWS] = None
         st.session_state[state.CALENDAR_ID] = identity
+    edits = saved.setdefault(identity, {})
+    pending = st.session_state.get(_editor_key())
+    changed = dict((pending or {}).get("edited_rows") or {})
+    if changed:
+        rows = st.session_state.get(REVIEW_ROWS)
+        for position, change in changed.items():
+            at = int(position)
+            index = rows[at] if rows is not None and at < len(rows) else at
+            edits.setdefault(index, {}).update(change)
+        st.session_state.pop(_editor_key(), None)
+        # a new table over the edited calendar: its rows hold no edits of their own
+        st.session_state[REVIEW_REVISION] = int(st.session_state.get(REVIEW_REVISION, 0)) + 1
+    return edits
+
+
+def apply_review(calendar: Calendar, edits: dict[int, dict[str, Any]]) -> Calendar:
+    """The calendar with the review edits applied (rules of `apply_edits`)."""
+    if not edits:
+        return calendar
+    frame = events_frame(calendar)
+    for index, change in edits.items():
+        for column, value in change.items():
+            if column in EDITABLE and 0 <= index < len(frame):
+                frame.at[index, column] = value
+    return apply_edits(calendar, frame)
+
+
+def review_editor(calendar: Calendar, identity: str, *, draw: bool = True) -> Calendar:
+    """The review table: fix an event's sport, kind or priority; returns the edited calendar.
+
+    Drawn only with `draw` (its tab open): the table's grid code is the heaviest the page
+    loads, and a first visit does not need it. The edits hold either way."""
+    edited = apply_review(calendar, take_review_edits(identity))
+    if not draw:
+        return edited
     st.caption(
         "Fix what the importer guessed: set a race's priority (A = season goal), or mark a ride "
         "as hard, long or easy; mark days away (travel, holiday, illness) as unavailable. "
         "Giving an event a priority makes it a race. Edits re-plan."
     )
-    edited = st.data_editor(
-        events_frame(calendar),
-        key=state.EDITOR,
+    choice = st.segmented_control(
+        "Show", list(REVIEW_FILTERS), key=REVIEW_FILTER, default="All", label_visibility="collapsed"
+    )
+    kinds = REVIEW_FILTERS.get(choice or "All")
+    frame = events_frame(edited)
+    rows = [i for i, e in enumerate(edited.events) if kinds is None or e.kind in kinds]
+    st.session_state[REVIEW_ROWS] = rows
+    shown = frame.iloc[rows].reset_index(drop=True)
+    if not rows:
+        st.info(
+            f"No {(choice or 'events').lower()} in this calendar.", icon=":material/filter_alt:"
+        )
+        return edited
+    st.data_editor(
+        shown,
+        key=_editor_key(),
         hide_index=True,
         width="stretch",
-        height=420,
+        height=min(420, 35 * (len(rows) + 1) + 3),
         disabled=["date", "title", "minutes"],
         column_config={
             "date": st.column_config.DateColumn("Date", format="ddd D MMM YYYY"),
@@ -283,4 +357,56 @@ def review_editor(calendar: Calendar, identity: str) -> Calendar:
             "minutes": st.column_config.NumberColumn("Minutes"),
         },
     )
-    return apply_edits(calendar, edited)
+    return edited
+
+
+NO_RACE_PICK = "no_race_pick"  # the event the "no race" hint offers to make the A race
+
+
+def _mark_race(identity: str, index: int) -> None:
+    """Button callback: the picked event becomes the calendar's A race (a review edit)."""
+    edits = st.session_state.setdefault(REVIEW_EDITS, {}).setdefault(identity, {})
+    edits.setdefault(index, {}).update({"kind": Kind.race.value, "priority": Priority.A.value})
+
+
+def race_candidates(calendar: Calendar) -> list[int]:
+    """Event indices worth offering as the goal race: the longest sessions first (a gran fondo
+    or a marathon is usually the longest day of a season), then the rest by date."""
+    training = [
+        i
+        for i, e in enumerate(calendar.events)
+        if e.kind not in (Kind.rest, Kind.other, Kind.unavailable) and e.sport != Sport.strength
+    ]
+    by_length = sorted(training, key=lambda i: -(calendar.events[i].duration_min or 0))
+    return list(dict.fromkeys(by_length[:5] + training))
+
+
+def no_race_hint(calendar: Calendar, identity: str) -> None:
+    """A calendar without races: say what that means, and mark one with a click."""
+    if calendar.races() or not calendar.events:
+        return
+    candidates = race_candidates(calendar)
+    with st.container(border=True):
+        st.info(
+            "Your calendar has no race, so the plan is a general season: no race weeks, no "
+            "taper, no recovery after races. If you have a goal event, mark it as your A race "
+            "(or set priorities in the Review events tab).",
+            icon=":material/flag:",
+        )
+        if not candidates:
+            return
+        events = calendar.events
+        with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+            pick = st.selectbox(
+                "Your goal event",
+                candidates,
+                key=NO_RACE_PICK,
+                format_func=lambda i: f"{events[i].date:%a %d %b %Y} · {events[i].title}",
+            )
+            st.button(
+                "Mark as my A race",
+                key="mark_a_race",
+                icon=":material/flag:",
+                on_click=_mark_race,
+                args=(identity, int(pick if pick is not None else candidates[0])),
+            )
