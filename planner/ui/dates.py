@@ -93,8 +93,8 @@ def browser_tag() -> str | None:
 
 def athlete_tag() -> str:
     """The tag in force: the athlete panel's choice, else the browser's, as English."""
-    chosen = st.session_state.get(LOCALE_KEY) or ""
-    return english_for(chosen or browser_tag())
+    region = st.session_state.get(LOCALE_KEY) or ""
+    return english_for(f"en-{region}" if region else browser_tag())
 
 
 def _label(region: str) -> str:

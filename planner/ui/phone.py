@@ -39,7 +39,7 @@ PHONE_CSS = f"""<style>
   [data-testid=stTabs] [role=tablist] {{ flex-wrap: wrap; row-gap: 0.25rem; }}
   [data-testid=stTab] {{ padding-left: 0.3rem; padding-right: 0.3rem; }}
   [data-testid=stTab] p {{ font-size: 0.85rem; }}
-  [data-testid=stTab] span[role=img] {{ display: none; }}
+  [data-testid=stTab] span[role=img] {{ display: none !important; }}
   .st-key-calendar_details {{ display: none; }}
   [data-testid=stFileUploader] label {{ min-height: 0; }}
   [data-testid=stFileUploaderDropzone] {{ min-height: 0; }}

@@ -430,7 +430,12 @@ def week_table(plan: Plan, day: dt.date) -> None:
                 "Phase": phase,
             }
         )
-    st.table(pd.DataFrame(rows), hide_index=True)
+    # A markdown table, every cell escaped: st.table would fetch the page's heaviest element
+    # code (Arrow) for seven rows, on every first visit.
+    header = list(rows[0])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(md_escape(str(row[h])) for h in header) + " |" for row in rows]
+    st.markdown("\n".join(lines))
 
 
 # ----------------------------------------------------------------------------- season, why
