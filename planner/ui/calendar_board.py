@@ -167,6 +167,7 @@ def week_events(plan: Plan, first_day: int = 0) -> list[dict[str, Any]]:
                 **label,
                 "id": f"weeklist-{monday.isoformat()}",
                 "classNames": ["week-summary", *classes],
+                "extendedProps": {"card": "week-list"},
             }
         )
         monday += dt.timedelta(days=7)
