@@ -66,6 +66,17 @@ STAMPS = """(() => {
 })();"""
 
 
+SCRIPT_BYTES = """() => {
+  const docs = [document, ...[...document.querySelectorAll("iframe")].map(f => f.contentDocument)];
+  let bytes = 0;
+  for (const doc of docs.filter(Boolean)) {
+    for (const r of doc.defaultView.performance.getEntriesByType("resource"))
+      if (r.name.endsWith(".js")) bytes += r.decodedBodySize;
+  }
+  return bytes;
+}"""
+
+
 def visit(browser, url: str, phone: bool) -> dict[str, float | None]:
     """One first visit; the stamps in ms since navigation started."""
     options = (
@@ -77,6 +88,8 @@ def visit(browser, url: str, phone: bool) -> dict[str, float | None]:
     context = browser.new_context(**options)
     context.add_init_script(STAMPS)
     page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     page.goto(url)
     settled(page)
     page.wait_for_function(
@@ -84,11 +97,17 @@ def visit(browser, url: str, phone: bool) -> dict[str, float | None]:
     )
     page.wait_for_timeout(300)
     stamps = page.evaluate("() => window.__first")
+    # CPU the page's main thread spent (less at the mercy of the load than wall time), and
+    # the script it fetched, board frame included
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    script_kb = page.evaluate(SCRIPT_BYTES) / 1024
     context.close()
     return {
         "figures": stamps["figures"],
         "cards": stamps["cards"],
         "placeholders gone": stamps["skeletonGone"] if stamps["skeletonSeen"] else 0.0,
+        "main thread CPU": metrics.get("TaskDuration", 0.0) * 1000,
+        "script KB": script_kb,
     }
 
 
@@ -112,12 +131,16 @@ def saved_link(url: str) -> str:
     return f"{url}/?season={token}"
 
 
+def unit(key: str) -> str:
+    return "KB" if key.endswith("KB") else "ms"
+
+
 def report(name: str, runs: list[dict[str, float | None]]) -> None:
     for key in runs[0]:
         values = [r[key] for r in runs if r[key] is not None]
         if values:
             print(
-                f"  {name:<13} {key:<18} median {statistics.median(values):6.0f} ms"
+                f"  {name:<13} {key:<18} median {statistics.median(values):6.0f} {unit(key)}"
                 f"  (runs: {', '.join(f'{v:.0f}' for v in values)})"
             )
 
@@ -147,7 +170,7 @@ def main() -> None:
             "saved season": [visit(browser, link, phone=False) for _ in range(args.rounds)],
         }
         browser.close()
-    print("first visit, ms from navigation start (median of rounds):")
+    print("first visit: ms from navigation start, main-thread CPU ms, script KB (medians):")
     for name, runs in results.items():
         report(name, runs)
     print(f"load average after: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")

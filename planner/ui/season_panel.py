@@ -486,10 +486,12 @@ def _delete() -> None:
 def link_view(season: Season) -> None:
     token = st.session_state[TOKEN]
     info = seasons.links(token, base_url())
+    # Inline code, not st.code: st.code's highlighter is 1.5 MB of script that every visit of
+    # a saved season fetched for two lines (issue 20: a saved-season link within 2 s).
     st.markdown("**Private link** (bookmark it: it opens this season on any device)")
-    st.code(info["link"], language=None)
+    st.markdown(f"`{info['link']}`")
     st.markdown("**Live calendar feed** (subscribe once; re-plans update it)")
-    st.code(info["webcal"], language=None)
+    st.markdown(f"`{info['webcal']}`")
     base = base_url()
     if local_only(base):
         st.warning(local_warning(base), icon=":material/wifi_off:")
