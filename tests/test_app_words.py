@@ -261,3 +261,15 @@ def test_a_weight_that_changes_nothing_says_why(at: AppTest) -> None:
     assert [s.date for s in after.sessions] == [s.date for s in before.sessions]
     info = " ".join(i.value for i in at.info)
     assert "Hard-day interference: weight 3 -> 10 moved no session" in info, info
+
+
+def test_the_season_board_opens_on_last_and_this_week_mid_season(at: AppTest) -> None:
+    from planner.ui.calendar_board import board_options
+
+    plan = current_plan(at)
+    now = plan.start + dt.timedelta(weeks=4, days=2)  # a Wednesday in week 5
+    season = board_options(plan, now)["views"]["season"]["visibleRange"]
+    assert season["start"] == (plan.start + dt.timedelta(weeks=3)).isoformat()  # last week on
+    assert board_options(plan, now)["validRange"]["start"] == plan.start.isoformat()
+    before = board_options(plan, plan.start - dt.timedelta(days=30))["views"]["season"]
+    assert before["visibleRange"]["start"] == plan.start.isoformat()

@@ -112,7 +112,7 @@ def _deload_mondays(plan: Plan) -> set[dt.date]:
     return weeks | {s.date - dt.timedelta(days=s.date.weekday()) for s in plan.sessions if s.deload}
 
 
-def week_events(plan: Plan, first_day: int = 0) -> list[dict[str, Any]]:
+def week_events(plan: Plan, first_day: int = 0, revision: int = 0) -> list[dict[str, Any]]:
     """Per week: a band in its phase colour; a label 'Week N · phase (· deload) — totals'
     across the top of the row (a label, not a card to drag or open); and the same text as a
     one-day heading for the list view, where a label across the week would repeat every day.
@@ -167,7 +167,7 @@ def week_events(plan: Plan, first_day: int = 0) -> list[dict[str, Any]]:
                 **label,
                 "id": f"weeklist-{monday.isoformat()}",
                 "classNames": ["week-summary", *classes],
-                "extendedProps": {"card": "week-list"},
+                "extendedProps": {"card": "week-list", "revision": revision},
             }
         )
         monday += dt.timedelta(days=7)
@@ -274,7 +274,7 @@ def board_events(
 ) -> list[dict[str, Any]]:
     """Every card of the board: week bands and labels, the athlete's events, the strength
     sessions and the athlete's marks. `first_day`: the board's first weekday (0 Monday)."""
-    cards = week_events(plan, first_day) + endurance_events(plan.events, revision)
+    cards = week_events(plan, first_day, revision) + endurance_events(plan.events, revision)
     return cards + strength_events(plan, today, revision) + mark_events(pins, blocks, revision)
 
 
@@ -294,9 +294,12 @@ def board_options(
     Monday) the first column. A phone opens on this week's list, as tall as its days (no
     scrolling box inside the page); a desktop on the season. Nothing here depends on the opened
     day, so opening a day does not redraw the board."""
-    weeks = ((plan.end - plan.start).days + plan.start.weekday()) // 7 + 1
     first_monday = plan.start - dt.timedelta(days=plan.start.weekday())
-    row_start = first_monday - dt.timedelta(days=(first_monday.weekday() - first_day) % 7)
+    # The season from last week on (from its first week before it starts): this week's cards
+    # are on the first screen however far into the season; the Month view reaches back.
+    anchor = min(max(first_monday, now - dt.timedelta(days=7)), plan.end)
+    row_start = anchor - dt.timedelta(days=(anchor.weekday() - first_day) % 7)
+    valid_start = first_monday - dt.timedelta(days=(first_monday.weekday() - first_day) % 7)
     last = plan.end + dt.timedelta(days=1)
     rows = -(-(last - row_start).days // 7)
     return {
@@ -308,7 +311,7 @@ def board_options(
                 "buttonText": "Season",
                 "visibleRange": {
                     "start": row_start.isoformat(),
-                    "end": (row_start + dt.timedelta(weeks=max(rows, weeks))).isoformat(),
+                    "end": (row_start + dt.timedelta(weeks=rows)).isoformat(),
                 },
             },
             "dayGridMonth": {"buttonText": "Month"},
@@ -329,7 +332,7 @@ def board_options(
         "timeZone": "UTC",  # dates come back as plain UTC days, whatever the browser's zone
         "now": now.isoformat(),
         "nowIndicator": False,
-        "validRange": {"start": min(first_monday, row_start).isoformat(), "end": last.isoformat()},
+        "validRange": {"start": valid_start.isoformat(), "end": last.isoformat()},
         "height": "auto" if phone else BOARD_HEIGHT_PX,
         "fixedWeekCount": False,
         "dayMaxEvents": False,
