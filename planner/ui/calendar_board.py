@@ -341,6 +341,9 @@ def board_options(
         # Redraw on the next tick, not inside FullCalendar's drop handler: the handler redrew
         # every card (~0.1 s for a season) before it sent the drop to the server.
         "rerenderDelay": RERENDER_DELAY_MS,
+        # the first day of a month says its month in short: "14 December" took two lines in a
+        # narrow cell and pushed that day's cards under the week's label
+        "monthStartFormat": {"month": "short", "day": "numeric"},
         "eventOrder": "order,title",
         "eventDisplay": "block",
         "weekNumbers": False,
@@ -371,7 +374,7 @@ BOARD_CSS = """
 .fc .fc-daygrid-day.fc-day-today { background: #fef9c3 !important; }
 .fc .fc-day-today .fc-daygrid-day-number { background: #ca8a04; color: #fff; border-radius: 4px;
   font-weight: 700; }
-.fc .fc-daygrid-day-top { min-height: 1.4rem; }
+.fc .fc-daygrid-day-top { height: 1.5rem; white-space: nowrap; overflow: hidden; }
 @media (max-width: 560px) {
   .fc { font-size: 12px; }
   .fc .fc-toolbar { flex-wrap: wrap; gap: 4px; }
@@ -392,7 +395,7 @@ def board_css(opened: dt.date | None = None) -> str:
     day = opened.isoformat()
     return BOARD_CSS + (
         f".fc td[data-date='{day}'] {{ box-shadow: inset 0 0 0 2px {OPENED_OUTLINE}; }}\n"
-        f".fc td[data-date='{day}'] .fc-event:not(.week-label) {{ "
+        f".fc td[data-date='{day}'] .fc-event:not(.week-label):not(.fc-bg-event) {{ "
         f"outline: 2px solid {OPENED_OUTLINE}; outline-offset: 1px; }}\n"
     )
 
