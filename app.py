@@ -12,6 +12,7 @@ import time
 import streamlit as st
 
 from planner.domain import Calendar
+from planner.horizon import first_week
 from planner.plan import Plan
 from planner.ui import replanning, season_panel, state
 from planner.ui.calendar_input import calendar_source, no_race_hint, review_editor
@@ -38,11 +39,12 @@ def _start_on(day: dt.date) -> None:
 
 
 def window_hint(calendar: Calendar, settings: Settings) -> None:
-    """When no event falls in the plan's weeks, offer to start where the calendar does."""
+    """When no event falls in the plan's weeks, offer to start where the calendar does (its
+    first week, a lone outlier aside: `planner.horizon.first_week`)."""
     end = settings.start + dt.timedelta(weeks=settings.weeks, days=-1)
-    if not calendar.events or calendar.between(settings.start, end):
+    first = first_week(calendar)
+    if first is None or calendar.between(settings.start, end):
         return
-    first = monday_of(calendar.events[0].date)
     st.info(
         f"None of your {len(calendar.events)} events fall between {settings.start:%d %b %Y} "
         f"and {end:%d %b %Y}, so the plan ignores your training.",

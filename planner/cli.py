@@ -6,7 +6,6 @@ import datetime as dt
 import errno
 import json
 import os
-import re
 import shutil
 import sys
 from enum import StrEnum
@@ -34,6 +33,7 @@ from planner.horizon import default_start, default_weeks, monday_of
 from planner.importers import calendar_to_json, load_calendar, load_demo
 from planner.importers.limits import MAX_YEAR, MIN_YEAR
 from planner.plan import Plan, Status
+from planner.terminal import printable
 from planner.wording import race_title
 
 app = typer.Typer(
@@ -42,6 +42,8 @@ app = typer.Typer(
     help="Plan strength sessions around an endurance calendar.",
     # Plain click help: rich's option table truncates long option names at 80 columns.
     rich_markup_mode=None,
+    # A crash must not print local variables: they may hold a calendar link's secret.
+    pretty_exceptions_show_locals=False,
 )
 
 EXIT_PLAN, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -56,27 +58,6 @@ CalendarArg = Annotated[
 CatalogOpt = Annotated[
     Path | None, typer.Option("--catalog", help="Exercise catalog TOML (default: built-in).")
 ]
-
-
-# Terminal escape sequences (CSI such as clear-screen, OSC such as the clipboard write OSC 52),
-# then any control character left, line separators and bidirectional overrides (which reorder
-# what the terminal shows): a title must not drive the athlete's terminal.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: object, newlines: bool = False) -> str:
-    """`text` with escape sequences and control characters removed, safe to print to a
-    terminal: tabs and carriage returns become spaces, and so do newlines unless `newlines`."""
-    cleaned = _ESCAPES.sub("", str(text))
-
-    def replace(match: re.Match[str]) -> str:
-        char = match.group()
-        if char == "\n" and newlines:
-            return char
-        return " " if char in "\t\n\r" else ""
-
-    return _CONTROLS.sub(replace, cleaned)
 
 
 def _echo(text: object = "", err: bool = False, newlines: bool = False) -> None:

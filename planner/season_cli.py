@@ -22,6 +22,7 @@ from planner.errors import InputError
 from planner.store import SeasonNotFound, StaleSeason, delete_season, list_seasons, open_store
 from planner.store import load_season as load_saved
 from planner.store import rotate_token as rotate_saved
+from planner.terminal import printable
 
 season_app = typer.Typer(
     no_args_is_help=True, help="Saved seasons: a private link, a live feed, re-plans."
@@ -34,8 +35,14 @@ Token = Annotated[str, typer.Argument(help="The season's private token.", show_d
 DateList = list[str] | None
 
 
+def _echo(text: str, err: bool = False, newlines: bool = False) -> None:
+    """Print without escape sequences: season and file names are the user's text."""
+    typer.echo(printable(text, newlines), err=err)
+
+
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    # a config or catalog error lists one problem per line: those newlines are kept
+    _echo(f"error: {message}", err=True, newlines=True)
     return typer.Exit(code)
 
 
@@ -72,7 +79,7 @@ def _run(action):  # noqa: ANN001, ANN202 - one place that turns store/planner e
         raise _fail(str(exc)) from None
     except PlanFailed as exc:
         for line in exc.plan.conflicts:
-            typer.echo(line, err=True)
+            _echo(line, err=True)
         raise _fail(f"{exc}; nothing was saved", EXIT_INFEASIBLE) from None
     except StaleSeason as exc:
         raise _fail(str(exc), EXIT_INFEASIBLE) from None
@@ -138,13 +145,13 @@ def show(
             write_plan(plan, out, season.export, uid_scope=season.uid_scope)
         except ValueError as exc:
             raise _fail(str(exc)) from None
-        typer.echo(f"{plan.status.value}: {len(plan.sessions)} sessions -> {out}", err=True)
+        _echo(f"{plan.status.value}: {len(plan.sessions)} sessions -> {out}", err=True)
         return
     fetched = season.source.fetched_at
-    typer.echo(f"{season.name} ({season.sport}), {season.start} for {season.weeks} weeks")
+    _echo(f"{season.name} ({season.sport}), {season.start} for {season.weeks} weeks")
     source = f"URL, fetched {fetched:%Y-%m-%d %H:%M} UTC" if fetched else season.source.filename
-    typer.echo(f"calendar: {source}")
-    typer.echo("plans: " + ", ".join(f"{p.number} {p.origin}" for p in season.history))
+    _echo(f"calendar: {source}")
+    _echo("plans: " + ", ".join(f"{p.number} {p.origin}" for p in season.history))
     for kind in ("done", "missed", "pins", "blocks"):
         days = getattr(season.marks, kind)
         if days:

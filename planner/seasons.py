@@ -78,16 +78,23 @@ def _catalog() -> Catalog:
 # ----------------------------------------------------------------------------- the calendar
 
 
+def source_from_link(link: str) -> Source:
+    """The calendar at an http(s) or webcal link, fetched now (see planner.importers.remote).
+    Anything else (a path, another scheme) is refused without opening a file: the app's link
+    field uses this, so a web page can never read the server's own files."""
+    url = normalise(link)
+    return Source(
+        filename="calendar.ics",
+        data=fetch_calendar(url),
+        url=url,
+        fetched_at=dt.datetime.now(dt.UTC),
+    )
+
+
 def source_from(calendar_or_url: str) -> Source:
-    """A calendar file's bytes, or a URL fetched now (see planner.importers.remote)."""
+    """A calendar file's bytes (the CLI, on the user's own machine), or a link fetched now."""
     if is_url(calendar_or_url):
-        url = normalise(calendar_or_url)
-        return Source(
-            filename="calendar.ics",
-            data=fetch_calendar(url),
-            url=url,
-            fetched_at=dt.datetime.now(dt.UTC),
-        )
+        return source_from_link(calendar_or_url)
     path = Path(calendar_or_url)
     from planner.importers import load_calendar
 

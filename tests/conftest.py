@@ -1,12 +1,25 @@
 """Shared fixtures: one running app and one headless Chromium for all real-browser tests
-(Playwright allows one sync driver per process)."""
+(Playwright allows one sync driver per process), and the suite's fixed "today"."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from browser_app import CHROMIUM_ARGS, ChromiumUnavailable, ensure_chromium, running_app
+
+from planner.clock import TODAY_ENV
+
+# The suite's "today", for this process and every server it starts: no test may depend on the
+# real date (the seasons in tests/ and docs/seasons/ are dated 2026-2027). A test that needs
+# another day sets TODAY_ENV itself; CI also runs the date-sensitive tests with the system clock
+# a year ahead (.ci/clock_ahead) to show nothing reads the real date behind this seam.
+SUITE_TODAY = "2026-11-30"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault(TODAY_ENV, SUITE_TODAY)
 
 
 @pytest.fixture(scope="session")

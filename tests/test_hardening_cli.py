@@ -371,3 +371,30 @@ def test_a_catalog_error_keeps_one_problem_per_line_without_escapes(tmp_path: Pa
     shown = printable(str(path))
     assert len(lines) >= 3 and all(shown in line for line in lines), result.stderr
     assert "\x1b" not in result.stderr
+
+
+def test_season_show_prints_no_escape_sequences_from_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a season named "\e]0;...\a\e[2J" set the window title and cleared the screen
+    from season_data import season_ics
+
+    from planner.store import DATABASE_URL_ENV
+
+    monkeypatch.setenv(DATABASE_URL_ENV, f"sqlite:///{tmp_path / 'seasons.sqlite3'}")
+    path = tmp_path / "cal\x1b[2Jendar\x1b]0;title\x07.ics"  # a file name can carry them too
+    path.write_bytes(season_ics())
+    tokens = []
+    for name in (["--name", "Winter\x1b]0;pwned\x07\x1b[2J\x9b31m"], []):
+        args = ["season", "new", str(path), *name, "--start", START, "--weeks", "2"]
+        created = runner.invoke(app, args)
+        assert created.exit_code == 0, created.output
+        tokens.append(json.loads(created.stdout)["token"])
+    named, unnamed = (runner.invoke(app, ["season", "show", token]) for token in tokens)
+    assert "Winter" in named.stdout and "calendar: calendar.ics" in unnamed.stdout
+    listed = runner.invoke(app, ["season", "list"])
+    missing = runner.invoke(app, ["season", "new", str(tmp_path / "gone\x1b[2J.ics")])
+    assert missing.exit_code == 2 and "gone" in missing.stderr
+    for result in (named, unnamed, listed, missing):
+        assert_no_controls(result.stdout)
+        assert_no_controls(result.stderr)

@@ -218,3 +218,116 @@ def test_training_on_a_special_day_is_training(
     title: str, description: str, expected: tuple[Sport, Kind]
 ) -> None:
     assert classify(title, description)[:2] == expected
+
+
+# ------------------------------------------------------------- issue 20: travel, TT, swims
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Flight to Amsterdam (KL 1852)",  # Google, from a Gmail booking
+        "Stay at Hotel AKA Boston Common",
+        "Train to Axminster",
+        "Flug nach TOULOUSE FR",  # Lufthansa's confirmation
+        "Your flight from FRA to EWR",  # SWISS's confirmation
+        "Hotel reservation: Glo Hotel Sello",  # KDE Itinerary, from booking.com
+        "Check-in: Embassy Suites San Francisco Airport",  # TripIt
+        "Check-out: Crestview Hotel:",
+        "Pick-up Rental Car: Dollar Rent A Car",
+        "Directions from SFO to Sofitel San Francisco Bay",
+        "Journey Details: Glasgow Central (GLC) to London Kings Cross (KGX)",  # National Rail
+        "Vol pour Nice (AF 7700)",
+        "Hôtel Le Bristol",
+    ],
+)
+def test_travel_titles_are_time_away(title: str) -> None:
+    assert classify(title)[:2] == (Sport.other, Kind.unavailable)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "US403 PHX to SFO",  # TripIt flights: number and route
+        "CX888 HKG to YVR",  # Cathay's code is no cyclocross race
+        "TT 541 SYD to MEL",  # nor a time trial
+        "Berlin Hbf ➞ Paris Est",  # bahn.de
+        "Frankfurt(Main)Hbf -> Paris Nord",
+    ],
+)
+def test_a_booking_is_time_away_whatever_the_title_says(title: str) -> None:
+    assert classify(title)[:2] == (Sport.other, Kind.unavailable)
+
+
+def test_tripit_notes_make_an_item_time_away_unless_its_title_names_a_session() -> None:
+    footer = "View and/or edit details in TripIt : http://www.tripit.com/trip/show/id/23710889"
+    trip = "John Doe is in South San Francisco, CA from Oct 11 to Oct 13, 2011\n" + footer
+    assert classify("South San Francisco, CA, October 2011;", trip)[:2] == (
+        Sport.other,
+        Kind.unavailable,
+    )
+    assert classify("Miniatur Wunderland", "[Activity] Miniatur Wunderland\n" + footer)[1] == (
+        Kind.unavailable
+    )
+    # a transport item is away whatever its title; a run logged in TripIt is a run
+    assert classify("CX888 HKG to YVR", "[Flight] 10/11/2011 Cathay Pacific")[1] == Kind.unavailable
+    assert classify("Morning run by the bay", footer)[:2] == (Sport.run, Kind.easy)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Hotel gym session", (Sport.strength, Kind.easy)),  # a session at the hotel
+        ("Run to the airport", (Sport.run, Kind.easy)),
+        ("Hotel ride: 3x10 threshold", (Sport.ride, Kind.hard)),
+        ("Gym: train to failure", (Sport.strength, Kind.easy)),  # no place: no journey
+    ],
+)
+def test_a_named_session_while_travelling_is_that_session(
+    title: str, expected: tuple[Sport, Kind]
+) -> None:
+    assert classify(title)[:2] == expected
+
+
+@pytest.mark.parametrize(
+    "title", ["4k 20min TT", "Mile time trial", "2 mile TT for old times sake", "5k TT"]
+)
+def test_a_tt_in_a_log_is_a_hard_test_and_in_a_plan_a_race(title: str) -> None:
+    assert classify(title, type_text="Run", log=True) == (Sport.run, Kind.hard, None)
+    assert classify(title, type_text="Run")[1:] == (Kind.race, Priority.B)
+
+
+def test_a_log_still_knows_its_races() -> None:
+    assert classify("Nordic Race Copenhagen Urban 2021", type_text="Run", log=True)[1] == Kind.race
+    assert classify("Club 10 TT (A)", type_text="Ride")[1:] == (Kind.race, Priority.A)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Technique swim", "Warm up 200, 8 x 100 drills, 200 easy"),
+        ("Technique swim 8x100", ""),
+        ("Pool swim", "8 x 100 technique: catch-up, fists, 6-kick"),
+        ("Swim drills", "4x50 single arm"),
+    ],
+)
+def test_technique_and_drill_swims_are_easy(title: str, description: str) -> None:
+    assert classify(title, description)[:2] == (Sport.swim, Kind.easy)
+
+
+def test_a_swim_set_without_technique_words_stays_hard() -> None:
+    assert classify("Swim", "10 x 100 on 1:40")[:2] == (Sport.swim, Kind.hard)
+    assert classify("Threshold swim drills", "")[:2] == (Sport.swim, Kind.hard)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Brick run", "Brick run straight off the bike", "BRICK: 20 min run off the bike", "Brick"],
+)
+def test_a_brick_is_a_run_and_a_key_session(title: str) -> None:
+    assert classify(title)[:2] == (Sport.run, Kind.hard)
+
+
+def test_off_the_bike_without_a_run_is_still_no_training() -> None:
+    assert classify("Christmas with family (off the bike)")[1] != Kind.hard
+    assert classify("Week off the bike")[:2] == (Sport.other, Kind.other)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import ipaddress
 import socket
 import ssl
 import threading
@@ -17,6 +18,7 @@ from local_http import serving
 
 from planner.errors import CalendarError
 from planner.importers import remote
+from planner.importers.addresses import is_public
 from planner.importers.limits import MAX_FILE_BYTES
 
 
@@ -40,6 +42,53 @@ def test_private_and_loopback_addresses_are_refused_by_default(
     with pytest.raises(CalendarError, match="private or local address") as error:
         remote.fetch_calendar(f"http://{host}/secret-path/cal.ics")
     assert "secret-path" not in str(error.value)
+
+
+EMBEDDING_PRIVATE_IPV4 = [
+    "[::127.0.0.1]",  # IPv4-compatible
+    "[::ffff:127.0.0.1]",  # IPv4-mapped
+    "[::ffff:0:a00:1]",  # IPv4-translated (10.0.0.1)
+    "[64:ff9b::7f00:1]",  # NAT64 well-known prefix, 127.0.0.1
+    "[64:ff9b::a9fe:a9fe]",  # NAT64, 169.254.169.254 (cloud metadata)
+    "[64:ff9b:1::a00:1]",  # NAT64 local-use prefix
+    "[2002:7f00:1::1]",  # 6to4 of 127.0.0.1
+    "[2002:c0a8:1::1]",  # 6to4 of 192.168.0.1
+    "[2001:0:4136:e378:8000:63bf:f5ff:fffe]",  # Teredo, client 10.0.0.1
+]
+
+
+@pytest.fixture
+def no_connect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if any connection is attempted: the refusal must come first."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.delenv(remote.ALLOW_PRIVATE_ENV, raising=False)
+
+
+@pytest.mark.parametrize("host", EMBEDDING_PRIVATE_IPV4)
+def test_ipv6_addresses_carrying_a_private_ipv4_address_are_refused(host: str, no_connect) -> None:
+    with pytest.raises(CalendarError, match="private or local address") as error:
+        remote.fetch_calendar(f"http://{host}/secret-path/cal.ics")
+    assert "secret-path" not in str(error.value)
+
+
+def test_a_name_resolving_to_nat64_of_a_private_address_is_refused(
+    monkeypatch: pytest.MonkeyPatch, no_connect
+) -> None:
+    def resolve(host, port, *args, **kwargs):
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("64:ff9b::a9fe:a9fe", port, 0, 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with pytest.raises(CalendarError, match=r"private or local address \(64:ff9b::a9fe:a9fe\)"):
+        remote.fetch_calendar("https://calendar.example/cal.ics")
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::5db8:d822", "2002:5db8:d822::1", "2606:4700::1"])
+def test_ipv6_addresses_carrying_a_public_ipv4_address_are_public(address: str) -> None:
+    assert is_public(ipaddress.ip_address(address))
 
 
 def test_an_http_error_names_the_status_but_not_the_secret_path(
@@ -73,39 +122,11 @@ def test_a_server_that_never_answers_times_out(monkeypatch: pytest.MonkeyPatch) 
     started = time.monotonic()
     try:
         with pytest.raises(CalendarError, match="could not be fetched"):
-            remote.fetch_calendar(f"http://127.0.0.1:{server.server_address[1]}/c", timeout_s=0.5)
+            remote.fetch_calendar(f"http://127.0.0.1:{server.server_address[1]}/c", deadline_s=0.5)
     finally:
         server.shutdown()
         server.server_close()
     assert time.monotonic() - started < 2.5
-
-
-def test_a_redirect_to_a_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(remote.ALLOW_PRIVATE_ENV, raising=False)
-
-    class Redirect(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            self.send_response(302)
-            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    start = f"http://127.0.0.1:{server.server_address[1]}/cal.ics"
-    real_check = remote._check_host
-    # Let the first (local test) server pass as if it were public; its redirect must be checked.
-    monkeypatch.setattr(
-        remote, "_check_host", lambda url: None if url == start else real_check(url)
-    )
-    try:
-        with pytest.raises(CalendarError, match="private or local address"):
-            remote.fetch_calendar(start)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # ------------------------------------------------------------------------------- DNS rebinding
@@ -204,7 +225,7 @@ def test_https_to_the_checked_address_keeps_the_name_for_sni_and_the_certificate
         authority.configure_trust(context)
         return context
 
-    monkeypatch.setattr(ssl, "_create_default_https_context", trusting_context)
+    monkeypatch.setattr(remote, "_tls_context", trusting_context)
     seen: list[tuple[str, str]] = []
     with (
         serving({"/cal.ics": b"public calendar"}, seen=seen, tls=server_context) as public,
@@ -253,3 +274,15 @@ def test_private_urls_allowed_still_connect_by_name(monkeypatch: pytest.MonkeyPa
     with serving({"/cal.ics": b"local calendar"}) as root:
         url = root.replace("127.0.0.1", "localhost") + "/cal.ics"
         assert remote.fetch_calendar(url) == b"local calendar"
+
+
+def test_a_redirect_to_a_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, str]] = []
+    redirects = {"/cal.ics": "http://169.254.169.254/latest/meta-data/"}
+    with (
+        serving({}, redirects=redirects, seen=seen) as public,
+        rebinding_network(monkeypatch, port_of(public)),
+        pytest.raises(CalendarError, match="private or local address"),
+    ):
+        remote.fetch_calendar(f"http://calendar.example:{port_of(public)}/cal.ics")
+    assert [path for path, _ in seen] == ["/cal.ics"]  # the public start was fetched

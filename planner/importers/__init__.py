@@ -130,8 +130,8 @@ def read_calendar(
         raise
     except Exception as exc:  # a parser bug must reach the athlete as an actionable message
         log.exception("unexpected error importing %s", where)
-        raise CalendarError(
-            f"the file could not be read ({type(exc).__name__}: {str(exc)[:200]})",
+        raise CalendarError(  # the exception's text may quote the file: its type only
+            f"the file could not be read ({type(exc).__name__})",
             where=where,
             hint="check that it is a complete .ics or CSV export; if it is, please report it",
         ) from exc
@@ -156,15 +156,24 @@ def _read(
     headers = csv_formats.read_header(text, delimiter)
     fmt = csv_formats.find_format(headers)
     if fmt is None:
+        if detect.looks_like_html(text):
+            raise CalendarError(
+                "this is a web page (HTML), not a calendar",
+                where=where,
+                hint="a private link that was reset or needs signing in leads to a page like "
+                "this: copy the calendar's iCal link again, or export the calendar as .ics",
+            )
         if ext in _ICS_EXTENSIONS or text.lstrip().upper().startswith("BEGIN:"):
             raise CalendarError(
                 "the file is named like an iCalendar file but does not start with BEGIN:VCALENDAR",
                 where=where,
                 hint="export the calendar again as .ics",
             )
-        shown = ", ".join(h for h in headers[:8] if h)[:200] or "(nothing)"
+        # the header is not quoted: a refused file's content never reaches a message
+        columns = sum(1 for h in headers if h)
         raise CalendarError(
-            f"unknown file format: the first line ({shown}) is not a header this planner knows",
+            f"unknown file format: the first line ({columns} "
+            f"{'column' if columns == 1 else 'columns'}) is not a header this planner knows",
             where=where,
             hint="upload an iCalendar .ics file, or one of these CSV exports: "
             f"{csv_formats.supported_formats_text()}; or write a generic CSV with the columns "

@@ -7,9 +7,14 @@ case-insensitively after trimming):
   TimeTotalInHours (done), else PlannedDuration (planned), both in hours.
 - strava-csv: Activity ID, Activity Date, Activity Name, Activity Type. Date "Activity Date"
   (UTC, e.g. "Jan 1, 2024, 10:00:00 AM"); duration "Elapsed Time" in seconds (the first of
-  Strava's two "Elapsed Time" columns), else "Moving Time".
+  Strava's two "Elapsed Time" columns), else "Moving Time"; a true or non-zero "Competition"
+  column (the race tag of recent exports) marks a race.
 - intervals-csv: start_date_local, name, type. Local ISO date-time; duration elapsed_time,
   else moving_time, in seconds; a true "race" column marks a race.
+
+Strava, Garmin Connect and intervals.icu exports are logs of recorded activities: a "TT" or
+"time trial" there is a test done in training, a hard session, unless the row's race column
+marks it (`classify`, LOG_KIND_TABLE).
 - garmin-csv: Activity Type, Date, Title and one of Favorite/Time/Calories/Distance. Local
   "2025-02-06 17:06:03"; duration Time (h:mm:ss), else Elapsed/Activity/Moving Time. The
   same columns in the languages Garmin Connect exports in (`GARMIN_LOCALISED`: German
@@ -90,6 +95,7 @@ class CsvFormat:
     utc: bool = False  # timestamps are UTC rather than local wall-clock time
     race_flags: tuple[str, ...] = ()  # boolean columns that mark a race
     explicit: bool = False  # sport/kind/priority columns are read (generic format)
+    log: bool = False  # recorded activities, not a plan: a "TT" is a test (classify)
 
     def matches(self, headers: set[str]) -> bool:
         if not all(col.lower() in headers for col in self.signature):
@@ -117,6 +123,8 @@ STRAVA = CsvFormat(
     description=("Activity Description",),
     durations=(("Elapsed Time", "s"), ("Moving Time", "s")),
     utc=True,
+    race_flags=("Competition",),
+    log=True,
 )
 GARMIN = CsvFormat(
     name="garmin-csv",
@@ -132,6 +140,7 @@ GARMIN = CsvFormat(
         ("Activity Time", "hms"),
         ("Moving Time", "hms"),
     ),
+    log=True,
 )
 INTERVALS = CsvFormat(
     name="intervals-csv",
@@ -143,6 +152,7 @@ INTERVALS = CsvFormat(
     description=("description",),
     durations=(("elapsed_time", "s"), ("moving_time", "s")),
     race_flags=("race",),
+    log=True,
 )
 GENERIC = CsvFormat(
     name="generic-csv",
@@ -443,7 +453,14 @@ def _check_duration(minutes: float, text: str) -> float:
 
 
 def _truthy(value: str) -> bool:
-    return value.strip().lower() in ("true", "1", "yes", "y", "x")
+    """A set flag: true/yes/x, or a number above 0 (Strava writes its tags as "1.0")."""
+    text = value.strip().lower()
+    if text in ("true", "yes", "y", "x"):
+        return True
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
 
 
 # --------------------------------------------------------------------------------- reader
@@ -654,7 +671,9 @@ def _row_event(
     raw_duration, unit = cols.pick(row, fmt.durations)
     minutes = parse_duration(raw_duration, unit, decimal_comma) if raw_duration else None
     duration = None if minutes is None else round(minutes)
-    sport, kind, priority = classify.classify(title, description, type_text, (), duration)
+    sport, kind, priority = classify.classify(
+        title, description, type_text, (), duration, log=fmt.log
+    )
     if fmt.race_flags and any(_truthy(cols.get(row, (c,))) for c in fmt.race_flags):
         kind = Kind.race
         priority = classify.priority_of(title, description) or Priority.B

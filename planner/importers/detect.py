@@ -137,6 +137,12 @@ def looks_like_ical(text: str) -> bool:
     return head.startswith("BEGIN:VCALENDAR") or "\nBEGIN:VCALENDAR" in head[:1024]
 
 
+def looks_like_html(text: str) -> bool:
+    """True when the text is a web page (a sign-in or error page where a calendar was due)."""
+    head = text[:1024].lstrip().lower()
+    return head.startswith("<") and ("<html" in head or "<!doctype html" in head)
+
+
 def extension(filename: str | None) -> str:
     """Lower-case extension without the dot ('' when there is none)."""
     if not filename or "." not in filename:

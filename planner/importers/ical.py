@@ -534,8 +534,8 @@ class _Importer:
         try:
             query = query or recurring_ical_events.of(cal, skip_bad_series=True)
         except Exception as exc:
-            raise CalendarError(
-                f"the recurrences cannot be expanded ({str(exc)[:200]})",
+            raise CalendarError(  # the exception's text may quote the file: its type only
+                f"the recurrences cannot be expanded ({type(exc).__name__})",
                 where=self.where,
                 hint="check the RRULE, RDATE and EXDATE lines, or export the calendar again",
             ) from exc

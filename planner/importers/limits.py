@@ -11,6 +11,7 @@ zones): any file it lets through is read within 5 s of CPU on the team's 2-core 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from planner.errors import CalendarError
@@ -84,7 +85,6 @@ of several thousand dates; longer is a broken or hostile file."""
 _BEGIN_LINE = re.compile(r"^[ \t]*BEGIN[ \t]*:", re.IGNORECASE | re.MULTILINE)
 _VTIMEZONE = re.compile(r"^BEGIN:VTIMEZONE[ \t]*$(.*?)(?:^END:VTIMEZONE|\Z)", re.I | re.M | re.S)
 _ZONE_RULE = re.compile(r"^RRULE[^:\n]*:(.*)$", re.IGNORECASE | re.MULTILINE)
-_ZONE_ID = re.compile(r"^TZID[^:\n]*:(.*)$", re.IGNORECASE | re.MULTILINE)
 _LIST_LINE = re.compile(
     r"^(?:RDATE|EXDATE|CATEGORIES|RESOURCES|FREEBUSY)[ \t]*[;:].*$", re.IGNORECASE | re.MULTILINE
 )
@@ -136,9 +136,9 @@ def check_ical_cost(text: str, where: str) -> None:
     parameters = 0
     for number, line in enumerate(unfolded.split("\n"), start=1):
         if len(line) > MAX_ICAL_LINE_CHARS:
-            name = line.split(":", 1)[0].split(";", 1)[0][:40]
+            name = _property_name(line)
             raise CalendarError(
-                f"a {name or 'content'} line is {len(line):,} characters long, more than the "
+                f"a {name} line is {len(line):,} characters long, more than the "
                 f"limit of {MAX_ICAL_LINE_CHARS:,} (content line {number:,})",
                 where=where,
                 hint="shorten that entry or remove it, then export again",
@@ -153,6 +153,20 @@ def check_ical_cost(text: str, where: str) -> None:
             where=where,
             hint=hint,
         )
+
+
+@functools.cache
+def _known_properties() -> frozenset[str]:
+    from icalendar.prop import TypesFactory
+
+    return frozenset(TypesFactory().types_map)
+
+
+def _property_name(line: str) -> str:
+    """The line's property name when it is one RFC 5545 defines, else "content": a name is
+    only shown from the standard's own list, never text of a refused file."""
+    name = line.split(":", 1)[0].split(";", 1)[0].strip().upper()
+    return name if name in _known_properties() else "content"
 
 
 def _changes_per_year(rule: str) -> float:
@@ -179,7 +193,7 @@ def _check_timezones(unfolded: str, where: str) -> None:
     do not repeat yearly (or change more than a few times a year). A zone starting in year 1
     (eM Client writes them) is accepted: its lookups walk 2,000 years, which the line limit
     keeps to a second or two."""
-    zones = _VTIMEZONE.findall(unfolded)
+    zones = list(_VTIMEZONE.finditer(unfolded))
     if len(zones) > MAX_ICAL_TIMEZONES:
         raise CalendarError(
             f"the file has {len(zones):,} time zones (VTIMEZONE), more than the limit of "
@@ -187,14 +201,15 @@ def _check_timezones(unfolded: str, where: str) -> None:
             where=where,
             hint="export the calendar again; a calendar needs one per time zone it uses",
         )
-    for body in zones:
-        name = (_ZONE_ID.findall(body) or ["(no TZID)"])[0].strip()[:60]
-        for rule in _ZONE_RULE.findall(body):
+    for zone in zones:
+        for rule in _ZONE_RULE.findall(zone.group(1)):
             if _changes_per_year(rule) > MAX_TIMEZONE_CHANGES_PER_YEAR:
+                # named by its place, not its TZID or rule: a refused file is never quoted
+                line = unfolded.count("\n", 0, zone.start()) + 1
                 raise CalendarError(
-                    f"the time zone {name!r} changes its offset by the rule RRULE:{rule[:80]}; "
-                    f"a time zone rule repeats yearly, at most {MAX_TIMEZONE_CHANGES_PER_YEAR} "
-                    "times a year",
+                    f"the time zone (VTIMEZONE) at content line {line:,} changes its offset by "
+                    "a rule that does not repeat yearly or changes more than "
+                    f"{MAX_TIMEZONE_CHANGES_PER_YEAR} times a year",
                     where=where,
                     hint="export the calendar again, or remove that VTIMEZONE",
                 )

@@ -1,185 +1,245 @@
 """Fetching a calendar by URL: the private iCal link TrainingPeaks, intervals.icu or Google gives.
 
-Only http and https (webcal:// is read as https, as calendar apps do); a timeout; at most
-`MAX_FILE_BYTES`; and no loopback, private, link-local or reserved addresses, so a pasted URL
-cannot make the server read its own network, unless `PLANNER_ALLOW_PRIVATE_URLS=1` (tests and
-trusted set-ups). Every redirect target is checked the same way.
+The limits hold for every response, redirects included:
+- one deadline for the whole fetch (name lookup, connect, TLS, redirects, headers and body):
+  `DEFAULT_DEADLINE_S`, or `PLANNER_FETCH_DEADLINE` seconds;
+- at most `MAX_FILE_BYTES` of body (a larger Content-Length is refused before reading); a
+  redirect's body is never read: its connection is closed;
+- at most `MAX_REDIRECTS` redirects, each target checked like the link itself;
+- headers within httpcore's 100 kB; malformed HTTP and a body cut short (Content-Length not
+  met, chunking broken off) are errors, never a calendar;
+- only public addresses, connected to as checked (see `pinned_network`), unless
+  `PLANNER_ALLOW_PRIVATE_URLS=1` (tests and trusted set-ups). Proxies from the environment are
+  not used, since a proxy would resolve the name again.
 
-The host is resolved once per request and the connection goes to the address that was checked
-(Host header, TLS SNI and certificate check still use the host name): a DNS server that answers a
-public address to the check and a private one to the connect (DNS rebinding) gets nowhere.
-Proxies from the environment are not used, since a proxy would resolve the name again.
+Every failure is a `FetchError` whose message names the link by scheme and host only (see
+`links`) and never quotes what the server sent.
 """
 
 from __future__ import annotations
 
-import functools
-import http.client
-import ipaddress
+import http
 import logging
 import os
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
+import ssl
+
+import httpcore
 
 from planner.errors import CalendarError
 from planner.importers.limits import MAX_FILE_BYTES
+from planner.importers.links import Link, is_url, normalise, parse_link, shown
+from planner.importers.pinned_network import ALLOW_PRIVATE_ENV, Deadline, PinnedBackend
+
+__all__ = [
+    "ALLOW_PRIVATE_ENV",
+    "DEADLINE_ENV",
+    "FetchError",
+    "fetch_calendar",
+    "is_url",
+    "normalise",
+    "shown",
+]
 
 log = logging.getLogger(__name__)
 
-ALLOW_PRIVATE_ENV = "PLANNER_ALLOW_PRIVATE_URLS"
-TIMEOUT_S = 15.0
+DEADLINE_ENV = "PLANNER_FETCH_DEADLINE"
+DEFAULT_DEADLINE_S = 20.0
+MAX_DEADLINE_S = 600.0
 MAX_REDIRECTS = 5
-USER_AGENT = "strength-planner calendar fetch"
+REDIRECTS = {301, 302, 303, 307, 308}
+USER_AGENT = b"strength-planner calendar fetch"
+_MB = MAX_FILE_BYTES // (1024 * 1024)
 
 
-def is_url(text: str) -> bool:
-    return urllib.parse.urlsplit(text.strip()).scheme.lower() in ("http", "https", "webcal")
-
-
-def shown(url: str) -> str:
-    """The URL as messages show it: scheme and host only (the path is often the secret)."""
-    parts = urllib.parse.urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname or ''}/…"
+class FetchError(CalendarError):
+    """The link gave no complete calendar (refused, unreachable, too slow, too big, malformed
+    or cut short). Nothing fetched is returned, so `seasons.refresh` keeps the stored calendar."""
 
 
 def private_allowed() -> bool:
     return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def normalise(url: str) -> str:
-    """http(s) URL for `url` (webcal -> https), or a CalendarError saying what to paste."""
-    url = url.strip()
-    parts = urllib.parse.urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme == "webcal":
-        parts = parts._replace(scheme="https")
-    elif scheme not in ("http", "https"):
-        raise CalendarError(
-            f"'{scheme or url[:20]}' links cannot be fetched",
-            where="calendar URL",
-            hint="paste an http://, https:// or webcal:// link",
-        )
-    if not parts.hostname:
-        raise CalendarError("the link has no host name", where="calendar URL")
-    return urllib.parse.urlunsplit(parts)
-
-
-def _check_host(url: str) -> list[str] | None:
-    """The addresses to connect to for `url`'s host: resolved once, all refused when one is not
-    public. None (connect by name) when private addresses are allowed."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if private_allowed():
-        return None
+def deadline_seconds() -> float:
+    """The whole-fetch deadline: `PLANNER_FETCH_DEADLINE` seconds, else 20."""
+    text = os.environ.get(DEADLINE_ENV, "").strip()
+    if not text:
+        return DEFAULT_DEADLINE_S
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError:
-        infos = []
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    if not addresses:
-        raise CalendarError(
-            f"the host {host} cannot be found", where=shown(url), hint="check the link"
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= MAX_DEADLINE_S:  # also false for nan
+        raise FetchError(
+            f"'{text[:20]}' is not a number of seconds from 0 to {MAX_DEADLINE_S:g}",
+            where=DEADLINE_ENV,
+            hint="set it to a number of seconds such as 20, or unset it for the default",
         )
-    for address in addresses:
-        if not address.is_global:
-            raise CalendarError(
-                f"the link points to a private or local address ({address})",
-                where=shown(url),
-                hint=f"use a public link, or set {ALLOW_PRIVATE_ENV}=1 on a trusted server",
-            )
-    return list(dict.fromkeys(str(address) for address in addresses))
+    return seconds
 
 
-class _PinnedConnection:
-    """An http.client connection that opens its socket to one of `addresses`, the checked ones
-    (in the resolver's order, as a connect by name would), instead of resolving the host name
-    again; everything else (Host header, SNI, certificate) keeps the name."""
-
-    def __init__(self, *args, addresses: list[str] | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._pinned = addresses
-        self._create_connection = self._connect_pinned
-
-    def _connect_pinned(self, address, timeout, source_address=None) -> socket.socket:
-        host, port = address
-        if self._pinned is None:
-            return socket.create_connection((host, port), timeout, source_address)
-        error: OSError | None = None
-        for pinned in self._pinned:
-            try:
-                return socket.create_connection((pinned, port), timeout, source_address)
-            except OSError as exc:
-                error = exc
-        assert error is not None  # `_check_host` never pins an empty list
-        raise error
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
 
 
-class _PinnedHTTPConnection(_PinnedConnection, http.client.HTTPConnection):
-    pass
+def _headers(link: Link) -> list[tuple[bytes, bytes]]:
+    headers = [
+        (b"Host", link.authority.encode("ascii")),
+        (b"User-Agent", USER_AGENT),
+        (b"Accept", b"text/calendar, text/csv;q=0.9, */*;q=0.5"),
+        (b"Accept-Encoding", b"identity"),
+    ]
+    auth = link.basic_auth()
+    if auth is not None:
+        headers.append((b"Authorization", auth))
+    return headers
 
 
-class _PinnedHTTPSConnection(_PinnedConnection, http.client.HTTPSConnection):
-    pass
-
-
-class _PinnedHTTPHandler(urllib.request.HTTPHandler):
-    def http_open(self, req: urllib.request.Request):
-        addresses = _check_host(req.full_url)
-        return self.do_open(functools.partial(_PinnedHTTPConnection, addresses=addresses), req)
-
-
-class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
-    def https_open(self, req: urllib.request.Request):
-        addresses = _check_host(req.full_url)
-        connection = functools.partial(_PinnedHTTPSConnection, addresses=addresses)
-        return self.do_open(connection, req, context=self._context)
-
-
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Redirects only to http(s); the target's host is checked when it is opened."""
-
-    max_redirections = MAX_REDIRECTS
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        target = normalise(urllib.parse.urljoin(req.full_url, newurl))
-        return super().redirect_request(req, fp, code, msg, headers, target)
-
-
-def fetch_calendar(url: str, timeout_s: float = TIMEOUT_S) -> bytes:
-    """The bytes at `url`, or a CalendarError naming the problem (never the URL's secret path)."""
-    url = normalise(url)
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}),
-        _PinnedHTTPHandler(),
-        _PinnedHTTPSHandler(),
-        _CheckedRedirects(),
+def _request_url(link: Link) -> httpcore.URL:
+    return httpcore.URL(
+        scheme=link.scheme.encode("ascii"),
+        host=link.host.encode("ascii"),
+        port=link.port,
+        target=link.target.encode("ascii"),
     )
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+
+
+def _header(response: httpcore.Response, name: bytes) -> str | None:
+    for key, value in response.headers:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _status_error(link: Link, status: int) -> FetchError:
     try:
-        with opener.open(request, timeout=timeout_s) as response:
-            data = response.read(MAX_FILE_BYTES + 1)
-    except CalendarError:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise CalendarError(
-            f"the server answered {exc.code} {exc.reason}",
-            where=shown(url),
-            hint="check that the link is still valid; calendar apps can reset private links",
-        ) from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise CalendarError(
-            f"the calendar could not be fetched ({reason})",
-            where=shown(url),
-            hint="check the link and your connection, then refresh",
-        ) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise CalendarError(
-            f"the calendar is over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit",
-            where=shown(url),
-            hint="share a shorter date range",
+        phrase = http.HTTPStatus(status).phrase  # the server's own reason phrase is not shown
+    except ValueError:
+        phrase = "(an unknown status)"
+    return FetchError(
+        f"the server answered {status} {phrase}",
+        where=link.shown,
+        hint="check that the link is still valid; calendar apps can reset private links",
+    )
+
+
+def _too_big(link: Link) -> FetchError:
+    return FetchError(
+        f"the calendar is over the {_MB} MB limit",
+        where=link.shown,
+        hint="share a shorter date range",
+    )
+
+
+def _read_capped(response: httpcore.Response, link: Link) -> bytes:
+    """The body, at most MAX_FILE_BYTES (refused above); h11 raises on a body cut short."""
+    length = _header(response, b"content-length")
+    if length is not None and length.strip().isdigit() and int(length) > MAX_FILE_BYTES:
+        raise _too_big(link)
+    data = bytearray()
+    for chunk in response.iter_stream():
+        data += chunk
+        if len(data) > MAX_FILE_BYTES:
+            raise _too_big(link)
+    return bytes(data)
+
+
+def _follow(link: Link, location: str | None, status: int) -> Link:
+    if not location:
+        raise FetchError(
+            f"the server answered a redirect ({status}) without saying where to",
+            where=link.shown,
+            hint="check the link",
         )
-    log.info("fetched %d bytes from %s", len(data), shown(url))
+    try:
+        return link.follow(location)
+    except CalendarError:
+        raise FetchError(
+            "the server redirected to a link that cannot be fetched",
+            where=link.shown,
+            hint="only http:// and https:// links are followed",
+        ) from None
+
+
+def _failure(exc: Exception, link: Link, answered: bool, deadline: Deadline) -> FetchError:
+    """A FetchError saying what went wrong, in words of our own: exception texts from the HTTP
+    parser quote what the server sent, so they are not shown."""
+    hint = "check the link and your connection, then try again"
+    cause = exc.__cause__ or exc.__context__
+    if deadline.passed or isinstance(exc, httpcore.TimeoutException):
+        message = f"no complete answer within {deadline.seconds:g} s"
+        hint = "the server is too slow or stalled; try again later"
+    elif answered:
+        message = "the answer was cut short or its body is malformed, so it is not a calendar"
+        hint = "nothing was kept from it; try again later"
+    elif isinstance(exc, httpcore.ProtocolError):
+        message = "the server's answer is not valid HTTP, or its headers are over 100 kB"
+        hint = "check that the link leads to an iCal (.ics) file"
+    elif isinstance(cause, ssl.SSLCertVerificationError):
+        message = "the server's HTTPS certificate is not valid for this host"
+    elif isinstance(cause, ssl.SSLError):
+        message = "the secure (TLS) connection to the server failed"
+    elif isinstance(cause, ConnectionRefusedError):
+        message = "the server refused the connection"
+    elif isinstance(exc, httpcore.ConnectError):
+        message = "the server cannot be reached"
+    else:
+        message = "the connection broke off before the server answered"
+    return FetchError(f"the calendar could not be fetched: {message}", where=link.shown, hint=hint)
+
+
+def _fetch(link: Link, deadline: Deadline) -> bytes:
+    backend = PinnedBackend(deadline, private_ok=private_allowed())
+    answered = False
+    try:
+        with httpcore.ConnectionPool(
+            ssl_context=_tls_context(), network_backend=backend, retries=0
+        ) as pool:
+            for _ in range(MAX_REDIRECTS + 1):
+                answered = False
+                left = deadline.left(httpcore.ConnectTimeout)
+                extensions = {"timeout": dict.fromkeys(("connect", "read", "write", "pool"), left)}
+                with pool.stream(
+                    "GET", _request_url(link), headers=_headers(link), extensions=extensions
+                ) as response:
+                    answered = True
+                    status = response.status
+                    if status not in REDIRECTS:
+                        if status not in (200, 203):
+                            raise _status_error(link, status)
+                        return _read_capped(response, link)
+                    location = _header(response, b"location")
+                # the redirect's body was never read; closing the response closed its connection
+                link = _follow(link, location, status)
+    except FetchError:
+        raise
+    except CalendarError as exc:  # the link's host was refused or not found
+        raise FetchError(exc.message, where=link.shown, hint=exc.hint) from None
+    except (
+        httpcore.ProtocolError,
+        httpcore.TimeoutException,
+        httpcore.NetworkError,
+        OSError,
+        ValueError,
+    ) as exc:
+        log.info("fetching %s failed: %s", link.shown, type(exc).__name__)
+        raise _failure(exc, link, answered, deadline) from None
+    raise FetchError(
+        f"more than {MAX_REDIRECTS} redirects",
+        where=link.shown,
+        hint="paste the link the redirects end at",
+    )
+
+
+def fetch_calendar(url: str, deadline_s: float | None = None) -> bytes:
+    """The bytes at `url`, or a FetchError naming the problem (never the URL's secret path,
+    query or password, nor what the server sent). `deadline_s` bounds the whole fetch
+    (default `PLANNER_FETCH_DEADLINE`, else 20 s)."""
+    try:
+        link = parse_link(url)
+    except CalendarError as exc:
+        raise FetchError(exc.message, where=exc.where, hint=exc.hint) from None
+    deadline = Deadline(deadline_seconds() if deadline_s is None else deadline_s)
+    data = _fetch(link, deadline)
+    log.info("fetched %d bytes from %s", len(data), link.shown)
     return data

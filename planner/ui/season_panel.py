@@ -301,7 +301,7 @@ def url_view(settings: Settings) -> None:
         return
     try:
         with st.spinner("Fetching your calendar and planning…"):
-            source = seasons.source_from(url)
+            source = seasons.source_from_link(url)
             token, season = seasons.create(
                 _store(),
                 source,
