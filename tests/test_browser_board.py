@@ -159,5 +159,22 @@ def test_phone_first_screen(app) -> None:
     assert tabs.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
     # first visit: the review table's grid code is not fetched for the first screen
     assert not [u for u in requested if "DataFrame" in u or "arrowFormatUtils" in u]
+    # tap a session: the page scrolls to its day, whose heading stops below Streamlit's header
+    card = frame.locator(".fc-list-event.strength").first
+    card.click()
+    heading = page.get_by_role("heading", name=re.compile(r"^\w+day \d\d "))
+    heading.wait_for(timeout=SOLVE_TIMEOUT_MS)
+    settled(page)
+    page.wait_for_timeout(800)
+    header = page.locator("[data-testid=stHeader]").bounding_box()
+    box = heading.bounding_box()
+    assert header is not None and box is not None
+    assert header["y"] + header["height"] <= box["y"] < 844, (header, box)
+    # the tab row brought into view (a link to it, the README's phone picture) stops below the
+    # header too, not cut under it
+    tabs.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    top = tabs.bounding_box()
+    assert top is not None and top["y"] >= header["y"] + header["height"] - 1, (header, top)
     assert page.locator("[data-testid=stException]").count() == 0
     context.close()  # fmt: skip

@@ -372,6 +372,8 @@ BOARD_CSS = """
 .fc .fc-list-event-title { font-weight: 600; }
 .fc .fc-list-event-time { display: none; }
 .fc .fc-daygrid-day.fc-day-today { background: #fef9c3 !important; }
+.fc .fc-list-day.fc-day-today > th, .fc .fc-list-day.fc-day-today .fc-cell-shaded {
+  background: #fef9c3; }
 .fc .fc-day-today .fc-daygrid-day-number { background: #ca8a04; color: #fff; border-radius: 4px;
   font-weight: 700; }
 .fc .fc-daygrid-day-top { height: 1.5rem; white-space: nowrap; overflow: hidden; }

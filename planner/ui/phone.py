@@ -12,6 +12,10 @@ import streamlit.components.v1 as components
 PHONE_MAX_PX = 640
 
 PHONE_CSS = f"""<style>
+/* Streamlit's header stays on top of the page: what the page scrolls to (the opened day's
+   heading, the tab row) stops below it, not under it */
+.stMainBlockContainer h4, [data-testid=stTabs], [data-testid=stTabs] [role=tablist] {{
+  scroll-margin-top: 4.5rem; }}
 @media (max-width: {PHONE_MAX_PX}px) {{
   .stMainBlockContainer {{ padding-top: 3.6rem; padding-left: 0.6rem; padding-right: 0.6rem; }}
   .stMainBlockContainer h1 {{ font-size: 1.45rem; padding-top: 0; }}
