@@ -245,6 +245,10 @@ def test_a_saved_season_on_localhost_warns_and_counts_its_plans(
     captions = " ".join(c.value for c in at.caption)
     assert "1 saved plan: the first plan." in captions
     assert "https link http" not in captions
+    # the links as inline code: st.code's highlighter was 1.5 MB of script for every visit of a
+    # saved season (issue 20, item 8: a saved-season link within 2 s)
+    assert not at.code
+    assert any("/?season=" in m.value and m.value.startswith("`") for m in at.markdown)
 
 
 # ----------------------------------------------------------------------------- weights
