@@ -2,7 +2,13 @@
 
 Thin on purpose: token in, store lookup, the existing iCal export, bytes out. ETag and
 Last-Modified let a polling phone get a 304 instead of the calendar; an unknown, rotated or
-deleted token is a bare 404 that does not say whether it ever existed.
+deleted token is a bare 404 that does not say whether it ever existed; a store that cannot be
+used is a bare 503 (the server's log says why).
+
+HTTP dates count whole seconds and a season can change twice in one: If-Modified-Since is
+compared with the full-precision change time, and Last-Modified names the second after the
+change only once that second is over (else the change's own second), so a client never holds a
+date that a later change in the same second would fall under.
 """
 
 from __future__ import annotations
@@ -17,20 +23,37 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from planner.seasons import feed_ics
-from planner.store import FeedPlan, SeasonNotFound, feed_plan, open_store
+from planner.store import FeedPlan, SeasonNotFound, StoreUnavailable, feed_plan, open_store
 
 log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 # Phones poll every 15 min to a few hours; let them revalidate rather than trust a stale copy.
 CACHE_CONTROL = "private, no-cache"
+# A write in flight when a response goes out may commit a change time this much before it.
+SETTLE = dt.timedelta(seconds=2)
+UNAVAILABLE = object()
 
 
-def _lookup(token: str) -> FeedPlan | None:
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _lookup(token: str) -> FeedPlan | object | None:
     try:
         return feed_plan(open_store(), token)
     except SeasonNotFound:
         return None
+    except StoreUnavailable as exc:
+        log.error("feed: %s", exc)
+        return UNAVAILABLE
+
+
+def last_modified(changed: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """The whole second to send as Last-Modified for a change at `changed` (see the module)."""
+    floor = changed.replace(microsecond=0)
+    ceiling = floor if changed == floor else floor + dt.timedelta(seconds=1)
+    return ceiling if ceiling + SETTLE <= now else floor
 
 
 def _not_modified(request: Request, etag: str, modified: dt.datetime) -> bool:
@@ -46,7 +69,7 @@ def _not_modified(request: Request, etag: str, modified: dt.datetime) -> bool:
             return False
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
-        return modified.replace(microsecond=0) <= when
+        return modified <= when  # full precision: a change later in the same second is newer
     return False
 
 
@@ -55,10 +78,13 @@ async def feed(request: Request) -> Response:
     found = await run_in_threadpool(_lookup, token)
     if found is None:
         return PlainTextResponse("Not found", status_code=404)
+    if found is UNAVAILABLE or not isinstance(found, FeedPlan):
+        return PlainTextResponse("Unavailable", status_code=503)
     data, etag = await run_in_threadpool(feed_ics, found)
+    stamp = last_modified(found.updated_at.astimezone(dt.UTC), _now())
     headers = {
         "ETag": etag,
-        "Last-Modified": email.utils.format_datetime(found.updated_at.astimezone(dt.UTC), True),
+        "Last-Modified": email.utils.format_datetime(stamp, True),
         "Cache-Control": CACHE_CONTROL,
     }
     if _not_modified(request, etag, found.updated_at):

@@ -19,7 +19,14 @@ from planner.config import PlannerConfig, load_config, next_monday
 from planner.constants import MAX_WEEKS
 from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Sport
 from planner.errors import InputError
-from planner.store import SeasonNotFound, StaleSeason, delete_season, list_seasons, open_store
+from planner.store import (
+    SeasonNotFound,
+    StaleSeason,
+    StoreUnavailable,
+    delete_season,
+    list_seasons,
+    open_store,
+)
 from planner.store import load_season as load_saved
 from planner.store import rotate_token as rotate_saved
 from planner.terminal import printable
@@ -62,10 +69,8 @@ def _dates(values: DateList, option: str) -> list[dt.date]:
 def _store():
     try:
         return open_store()
-    except Exception as exc:  # a bad URL or an unreachable server: say which, without secrets
-        from planner.store.database import default_url, safe_url
-
-        raise _fail(f"cannot open the season store {safe_url(default_url())}: {exc}") from None
+    except StoreUnavailable as exc:  # a bad setting, folder or server: one line naming it
+        raise _fail(str(exc)) from None
 
 
 def _run(action):  # noqa: ANN001, ANN202 - one place that turns store/planner errors into exits
@@ -83,6 +88,8 @@ def _run(action):  # noqa: ANN001, ANN202 - one place that turns store/planner e
         raise _fail(f"{exc}; nothing was saved", EXIT_INFEASIBLE) from None
     except StaleSeason as exc:
         raise _fail(str(exc), EXIT_INFEASIBLE) from None
+    except StoreUnavailable as exc:
+        raise _fail(str(exc)) from None
 
 
 @season_app.command("new")
@@ -152,6 +159,12 @@ def show(
     source = f"URL, fetched {fetched:%Y-%m-%d %H:%M} UTC" if fetched else season.source.filename
     _echo(f"calendar: {source}")
     _echo("plans: " + ", ".join(f"{p.number} {p.origin}" for p in season.history))
+    for kept in season.calendars:
+        when = f", fetched {kept.fetched_at:%Y-%m-%d %H:%M} UTC" if kept.fetched_at else ""
+        _echo(
+            f"calendar version {kept.number}: {kept.state}, {kept.events} events{when}"
+            + (f" ({kept.note})" if kept.note else "")
+        )
     for kind in ("done", "missed", "pins", "blocks"):
         days = getattr(season.marks, kind)
         if days:
@@ -205,12 +218,34 @@ def replan_command(
 def refresh_command(
     token: Token,
     today: Annotated[str | None, typer.Option(help="Sessions before this day are history.")] = None,
+    accept_smaller: Annotated[
+        bool,
+        typer.Option(help="Apply the calendar even if it lost most of the events ahead."),
+    ] = False,
 ) -> None:
     """Fetch the season's calendar URL again and re-plan with the smallest change."""
-    from planner.seasons import refresh
+    from planner.seasons import CalendarHeld, refresh
 
     day = _date(today, "--today") or clock.today()
-    _report(_run(lambda: refresh(_store(), token, today=day)))
+
+    def action():  # noqa: ANN202
+        try:
+            return refresh(_store(), token, today=day, accept_smaller=accept_smaller)
+        except CalendarHeld as exc:
+            raise _fail(
+                f"{exc}; if the calendar really shrank, run again with --accept-smaller",
+                EXIT_INFEASIBLE,
+            ) from None
+
+    _report(_run(action))
+
+
+@season_app.command("undo")
+def undo_command(token: Token) -> None:
+    """Back to the plan before the last change; undoing a refresh brings its calendar back."""
+    from planner.store import undo_plan
+
+    _report(_run(lambda: undo_plan(_store(), token)))
 
 
 def _report(season) -> None:  # noqa: ANN001

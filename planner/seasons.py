@@ -17,6 +17,7 @@ from pathlib import Path
 from planner.catalog import load_catalog
 from planner.config import PlannerConfig
 from planner.domain import AthleteProfile, Calendar, Catalog
+from planner.errors import InputError
 from planner.export import ExportOptions, export_ical
 from planner.importers import read_calendar
 from planner.importers.remote import fetch_calendar, is_url, normalise
@@ -29,6 +30,7 @@ from planner.store import (
     Source,
     Store,
     add_plan_version,
+    hold_calendar,
     load_season,
     save_season,
     update_season,
@@ -242,20 +244,118 @@ def change_settings(
     )
 
 
-def refresh(store: Store, token: str, *, today: dt.date) -> Season:
-    """Fetch the source URL again, re-import it and re-plan with the smallest change."""
+# A refresh reads what the link serves now; a read that lost most of what lies ahead is more
+# likely a cut-short or wrong answer than the athlete's own change, so it is held back.
+HOLD_FLOOR_EVENTS = 10  # with fewer events ahead, any read that is not empty is applied
+HOLD_BELOW_SHARE = 0.5  # a read with less than half the events ahead of the one in use is held
+
+
+class CalendarHeld(RuntimeError):
+    """A refresh read a calendar that looks worse than the one in use (see `worse_read`): it is
+    kept as held calendar version `number`, and nothing else changed. `refresh(...,
+    accept_smaller=True)` applies what the link serves then."""
+
+    def __init__(self, number: int, note: str) -> None:
+        self.number, self.note = number, note
+        super().__init__(
+            f"the refreshed calendar was not applied: {note}; the season keeps its calendar "
+            f"and plan (the read is kept as calendar version {number})"
+        )
+
+
+def worse_read(in_use: Calendar, read: Calendar, first: dt.date, last: dt.date) -> str | None:
+    """Why `read` should not replace `in_use`, or None. Only the days `first`..`last` (today to
+    the plan's end) count: feeds drop past events all the time, and a real calendar shrinks
+    when sessions are deleted, so only an empty read or one that lost most of what lies ahead
+    (at least `HOLD_FLOOR_EVENTS` before, under `HOLD_BELOW_SHARE` of them now) is held."""
+    before = sum(1 for e in in_use.events if first <= e.date <= last)
+    now = sum(1 for e in read.events if first <= e.date <= last)
+    span = f"from {first:%d %b %Y} to {last:%d %b %Y}"
+    if before and not now:
+        return f"it has no events {span}, where the calendar in use has {before}"
+    if before >= HOLD_FLOOR_EVENTS and now < before * HOLD_BELOW_SHARE:
+        return f"it has {now} events {span}, where the calendar in use has {before}"
+    return None
+
+
+def _carry_edits(
+    source: Source, in_use: Calendar, read: Calendar, profile: AthleteProfile
+) -> Calendar:
+    """`read` with the athlete's review edits of `in_use` (sport, kind, priority set in the
+    review table) applied to the events it still has (same day and title)."""
+    if not source.calendar_json:
+        return read
+    try:
+        imported = read_calendar(source.data, source.filename, timezone=profile.timezone)
+    except InputError:
+        return read
+    if len(imported.events) != len(in_use.events):
+        return read
+    edits = {
+        (new.date, new.title): (new.sport, new.kind, new.priority)
+        for old, new in zip(imported.events, in_use.events, strict=True)
+        if (old.sport, old.kind, old.priority) != (new.sport, new.kind, new.priority)
+    }
+    if not edits:
+        return read
+    events = []
+    for event in read.events:
+        edit = edits.get((event.date, event.title))
+        if edit is not None:
+            sport, kind, priority = edit
+            event = event.model_copy(update={"sport": sport, "kind": kind, "priority": priority})
+        events.append(event)
+    return read.model_copy(update={"events": events})
+
+
+def refresh(store: Store, token: str, *, today: dt.date, accept_smaller: bool = False) -> Season:
+    """Fetch the season's calendar URL again and re-plan with the smallest change.
+
+    The contract (the CLI, the app and `planner season refresh --all` rely on it):
+    - returns the season as saved: a new plan version "calendar refresh" made from what the
+      link serves now, with the athlete's review edits carried over; the calendar it replaced
+      is kept as a "previous" calendar version (when the bytes changed), and undoing the
+      refresh's plan (`undo_plan`) brings that calendar back. One transaction.
+    - raises `InputError` (`CalendarError`) when the link cannot be fetched or read (refused,
+      cut short, malformed, not a calendar) or the season has no link: nothing is written.
+    - raises `CalendarHeld` when the read looks worse than the calendar in use (`worse_read`)
+      and `accept_smaller` is False: the read is kept as a "held" calendar version, and the
+      season, its plan, marks and version are unchanged.
+    - raises `PlanFailed` (no plan for the new calendar), `StaleSeason` (another writer came
+      first: try again), `SeasonNotFound`, `StoreUnavailable`: nothing is written.
+    """
     season = load_season(store, token)
     if season.source.url is None:
-        from planner.errors import InputError
-
+        if season.source.url_unreadable:
+            raise InputError(
+                "this season's calendar link cannot be opened with this server's key",
+                hint="set PLANNER_SECRET_KEY to the key it was saved with, or make a new season "
+                "from the link",
+            )
         raise InputError(
             "this season's calendar was uploaded, not linked",
             hint="create the season from the calendar's URL to refresh it",
         )
-    data = fetch_calendar(season.source.url)
-    source = season.source.model_copy(update={"data": data, "fetched_at": dt.datetime.now(dt.UTC)})
-    calendar = calendar_of(source, season.profile)
-    plan, request = _replanned(season, calendar, season.config, season.marks, today, False)
+    url = season.source.url
+    data = fetch_calendar(url)
+    fetched_at = dt.datetime.now(dt.UTC)
+    in_use = calendar_of(season.source, season.profile)
+    read = read_calendar(data, season.source.filename, timezone=season.profile.timezone)
+    read = _carry_edits(season.source, in_use, read, season.profile)
+    source = Source(
+        filename=season.source.filename,
+        data=data,
+        url=url,
+        fetched_at=fetched_at,
+        calendar_json=read.model_dump_json(),
+    )
+    previous = season.plan()
+    first = min(max(today, previous.start), previous.end)
+    note = worse_read(in_use, read, first, previous.end)
+    if note is not None and not accept_smaller:
+        number = hold_calendar(store, token, source, events=len(read.events), note=note)
+        raise CalendarHeld(number, note)
+    plan, request = _replanned(season, read, season.config, season.marks, today, False)
     return update_season(
         store,
         token,
@@ -264,6 +364,7 @@ def refresh(store: Store, token: str, *, today: dt.date) -> Season:
         origin="calendar refresh",
         request_json=_request_json(request),
         source=source,
+        replaced_events=len(in_use.events),
     )
 
 

@@ -327,7 +327,13 @@ async def athlete_session(url: str, n: int, weeks: int, think_s: float) -> dict[
         await step("pick day", client.select(state.DAY, day))
         await step("block", client.click("mark_block"))
         await step("re-plan", client.click("replan"))
+        page = client.page.texts()
+        if "This re-plan is not possible" in page:  # e.g. no plan within the time limit
+            reason = page.split("This re-plan is not possible", 1)[1][:300]
+            raise RuntimeError(f"session {n}: the re-plan found no plan{reason}")
         moved = [o for o in client.page.widget(state.DAY).options if o.startswith(day[:15])]
+        if not moved:
+            raise RuntimeError(f"session {n}: the re-planned page has no day {day[:15]}")
         if moved != [day[:15]]:
             raise RuntimeError(f"session {n}: the re-plan kept a session on blocked {day[:15]}")
         started = time.perf_counter()

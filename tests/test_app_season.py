@@ -93,7 +93,13 @@ def test_two_tabs_never_lose_a_mark(store) -> None:
 
 def test_rotate_and_delete_from_the_app(store) -> None:
     at, token = saved_app()
+    click(at, "season_rotate")  # asks first: nothing happens before the confirmation
+    assert load_season(store, token).name == "Winter block"
+    assert any("subscribe again" in w.value for w in at.warning)
+    click(at, "season_confirm_cancel")
+    assert not _has(at, "season_rotate_confirm")
     click(at, "season_rotate")
+    click(at, "season_rotate_confirm")
     fresh = at.query_params.get("season")
     fresh = fresh[0] if isinstance(fresh, list) else fresh
     assert fresh and fresh != token
@@ -103,9 +109,19 @@ def test_rotate_and_delete_from_the_app(store) -> None:
     assert any("does not open a season" in e.value for e in dead.error)
     assert not dead.query_params.get("season")
     click(at, "season_delete")
+    assert load_season(store, fresh).name == "Winter block"
+    click(at, "season_delete_confirm")
     with pytest.raises(SeasonNotFound):
         load_season(store, fresh)
     assert not at.query_params.get("season")
+
+
+def _has(at, key: str) -> bool:
+    try:
+        at.button(key=key)
+    except KeyError:
+        return False
+    return True
 
 
 def test_qr_code_is_drawn_locally() -> None:

@@ -56,9 +56,16 @@ def test_the_feed_is_the_plans_ics_export_with_the_seasons_options(store_and_cli
     assert client.head(f"/feed/{token}.ics").status_code == 200
 
 
-def test_conditional_requests_get_304_until_the_plan_changes(store_and_client) -> None:
+def test_conditional_requests_get_304_until_the_plan_changes(
+    store_and_client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner import feed
+
     store, client = store_and_client
     token = _new(store)
+    # Polled once the change's second is over (see the next test for a poll within it).
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    monkeypatch.setattr(feed, "_now", lambda: later)
     first = client.get(f"/feed/{token}.ics")
     etag, modified = first.headers["etag"], first.headers["last-modified"]
     assert client.get(f"/feed/{token}.ics", headers={"If-None-Match": etag}).status_code == 304
@@ -77,6 +84,39 @@ def test_conditional_requests_get_304_until_the_plan_changes(store_and_client) -
     assert changed.status_code == 200
     assert changed.headers["etag"] != etag
     assert changed.content != first.content
+
+
+def test_a_change_in_the_same_second_is_never_a_stale_304(
+    store_and_client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that sends only If-Modified-Since, polling between two changes that fall in one
+    second, gets the second change."""
+    from planner import feed
+    from planner.store import repository
+
+    store, client = store_and_client
+    second = dt.datetime(2026, 12, 1, 12, 0, 0, tzinfo=dt.UTC)
+    clock = {"store": second + dt.timedelta(milliseconds=100)}
+    monkeypatch.setattr(repository, "utcnow", lambda: clock["store"])
+    token = _new(store)
+    monkeypatch.setattr(feed, "_now", lambda: second + dt.timedelta(milliseconds=300))
+    first = client.get(f"/feed/{token}.ics")
+    modified = first.headers["last-modified"]
+    assert email.utils.parsedate_to_datetime(modified) <= second + dt.timedelta(milliseconds=300)
+    clock["store"] = second + dt.timedelta(milliseconds=600)  # a re-plan in the same second
+    target = next(s for s in first_plan().sessions if s.date > START + dt.timedelta(days=14))
+    seasons.replan_season(
+        store, token, today=START + dt.timedelta(days=14), marks=Marks(blocks=[target.date])
+    )
+    monkeypatch.setattr(feed, "_now", lambda: second + dt.timedelta(milliseconds=800))
+    again = client.get(f"/feed/{token}.ics", headers={"If-Modified-Since": modified})
+    assert again.status_code == 200 and again.content != first.content
+    later = second + dt.timedelta(seconds=10)  # once the second is over, 304s come back
+    monkeypatch.setattr(feed, "_now", lambda: later)
+    settled = client.get(f"/feed/{token}.ics").headers["last-modified"]
+    assert (
+        client.get(f"/feed/{token}.ics", headers={"If-Modified-Since": settled}).status_code == 304
+    )
 
 
 def test_unknown_and_rotated_tokens_get_the_same_bare_404(store_and_client) -> None:

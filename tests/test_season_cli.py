@@ -138,3 +138,27 @@ def test_a_season_exports_the_uids_of_its_feed_and_no_other_season_s(
         exported.append(uids(out.read_bytes()))
         assert exported[-1] == uids(feed_ics(feed_plan(open_store(database_url), token))[0])
     assert exported[0] and not exported[0] & exported[1]
+
+
+def test_a_held_refresh_exits_1_and_is_shown_and_undone(
+    calendar: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_seasons import _daily_ics
+
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    files = {"/cal.ics": _daily_ics(40)}
+    with serving(files) as root:
+        token = _new(root + "/cal.ics", "Linked")["token"]
+        files["/cal.ics"] = _daily_ics(3)
+        held = _invoke("refresh", token, "--today", START)
+        assert held.exit_code == 1, held.output
+        assert "not applied" in held.output and "--accept-smaller" in held.output
+        assert "1 first plan" in (shown := _invoke("show", token).stdout)
+        assert "calendar version 1: held, 4 events" in shown
+        accepted = _invoke("refresh", token, "--today", START, "--accept-smaller")
+        assert accepted.exit_code == 0, accepted.output
+    assert "2 calendar refresh" in _invoke("show", token).stdout
+    undone = _invoke("undo", token)
+    assert undone.exit_code == 0, undone.output
+    shown = _invoke("show", token).stdout
+    assert "plans: 1 first plan\n" in shown and "calendar version 3: undone" in shown

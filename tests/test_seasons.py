@@ -178,3 +178,100 @@ def test_an_uploaded_season_cannot_refresh(database_url: str) -> None:
 
     with pytest.raises(InputError, match="uploaded, not linked"):
         seasons.refresh(store, token, today=TODAY)
+
+
+def _daily_ics(days: int) -> bytes:
+    """An easy ride every day for `days` days from the season's start, and an A race."""
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:easy@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART;VALUE=DATE:20261130\r\nRRULE:FREQ=DAILY;COUNT={days}\r\n"
+        "SUMMARY:Easy ride\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:race@test\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART;VALUE=DATE:20270117\r\nSUMMARY:Winter classic (A)\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    ).encode()
+
+
+def test_a_refresh_never_replaces_a_good_calendar_with_a_worse_read(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed fetch writes nothing; a read that lost most of what lies ahead is held back as a
+    calendar version (season, plan and version unchanged) until accepted; an applied refresh
+    keeps the calendar it replaced, and undoing it brings that calendar back."""
+    from planner.store import calendar_version, undo_plan
+
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    store = open_store(database_url)
+    files = {"/cal.ics": _daily_ics(40)}
+    with serving(files) as root:
+        token, created = _new(store, seasons.source_from(root + "/cal.ics"))
+
+        files.pop("/cal.ics")  # the link answers 404: an error, nothing written
+        with pytest.raises(CalendarError):
+            seasons.refresh(store, token, today=START)
+        assert load_season(store, token) == created
+
+        files["/cal.ics"] = _daily_ics(4)  # 4 rides and the race where 40 and the race were
+        with pytest.raises(seasons.CalendarHeld, match="5 events") as held:
+            seasons.refresh(store, token, today=START)
+        season = load_season(store, token)
+        assert season.version == created.version and season.history == created.history
+        assert season.source == created.source
+        assert [(c.state, c.events) for c in season.calendars] == [("held", 5)]
+        assert held.value.number == season.calendars[0].number
+        kept = calendar_version(store, token, held.value.number)  # what was read, to look at
+        assert kept.data == _daily_ics(4) and kept.url == root + "/cal.ics"
+
+        files["/cal.ics"] = _daily_ics(36)  # a calendar may shrink a little: applied
+        season = seasons.refresh(store, token, today=START)
+        assert season.current().origin == "calendar refresh"
+        assert season.source.data == _daily_ics(36)
+        previous = season.calendars[-1]
+        assert (previous.state, previous.events) == ("previous", 41)
+        assert previous.plan_number == season.current().number
+
+        files["/cal.ics"] = _daily_ics(4)  # the athlete really cut it: applied when accepted
+        season = seasons.refresh(store, token, today=START, accept_smaller=True)
+        assert season.source.data == _daily_ics(4)
+        assert season.source.url == root + "/cal.ics"
+
+    season = undo_plan(store, token)  # the accepted refresh was wrong after all
+    assert season.source.data == _daily_ics(36)
+    assert [c.state for c in season.calendars] == ["held", "previous", "undone"]
+    assert season.current().origin == "calendar refresh"
+    season = undo_plan(store, token)
+    assert season.source.data == _daily_ics(40) and season.current().origin == "first plan"
+
+
+def test_a_refresh_keeps_the_athlete_s_review_edits(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.domain import Calendar, Kind, Priority
+    from planner.store import update_season
+
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    store = open_store(database_url)
+    files = {"/cal.ics": season_ics()}
+    with serving(files) as root:
+        token, season = _new(store, seasons.source_from(root + "/cal.ics"))
+        calendar = seasons.calendar_of(season.source)
+        first = calendar.events[0]
+        edited = [
+            e.model_copy(update={"kind": Kind.race, "priority": Priority("C")}) if e == first else e
+            for e in calendar.events
+        ]
+        calendar_json = calendar.model_copy(update={"events": edited}).model_dump_json()
+        update_season(
+            store, token, source=season.source.model_copy(update={"calendar_json": calendar_json})
+        )
+        crit = (  # the calendar gains a race: the refresh must read the new calendar
+            b"BEGIN:VEVENT\r\nUID:crit@test\r\nDTSTAMP:20260101T000000Z\r\n"
+            b"DTSTART;VALUE=DATE:20261219\r\nSUMMARY:Winter crit (B)\r\nEND:VEVENT\r\n"
+        )
+        files["/cal.ics"] = season_ics().replace(b"END:VCALENDAR", crit + b"END:VCALENDAR")
+        season = seasons.refresh(store, token, today=START)
+    refreshed = Calendar.model_validate_json(season.source.calendar_json)
+    assert any(e.title.startswith("Winter crit") for e in season.plan().events)
+    again = next(e for e in refreshed.events if (e.date, e.title) == (first.date, first.title))
+    assert (again.kind, again.priority) == (Kind.race, Priority("C"))

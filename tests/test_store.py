@@ -72,7 +72,7 @@ def test_migrations_run_once_and_leave_the_schema_at_head(database_url: str) -> 
     tables = set(inspect(again.engine).get_table_names())
     assert {"seasons", "calendar_sources", "plan_versions", "marks", "alembic_version"} <= tables
     with again.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0004"
 
 
 def test_seasons_saved_before_uid_scopes_get_one_each(database_url: str) -> None:

@@ -3,8 +3,15 @@
 The core (instance, rules, model, solve) never imports this package; the CLI and the app do.
 """
 
-from planner.store.database import DATABASE_URL_ENV, Store, default_url, open_store
+from planner.store.database import (
+    DATABASE_URL_ENV,
+    Store,
+    StoreUnavailable,
+    default_url,
+    open_store,
+)
 from planner.store.repository import (
+    CalendarVersion,
     FeedPlan,
     Marks,
     PlanVersion,
@@ -14,8 +21,10 @@ from planner.store.repository import (
     Source,
     StaleSeason,
     add_plan_version,
+    calendar_version,
     delete_season,
     feed_plan,
+    hold_calendar,
     list_seasons,
     load_season,
     rotate_token,
@@ -27,6 +36,10 @@ from planner.store.repository import (
 
 __all__ = [
     "DATABASE_URL_ENV",
+    "CalendarVersion",
+    "StoreUnavailable",
+    "calendar_version",
+    "hold_calendar",
     "FeedPlan",
     "Marks",
     "PlanVersion",

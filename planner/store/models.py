@@ -5,6 +5,10 @@ database does not hand out working links, and a lookup by hash leaks nothing abo
 characters through timing. `version` is the optimistic-lock counter every user action bumps.
 `uid_scope` goes into the iCal UIDs of the season's feed and exports, so two seasons never share
 a UID; it never changes, so re-plans keep their UIDs.
+
+A calendar URL is stored sealed (`url_sealed`, see `url_cipher`): its path and query are often
+the calendar's only password. Calendars a refresh replaced or held back are kept as
+`CalendarVersionRow`s, so a bad refresh can be seen and undone.
 """
 
 from __future__ import annotations
@@ -60,6 +64,11 @@ class SeasonRow(Base):
     marks: Mapped[list[MarkRow]] = relationship(
         back_populates="season", cascade="all, delete-orphan", order_by="MarkRow.day"
     )
+    calendars: Mapped[list[CalendarVersionRow]] = relationship(
+        back_populates="season",
+        cascade="all, delete-orphan",
+        order_by="CalendarVersionRow.number",
+    )
 
     # SQLAlchemy adds "AND version = :old" to every UPDATE and raises StaleDataError on a miss.
     __mapper_args__ = {"version_id_col": version}
@@ -74,13 +83,38 @@ class SourceRow(Base):
         ForeignKey("seasons.id", ondelete="CASCADE"), primary_key=True
     )
     filename: Mapped[str] = mapped_column(String(300))
-    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    url_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     # The calendar as planned (imported, with the athlete's review edits), as Calendar JSON.
     calendar_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     season: Mapped[SeasonRow] = relationship(back_populates="source")
+
+
+class CalendarVersionRow(Base):
+    """A source calendar the season does not plan from: one a refresh replaced ("previous"), a
+    worse read a refresh held back ("held"), or a refreshed one an undo took back ("undone")."""
+
+    __tablename__ = "calendar_versions"
+    __table_args__ = (UniqueConstraint("season_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10))
+    filename: Mapped[str] = mapped_column(String(300))
+    url_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    calendar_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    events: Mapped[int] = mapped_column(Integer)
+    # The plan version a refresh made when it replaced this calendar: undoing it restores this.
+    plan_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    season: Mapped[SeasonRow] = relationship(back_populates="calendars")
 
 
 class PlanVersionRow(Base):

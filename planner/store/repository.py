@@ -18,17 +18,26 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.config import PlannerConfig
-from planner.domain import AthleteProfile
+from planner.domain import AthleteProfile, Calendar
 from planner.export.options import ExportOptions
 from planner.plan import Plan
 from planner.store import tokens
 from planner.store.database import Store
-from planner.store.models import MarkRow, PlanVersionRow, SeasonRow, SourceRow, utcnow
+from planner.store.models import (
+    CalendarVersionRow,
+    MarkRow,
+    PlanVersionRow,
+    SeasonRow,
+    SourceRow,
+    utcnow,
+)
+from planner.store.url_cipher import UrlCipher
 
 log = logging.getLogger(__name__)
 
 Origin = Literal["first plan", "re-plan", "setting change", "calendar refresh"]
 MARK_KINDS = ("pins", "blocks", "done", "missed")
+KEPT_CALENDARS = 10  # calendar versions kept per season (each up to the 10 MB file limit)
 
 
 class SeasonNotFound(LookupError):
@@ -66,6 +75,28 @@ class Source(BaseModel):
     calendar_json: str | None = Field(
         default=None, description="The calendar as planned (review edits included), if kept."
     )
+    url_unreadable: bool = Field(
+        default=False,
+        description="A link is stored but this store's key cannot open it (the key was lost).",
+    )
+
+
+class CalendarVersion(BaseModel):
+    """A source calendar the season does not plan from (its bytes stay in the store)."""
+
+    number: int
+    state: Literal["previous", "held", "undone"] = Field(
+        description="previous: a refresh replaced it; held: a refresh read it but did not apply "
+        "it (see note); undone: a refresh applied it and an undo took it back."
+    )
+    filename: str
+    fetched_at: dt.datetime | None
+    events: int
+    plan_number: int | None = Field(
+        description="The plan version that replaced it; undoing that plan brings it back."
+    )
+    note: str
+    created_at: dt.datetime
 
 
 class PlanVersion(BaseModel):
@@ -98,6 +129,9 @@ class Season(BaseModel):
     source: Source
     marks: Marks
     history: list[PlanVersion] = Field(description="Plan versions not undone, oldest first.")
+    calendars: list[CalendarVersion] = Field(
+        default_factory=list, description="Calendars replaced or held back, oldest first."
+    )
 
     def current(self) -> PlanVersion:
         return self.history[-1]
@@ -146,6 +180,16 @@ def _row(session: Session, token: str, *, full: bool = True) -> SeasonRow:
             selectinload(SeasonRow.source),
             selectinload(SeasonRow.plans),
             selectinload(SeasonRow.marks),
+            selectinload(SeasonRow.calendars).load_only(
+                CalendarVersionRow.number,
+                CalendarVersionRow.state,
+                CalendarVersionRow.filename,
+                CalendarVersionRow.fetched_at,
+                CalendarVersionRow.events,
+                CalendarVersionRow.plan_number,
+                CalendarVersionRow.note,
+                CalendarVersionRow.created_at,
+            ),
         )
     row = session.scalars(query).one_or_none()
     if row is None or not tokens.matches(token, row.token_hash):
@@ -153,7 +197,7 @@ def _row(session: Session, token: str, *, full: bool = True) -> SeasonRow:
     return row
 
 
-def _snapshot(row: SeasonRow) -> Season:
+def _snapshot(row: SeasonRow, cipher: UrlCipher) -> Season:
     marks: dict[str, list[dt.date]] = {kind: [] for kind in MARK_KINDS}
     for mark in row.marks:
         marks[mark.kind].append(mark.day)
@@ -171,13 +215,7 @@ def _snapshot(row: SeasonRow) -> Season:
         created_at=_aware(row.created_at),
         updated_at=_aware(row.updated_at),
         version=row.version,
-        source=Source(
-            filename=source.filename,
-            data=source.data,
-            url=source.url,
-            fetched_at=_aware(source.fetched_at) if source.fetched_at else None,
-            calendar_json=source.calendar_json,
-        ),
+        source=_source(source, cipher),
         marks=Marks(**{k: sorted(v) for k, v in marks.items()}),
         history=[
             PlanVersion(
@@ -190,13 +228,52 @@ def _snapshot(row: SeasonRow) -> Season:
             for p in row.plans
             if p.undone_at is None
         ],
+        calendars=[
+            CalendarVersion(
+                number=c.number,
+                state=c.state,
+                filename=c.filename,
+                fetched_at=_aware(c.fetched_at) if c.fetched_at else None,
+                events=c.events,
+                plan_number=c.plan_number,
+                note=c.note,
+                created_at=_aware(c.created_at),
+            )
+            for c in row.calendars
+        ],
+    )
+
+
+def _source(row: SourceRow | CalendarVersionRow, cipher: UrlCipher) -> Source:
+    url = cipher.open(row.url_sealed)
+    return Source(
+        filename=row.filename,
+        data=row.data,
+        url=url,
+        fetched_at=_aware(row.fetched_at) if row.fetched_at else None,
+        calendar_json=row.calendar_json,
+        url_unreadable=row.url_sealed is not None and url is None,
     )
 
 
 def load_season(store: Store, token: str) -> Season:
     """The season behind `token`, or `SeasonNotFound`."""
     with store.session() as session:
-        return _snapshot(_row(session, token))
+        return _snapshot(_row(session, token), store.cipher)
+
+
+def calendar_version(store: Store, token: str, number: int) -> Source:
+    """The calendar kept as version `number` of the season (SeasonNotFound, or LookupError)."""
+    with store.session() as session:
+        row = _row(session, token, full=False)
+        found = session.scalars(
+            select(CalendarVersionRow).where(
+                CalendarVersionRow.season_id == row.id, CalendarVersionRow.number == number
+            )
+        ).one_or_none()
+        if found is None:
+            raise LookupError(f"this season has no calendar version {number}")
+        return _source(found, store.cipher)
 
 
 def feed_plan(store: Store, token: str) -> FeedPlan:
@@ -281,7 +358,7 @@ def save_season(
         source=SourceRow(
             filename=source.filename[:300],
             data=source.data,
-            url=source.url,
+            url_sealed=store.cipher.seal(source.url),
             fetched_at=source.fetched_at,
             calendar_json=source.calendar_json,
         ),
@@ -337,11 +414,15 @@ def update_season(
     source: Source | None = None,
     start: dt.date | None = None,
     weeks: int | None = None,
+    replaced_events: int | None = None,
 ) -> Season:
     """One user action, all or nothing: optionally a new plan version, marks, settings, source.
 
     `expected_version` is the version the caller read; None skips the check (the CLI acts on
-    whatever is newest). Raises `StaleSeason` or `SeasonNotFound`; nothing is written then.
+    whatever is newest). With `replaced_events` (the event count of the calendar in use) a new
+    `source` keeps the one it replaces as a "previous" calendar version, tied to the plan of
+    this action, so undoing that plan brings the calendar back (a refresh). Raises
+    `StaleSeason` or `SeasonNotFound`; nothing is written then.
     """
     with store.session() as session:
         try:
@@ -349,9 +430,13 @@ def update_season(
                 row = _row(session, token)
                 if expected_version is not None and row.version != expected_version:
                     raise StaleSeason(expected_version, row.version)
-                _apply(
-                    row, plan, origin, request_json, marks, config, profile, export, name, source
+                number = _apply(
+                    row, plan, origin, request_json, marks, config, profile, export, name
                 )
+                if source is not None:
+                    if replaced_events is not None and source.data != row.source.data:
+                        _keep_calendar(row, row.source, "previous", replaced_events, number)
+                    _set_source(row.source, source, store.cipher)
                 if start is not None:
                     row.start = start
                 if weeks is not None:
@@ -360,7 +445,7 @@ def update_season(
             # Another writer committed between our read and our UPDATE ... WHERE version = old.
             current = load_season(store, token).version
             raise StaleSeason(expected_version or -1, current) from None
-        return _snapshot(row)
+        return _snapshot(row, store.cipher)
 
 
 def _apply(
@@ -373,10 +458,11 @@ def _apply(
     profile: AthleteProfile | None,
     export: ExportOptions | None,
     name: str | None,
-    source: Source | None,
-) -> None:
+) -> int | None:
+    """The changes on the season row; the number of the plan version added, if one was."""
     now = utcnow()
     row.updated_at = now  # always dirty, so the version is bumped even for child-only changes
+    number = None
     if plan is not None:
         number = max((p.number for p in row.plans), default=0) + 1
         row.plans.append(
@@ -399,12 +485,65 @@ def _apply(
         row.export_json = export.model_dump_json()
     if name is not None:
         row.name = name[:200]
-    if source is not None:
-        row.source.filename = source.filename[:300]
-        row.source.data = source.data
-        row.source.url = source.url
-        row.source.fetched_at = source.fetched_at
-        row.source.calendar_json = source.calendar_json
+    return number
+
+
+def _set_source(target: SourceRow | CalendarVersionRow, source: Source, cipher: UrlCipher) -> None:
+    target.filename = source.filename[:300]
+    target.data = source.data
+    target.url_sealed = cipher.seal(source.url)
+    target.fetched_at = source.fetched_at
+    target.calendar_json = source.calendar_json
+
+
+def _keep_calendar(
+    row: SeasonRow,
+    source: SourceRow | CalendarVersionRow,
+    state: str,
+    events: int,
+    plan_number: int | None,
+    note: str = "",
+) -> CalendarVersionRow:
+    """A copy of `source` as the season's newest calendar version; the oldest beyond
+    `KEPT_CALENDARS` go."""
+    kept = CalendarVersionRow(
+        number=max((c.number for c in row.calendars), default=0) + 1,
+        state=state,
+        filename=source.filename,
+        url_sealed=source.url_sealed,
+        data=source.data,
+        calendar_json=source.calendar_json,
+        fetched_at=source.fetched_at,
+        events=events,
+        plan_number=plan_number,
+        note=note,
+        created_at=utcnow(),
+    )
+    row.calendars.append(kept)
+    while len(row.calendars) > KEPT_CALENDARS:
+        row.calendars.remove(row.calendars[0])
+    return kept
+
+
+def hold_calendar(store: Store, token: str, source: Source, *, events: int, note: str) -> int:
+    """Keep a calendar a refresh read but did not apply (`note` says why): the season, its plan
+    and its version stay as they are, so open tabs see no change. Returns its number."""
+    with store.session() as session, session.begin():
+        row = _row(session, token, full=False)
+        number = 1 + (
+            session.scalar(
+                select(func.max(CalendarVersionRow.number)).where(
+                    CalendarVersionRow.season_id == row.id
+                )
+            )
+            or 0
+        )
+        held = CalendarVersionRow(season_id=row.id, number=number, state="held", events=events,
+                                  plan_number=None, note=note, created_at=utcnow())  # fmt: skip
+        _set_source(held, source, store.cipher)
+        session.add(held)
+    log.info("season %s: refreshed calendar held back as version %s", row.id, number)
+    return number
 
 
 def add_plan_version(
@@ -433,8 +572,18 @@ def set_marks(store: Store, token: str, marks: Marks, *, expected_version: int |
     return update_season(store, token, expected_version=expected_version, marks=marks)
 
 
-def undo_plan(store: Store, token: str, *, expected_version: int | None = None) -> Season:
-    """Back to the previous plan version (the first plan is never undone); kept as history."""
+def undo_plan(
+    store: Store,
+    token: str,
+    *,
+    expected_version: int | None = None,
+    marks: Marks | None = None,
+) -> Season:
+    """Back to the previous plan version (the first plan is never undone); kept as history.
+
+    `marks` are saved in the same transaction (an undone move takes its pin and block along).
+    Undoing a calendar refresh also brings back the calendar it replaced; the refreshed one is
+    kept as an "undone" calendar version."""
     with store.session() as session:
         try:
             with session.begin():
@@ -445,9 +594,33 @@ def undo_plan(store: Store, token: str, *, expected_version: int | None = None) 
                 row.updated_at = utcnow()
                 if len(active) > 1:
                     active[-1].undone_at = row.updated_at
+                    if active[-1].origin == "calendar refresh":
+                        _restore_calendar(row, active[-1].number, store.cipher)
+                if marks is not None:
+                    _replace_marks(row, marks)
         except StaleDataError:
             raise StaleSeason(expected_version or -1, load_season(store, token).version) from None
-        return _snapshot(row)
+        return _snapshot(row, store.cipher)
+
+
+def _restore_calendar(row: SeasonRow, plan_number: int, cipher: UrlCipher) -> None:
+    previous = next(
+        (c for c in row.calendars if c.state == "previous" and c.plan_number == plan_number), None
+    )
+    if previous is None:  # trimmed away, or the refresh read the same bytes: nothing to restore
+        return
+    events = _events_in(row.source.calendar_json, previous.events)
+    undone = _keep_calendar(row, row.source, "undone", events, plan_number)
+    undone.note = "taken back by an undo"
+    source = _source(previous, cipher)
+    _set_source(row.source, source, cipher)
+    row.calendars.remove(previous)
+
+
+def _events_in(calendar_json: str | None, fallback: int) -> int:
+    if not calendar_json:
+        return fallback
+    return len(Calendar.model_validate_json(calendar_json).events)
 
 
 def rotate_token(store: Store, token: str) -> str:

@@ -119,9 +119,20 @@ def calendar_settings(calendar: Calendar, today: dt.date | None = None) -> dict[
     return values
 
 
+def upload_identity(upload: Any) -> str:
+    """Which calendar an upload is (its bytes and name), or "demo" without one."""
+    if upload is None:
+        return "demo"
+    return "upload:" + hashlib.sha256(upload.getvalue() + upload.name.encode()).hexdigest()[:16]
+
+
 def follow_calendar() -> None:
     """Uploader callback: start, weeks and main sport follow the new calendar, except those the
-    athlete set (a value that differs from what the app last filled in is the athlete's)."""
+    athlete set (a value that differs from what the app last filled in is the athlete's).
+
+    A start date belongs to one calendar: a start set for the calendar before (by hand or with
+    "Start the plan on ...") is kept for that calendar only, and comes back if it is uploaded
+    again; weeks and main sport set by hand stay for every calendar."""
     upload = st.session_state.get(state.UPLOAD)
     if upload is None:
         suggested = {k: v for k, v in state.defaults().items() if k in state.AUTO_KEYS}
@@ -132,11 +143,21 @@ def follow_calendar() -> None:
             return  # the error shows in the page; the settings stay as they are
         suggested = calendar_settings(calendar)
     auto = dict(st.session_state.get(state.AUTO) or {})
+    starts = dict(st.session_state.get(state.STARTS_SET) or {})
+    before = st.session_state.get(state.START_FOR) or "demo"
+    if st.session_state.get(state.START) != auto.get(state.START):
+        starts[before] = st.session_state.get(state.START)
+    identity = upload_identity(upload)
     for key, value in suggested.items():
-        if st.session_state.get(key) == auto.get(key):
+        if key == state.START:
+            st.session_state[key] = starts.get(identity, value)
+            auto[key] = value
+        elif st.session_state.get(key) == auto.get(key):
             st.session_state[key] = value
             auto[key] = value
     st.session_state[state.AUTO] = auto
+    st.session_state[state.STARTS_SET] = starts
+    st.session_state[state.START_FOR] = identity
 
 
 def events_frame(calendar: Calendar) -> pd.DataFrame:
@@ -213,7 +234,7 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
         source_text = "Demo season: a road cyclist's winter and spring, moved to your start date."
     else:
         data = upload.getvalue()
-        identity = "upload:" + hashlib.sha256(data + upload.name.encode()).hexdigest()[:16]
+        identity = upload_identity(upload)
         source_text = f"Your file: {md_escape(upload.name)}"
         try:
             calendar = calendar_from_upload(data, upload.name)
@@ -253,9 +274,60 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
     return calendar, identity
 
 
-REVIEW_EDITS = "review_edits"  # calendar identity -> {event index: {column: value}}
+def edits_scope(identity: str) -> str:
+    """The calendar review edits refer to: an upload's file, whatever time zone it is read in."""
+    if identity.startswith("upload:"):
+        return ":".join(identity.split(":")[:2])
+    return identity
+
+
+def event_keys(calendar: Calendar) -> list[str]:
+    """A key per event that a new time zone does not change: where it is in the file, its
+    title, and which occurrence of that pair it is (in time order, which no zone changes)."""
+    seen: dict[tuple[str, str], int] = {}
+    keys = []
+    for event in calendar.events:
+        pair = (event.source.where, event.title)
+        seen[pair] = seen.get(pair, 0) + 1
+        keys.append(f"{pair[0]}\x00{pair[1]}\x00{seen[pair]}")
+    return keys
+
+
+def _with_edits(calendar: Calendar, keys: list[str], edits: dict[str, list]) -> Calendar:
+    if not edits:
+        return calendar
+    events = []
+    for key, event in zip(keys, calendar.events, strict=True):
+        edit = edits.get(key)
+        if edit is not None:
+            sport, kind, priority = edit
+            event = Event.model_validate(
+                {**event.model_dump(), "sport": sport, "kind": kind, "priority": priority}
+            )
+        events.append(event)
+    return calendar.model_copy(update={"events": events})
+
+
+def _review_edits(identity: str) -> dict[str, Any]:
+    """The athlete's review edits, by event (see `event_keys`), for the calendar on screen: they
+    hold when the time zone changes and whether or not the review tab is open, so the plan
+    never depends on which tabs were visited."""
+    scope = edits_scope(identity)
+    saved = st.session_state.get(state.REVIEW_EDITS)
+    if not saved or saved["for"] != scope:
+        # A different calendar: edits to the old one's rows mean nothing here.
+        saved = {"for": scope, "edits": {}, "generation": 0}
+        st.session_state.pop(state.EDITOR, None)
+    elif st.session_state.get(state.CALENDAR_ID) != identity:
+        # The same file read in another zone: its rows may be in another order, so the table
+        # starts afresh (a new widget) from the calendar with the kept edits applied.
+        saved = {**saved, "generation": saved["generation"] + 1}
+    st.session_state[state.CALENDAR_ID] = identity
+    st.session_state[state.REVIEW_EDITS] = saved
+    return saved
+
+
 REVIEW_ROWS = "review_rows"  # event indices of the rows the table shows, in order
-REVIEW_REVISION = "review_revision"  # raised when edits are taken in: a fresh table
 REVIEW_FILTER = "review_filter"
 # What the filter above the review table shows (None: every event).
 REVIEW_FILTERS: dict[str, set[Kind] | None] = {
@@ -266,57 +338,52 @@ REVIEW_FILTERS: dict[str, set[Kind] | None] = {
 }
 
 
-def _editor_key() -> str:
-    revision = int(st.session_state.get(REVIEW_REVISION, 0))
-    return state.EDITOR if revision == 0 else f"{state.EDITOR}.{revision}"
+def _editor_key(generation: int) -> str:
+    return state.EDITOR if not generation else f"{state.EDITOR}_{generation}"
 
 
-def take_review_edits(identity: str) -> dict[int, dict[str, Any]]:
-    """The athlete's review edits of this calendar (event index -> columns), with the table's
-    latest edits taken in. They are kept apart from the table, so the table is drawn only while
-    its tab is open and a filter can show any subset of the rows."""
-    saved = st.session_state.setdefault(REVIEW_EDITS, {})
-    if st.session_state.get(state.CALENDAR_ID) != identity:
-        # a different calendar: edits to the old one's rows mean nothing here
-        saved.clear()
-        st.session_state.pop(_editor_key(), None)
-        st.session_state[REVIEW_ROWS] = None
-        st.session_state[state.CALENDAR_ID] = identity
-    edits = saved.setdefault(identity, {})
-    pending = st.session_state.get(_editor_key())
-    changed = dict((pending or {}).get("edited_rows") or {})
-    if changed:
-        rows = st.session_state.get(REVIEW_ROWS)
-        for position, change in changed.items():
-            at = int(position)
-            index = rows[at] if rows is not None and at < len(rows) else at
-            edits.setdefault(index, {}).update(change)
-        st.session_state.pop(_editor_key(), None)
-        # a new table over the edited calendar: its rows hold no edits of their own
-        st.session_state[REVIEW_REVISION] = int(st.session_state.get(REVIEW_REVISION, 0)) + 1
-    return edits
+def _edits_of(keys: list[str], imported: Calendar, result: Calendar) -> dict[str, list]:
+    return {
+        key: [new.sport.value, new.kind.value, new.priority.value if new.priority else None]
+        for key, old, new in zip(keys, imported.events, result.events, strict=True)
+        if (old.sport, old.kind, old.priority) != (new.sport, new.kind, new.priority)
+    }
 
 
-def apply_review(calendar: Calendar, edits: dict[int, dict[str, Any]]) -> Calendar:
-    """The calendar with the review edits applied (rules of `apply_edits`)."""
-    if not edits:
-        return calendar
-    frame = events_frame(calendar)
-    for index, change in edits.items():
+def _take_table_edits(saved: dict[str, Any], keys: list[str], imported: Calendar) -> None:
+    """The table's latest edits into the kept ones (its rows are the events of REVIEW_ROWS, or
+    all of them), then a fresh table over the edited calendar: the edits no longer depend on
+    the table being drawn, or on which rows a filter showed."""
+    key = _editor_key(saved["generation"])
+    changed = dict((st.session_state.get(key) or {}).get("edited_rows") or {})
+    if not changed:
+        return
+    current = _with_edits(imported, keys, saved["edits"])
+    frame = events_frame(current)
+    rows = st.session_state.get(REVIEW_ROWS)
+    for position, change in changed.items():
+        at = int(position)
+        index = rows[at] if rows is not None and at < len(rows) else at
         for column, value in change.items():
             if column in EDITABLE and 0 <= index < len(frame):
                 frame.at[index, column] = value
-    return apply_edits(calendar, frame)
+    saved["edits"] = _edits_of(keys, imported, apply_edits(current, frame))
+    st.session_state.pop(key, None)
+    saved["generation"] += 1
 
 
 def review_editor(calendar: Calendar, identity: str, *, draw: bool = True) -> Calendar:
     """The review table: fix an event's sport, kind or priority; returns the edited calendar.
 
     Drawn only with `draw` (its tab open): the table's grid code is the heaviest the page
-    loads, and a first visit does not need it. The edits hold either way."""
-    edited = apply_review(calendar, take_review_edits(identity))
+    loads, and a first visit does not need it. The edits hold either way, kept by event."""
+    saved = _review_edits(identity)
+    keys = event_keys(calendar)
+    imported = calendar
+    _take_table_edits(saved, keys, imported)
+    calendar = _with_edits(imported, keys, saved["edits"])
     if not draw:
-        return edited
+        return calendar
     st.caption(
         "Fix what the importer guessed: set a race's priority (A = season goal), or mark a ride "
         "as hard, long or easy; mark days away (travel, holiday, illness) as unavailable. "
@@ -326,18 +393,17 @@ def review_editor(calendar: Calendar, identity: str, *, draw: bool = True) -> Ca
         "Show", list(REVIEW_FILTERS), key=REVIEW_FILTER, default="All", label_visibility="collapsed"
     )
     kinds = REVIEW_FILTERS.get(choice or "All")
-    frame = events_frame(edited)
-    rows = [i for i, e in enumerate(edited.events) if kinds is None or e.kind in kinds]
+    rows = [i for i, e in enumerate(calendar.events) if kinds is None or e.kind in kinds]
     st.session_state[REVIEW_ROWS] = rows
-    shown = frame.iloc[rows].reset_index(drop=True)
     if not rows:
         st.info(
             f"No {(choice or 'events').lower()} in this calendar.", icon=":material/filter_alt:"
         )
-        return edited
+        return calendar
+    shown = events_frame(calendar).iloc[rows].reset_index(drop=True)
     st.data_editor(
         shown,
-        key=_editor_key(),
+        key=_editor_key(saved["generation"]),
         hide_index=True,
         width="stretch",
         height=min(420, 35 * (len(rows) + 1) + 3),
@@ -357,16 +423,17 @@ def review_editor(calendar: Calendar, identity: str, *, draw: bool = True) -> Ca
             "minutes": st.column_config.NumberColumn("Minutes"),
         },
     )
-    return edited
+    return calendar
 
 
 NO_RACE_PICK = "no_race_pick"  # the event the "no race" hint offers to make the A race
 
 
-def _mark_race(identity: str, index: int) -> None:
+def _mark_race(event_key: str, sport: str) -> None:
     """Button callback: the picked event becomes the calendar's A race (a review edit)."""
-    edits = st.session_state.setdefault(REVIEW_EDITS, {}).setdefault(identity, {})
-    edits.setdefault(index, {}).update({"kind": Kind.race.value, "priority": Priority.A.value})
+    saved = st.session_state.get(state.REVIEW_EDITS)
+    if saved:
+        saved["edits"][event_key] = [sport, Kind.race.value, Priority.A.value]
 
 
 def race_candidates(calendar: Calendar) -> list[int]:
@@ -403,10 +470,11 @@ def no_race_hint(calendar: Calendar, identity: str) -> None:
                 key=NO_RACE_PICK,
                 format_func=lambda i: f"{events[i].date:%a %d %b %Y} · {events[i].title}",
             )
+            chosen = int(pick if pick is not None else candidates[0])
             st.button(
                 "Mark as my A race",
                 key="mark_a_race",
                 icon=":material/flag:",
                 on_click=_mark_race,
-                args=(identity, int(pick if pick is not None else candidates[0])),
+                args=(event_keys(calendar)[chosen], events[chosen].sport.value),
             )

@@ -97,16 +97,18 @@ def marks() -> Marks:
     return Marks.model_validate(saved) if saved else Marks()
 
 
-# Told about every change of marks, from the button callbacks (a saved season writes them).
+# Told about every change of marks made on its own (a saved season writes them at once). A
+# drop's or an undo's marks go with its plan: the page's run saves both in one transaction.
 MARKS_CHANGED: list[Callable[[Marks], None]] = []
 
 
-def _save(new: Marks) -> None:
+def _save(new: Marks, *, with_plan: bool = False) -> None:
     st.session_state[state.MARKS] = new.model_dump(mode="json")
     st.session_state[state.REPLAN_FAILED] = None  # the explanation was about the old marks
     st.session_state[state.DROP_REFUSED] = None
-    for listener in MARKS_CHANGED:
-        listener(new)
+    if not with_plan:
+        for listener in MARKS_CHANGED:
+            listener(new)
 
 
 def mark(kind: MarkKind, day: dt.date) -> None:
@@ -171,7 +173,7 @@ def back() -> None:
     if len(steps) > 1:
         dropped = steps.pop()
         if dropped.marks_before is not None:  # a drag's block + pin go with its undo
-            _save(Marks.model_validate_json(dropped.marks_before))
+            _save(Marks.model_validate_json(dropped.marks_before), with_plan=True)
     if len(steps) <= 1:
         _lines().pop(key, None)
     st.session_state[state.REPLAN_FAILED] = None
@@ -315,7 +317,7 @@ def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, d
         lines = conflict_lines(plan) if plan is not None else ["the re-plan failed; see the log"]
         st.session_state[state.DROP_REFUSED] = {"key": key, "asked": asked, "lines": lines}
         return
-    _save(after)
+    _save(after, with_plan=True)
     _push(
         key,
         fresh,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import logging
 import urllib.parse
 from importlib import resources
@@ -28,10 +29,12 @@ from planner.plan import Plan
 from planner.replan import ReplanRequest, match_and_diff
 from planner.store import (
     Marks,
+    PlanVersion,
     Season,
     SeasonNotFound,
     Source,
     StaleSeason,
+    StoreUnavailable,
     add_plan_version,
     delete_season,
     load_season,
@@ -58,6 +61,13 @@ VERSION = "season_version"  # the season's version this session last read or wro
 SEEN = "season_seen"  # (plan fingerprint, marks JSON) as this session last read or wrote them
 NAME = "season_name"  # the "Save this season" name field
 URL_INPUT = "season_source_url"  # the "calendar by URL" field
+CONFIRM = "season_confirm"  # "rotate" or "delete" while the panel asks to confirm it
+MESSAGE = "season_message"  # (kind, text) to say once, above the panel
+HELD = "season_held"  # why the last refresh was held back, to offer applying it anyway
+UNAVAILABLE = (
+    "Saved seasons are unavailable on this server right now (its season store is not set up "
+    "right; the server's log says what to fix). Nothing is saved."
+)
 
 
 def _store():
@@ -92,11 +102,13 @@ def open_from_link() -> Season | None:
         del st.query_params[QUERY]
         st.session_state[TOKEN] = None
         return None
+    except StoreUnavailable as exc:  # a setting the server's operator must fix: one log line
+        log.error("season store: %s", exc)
+        st.error(UNAVAILABLE, icon=":material/error:")
+        return None
     except Exception:  # a store that is down must not take the planner with it
         log.exception("the season store failed")
-        st.error(
-            "Saved seasons are unavailable right now; nothing is saved.", icon=":material/error:"
-        )
+        st.error(UNAVAILABLE, icon=":material/error:")
         return None
     if st.session_state.get(TOKEN) != token:
         restore(season)
@@ -133,12 +145,34 @@ def restore(season: Season) -> None:
     # fresh for them (first plan, setting change or refresh) and holds the re-plans after it.
     fresh = max(i for i, v in enumerate(season.history) if v.origin != "re-plan")
     line = season.history[fresh:]
-    steps = [Step(plan=v.plan_json, applied=v.request_json) for v in line]
+    steps = [_step_of(v) for v in line]
     key = inputs_key(calendar, settings)
     st.session_state[state.LINES] = {key: steps}
     st.session_state[state.ACTIVE] = key
     st.session_state[state.REPLAN_FAILED] = None
+    st.session_state[HELD] = None  # said about the season before this one, or before a refresh
     _seen(season)
+
+
+# What the app saves as a re-plan's request: its undo step without the plan, so a move's undo
+# takes its pin and block along after the season is reopened too.
+APP_STEP = "app_step"
+
+
+def _step_of(version: PlanVersion) -> Step:
+    try:
+        saved = json.loads(version.request_json or "{}")
+    except ValueError:
+        saved = {}
+    if isinstance(saved, dict) and APP_STEP in saved:
+        return Step.model_validate({**saved[APP_STEP], "plan": version.plan_json})
+    return Step(plan=version.plan_json, applied=version.request_json)
+
+
+def _request_of(step: Step | None) -> str:
+    if step is None:
+        return ""
+    return json.dumps({APP_STEP: step.model_dump(exclude={"plan"})})
 
 
 def _seen(season: Season, shown: str | None = None, key: str | None = None) -> None:
@@ -177,12 +211,31 @@ def season_calendar(season: Season) -> tuple[Calendar | None, str]:
             st.caption(
                 f"Calendar linked by URL ({md_escape(_host(source.url))}), last fetched {when}."
             )
-            st.button(
-                "Refresh from the link",
-                key="season_refresh",
-                icon=":material/refresh:",
-                on_click=_refresh,
-            )
+            with st.container(horizontal=True, gap="small"):
+                st.button(
+                    "Refresh from the link",
+                    key="season_refresh",
+                    icon=":material/refresh:",
+                    on_click=_refresh,
+                )
+                if season.current().origin == "calendar refresh":
+                    st.button(
+                        "Undo this refresh",
+                        key="season_undo_refresh",
+                        icon=":material/undo:",
+                        on_click=_undo_refresh,
+                        help="Back to the calendar and plan from before the last refresh.",
+                    )
+            held = st.session_state.get(HELD)
+            if held:
+                st.warning(md_escape(held), icon=":material/report:")
+                st.button(
+                    "Apply the smaller calendar",
+                    key="season_refresh_accept",
+                    on_click=_refresh,
+                    kwargs={"accept_smaller": True},
+                    help="Your calendar really lost those events: fetch it again and use it.",
+                )
         else:
             st.caption(f"Calendar: {md_escape(source.filename)} (saved with the season).")
     with right, st.container(horizontal=True, gap="medium"):
@@ -196,20 +249,68 @@ def _host(url: str) -> str:
     return urllib.parse.urlsplit(url).hostname or "?"
 
 
-def _refresh() -> None:
+def _refresh(accept_smaller: bool = False) -> None:
+    token = st.session_state.get(TOKEN)
+    st.session_state[HELD] = None
+    if not token:
+        return
+    try:
+        season = seasons.refresh(
+            _store(), token, today=clock.today(), accept_smaller=accept_smaller
+        )
+    except seasons.CalendarHeld as exc:
+        st.session_state[HELD] = (
+            f"The refreshed calendar was not used: {exc.note}. Your calendar and plan are as "
+            "they were. If a fetch went wrong, refresh again later; if your calendar really "
+            "lost those events, apply it."
+        )
+        return
+    except seasons.PlanFailed as exc:
+        st.session_state[MESSAGE] = ("error", f"The refreshed calendar has no plan: {exc}")
+        return
+    except (InputError, StaleSeason) as exc:
+        st.session_state[MESSAGE] = ("error", str(exc))
+        return
+    except SeasonNotFound:
+        _gone()
+        return
+    except StoreUnavailable as exc:
+        _unavailable(exc)
+        return
+    restore(season)
+    st.session_state[MESSAGE] = ("success", "Calendar refreshed and re-planned.")
+
+
+def _unavailable(exc: StoreUnavailable) -> None:
+    log.error("season store: %s", exc)
+    st.session_state[MESSAGE] = ("error", UNAVAILABLE)
+
+
+def _undo_refresh() -> None:
     token = st.session_state.get(TOKEN)
     if not token:
         return
     try:
-        season = seasons.refresh(_store(), token, today=clock.today())
-    except seasons.PlanFailed as exc:
-        st.session_state["season_message"] = ("error", f"The refreshed calendar has no plan: {exc}")
+        season = undo_plan(_store(), token, expected_version=st.session_state.get(VERSION))
+    except StaleSeason:
+        st.session_state[TOKEN] = None  # re-read on the next run
+        st.session_state[MESSAGE] = (
+            "warning",
+            "This season changed in another tab or device, so the refresh was not undone. It "
+            "has been re-read: check it and undo again if you still want to.",
+        )
         return
-    except (InputError, StaleSeason) as exc:
-        st.session_state["season_message"] = ("error", str(exc))
+    except SeasonNotFound:
+        _gone()
+        return
+    except StoreUnavailable as exc:
+        _unavailable(exc)
         return
     restore(season)
-    st.session_state["season_message"] = ("success", "Calendar refreshed and re-planned.")
+    st.session_state[MESSAGE] = (
+        "success",
+        "Refresh undone: the calendar and plan from before it are back.",
+    )
 
 
 # ----------------------------------------------------------------------------- saving
@@ -318,6 +419,10 @@ def url_view(settings: Settings) -> None:
     except seasons.PlanFailed as exc:
         st.error(md_escape(f"This calendar has no plan with these settings: {exc}"))
         return
+    except StoreUnavailable as exc:
+        log.error("season store: %s", exc)
+        st.error(UNAVAILABLE, icon=":material/error:")
+        return
     _opened(token, season)
 
 
@@ -327,7 +432,7 @@ def url_view(settings: Settings) -> None:
 def _reread(kind: str, text: str) -> None:
     """Re-read the season on the next run, before the widgets are drawn (not after)."""
     st.session_state[TOKEN] = None
-    st.session_state["season_message"] = (kind, text)
+    st.session_state[MESSAGE] = (kind, text)
     st.rerun()
 
 
@@ -347,10 +452,10 @@ def sync(season: Season, shown: Plan, calendar: Calendar, settings: Settings) ->
         if season.version != expected:
             _reread("info", "This season was changed in another tab or device: showing it now.")
         return season
-    store = _store()
     prints = [_fingerprint(v.plan_json) for v in season.history]
     stored = None
     try:
+        store = _store()
         if key != seen_key:  # new settings or calendar edits: a fresh plan, UIDs carried over
             stored = _carry_uids(season.plan(), shown)
             calendar_json = calendar.model_dump_json()
@@ -374,10 +479,17 @@ def sync(season: Season, shown: Plan, calendar: Calendar, settings: Settings) ->
         elif shown_print == seen_plan:
             season = set_marks(store, token, marks, expected_version=expected)
         elif len(prints) > 1 and shown_print == prints[-2]:  # "Back to the previous plan"
-            season = undo_plan(store, token, expected_version=expected)
-        else:
+            # An undone move takes its pin and block along: both in the undo's transaction.
+            season = undo_plan(store, token, expected_version=expected, marks=marks)
+        else:  # a re-plan or a drop: the plan and the marks it was made with, together
             season = add_plan_version(
-                store, token, shown, "re-plan", expected_version=expected, marks=marks
+                store,
+                token,
+                shown,
+                "re-plan",
+                expected_version=expected,
+                marks=marks,
+                request_json=_request_of(_top_step(shown)),
             )
     except StaleSeason:
         _reread(
@@ -385,10 +497,24 @@ def sync(season: Season, shown: Plan, calendar: Calendar, settings: Settings) ->
             "This season changed in another tab or device, so your last change was not saved. "
             "It has been re-read: check it and apply your change again.",
         )
+    except SeasonNotFound:
+        _gone()
+        st.rerun()
+    except Exception:  # a store that fails must not take the page with it; nothing was written
+        log.exception("saving the season failed")
+        _reread("error", "Your last change could not be saved, so it was undone. Try again.")
     if stored is not None:
         _reread("", "")  # show the plan as stored (UIDs carried over) with its undo stack
     _seen(season, shown_print, key)
     return season
+
+
+def _top_step(shown: Plan) -> Step | None:
+    """The undo step on screen, if it holds the plan shown."""
+    steps = st.session_state.get(state.LINES, {}).get(st.session_state.get(state.ACTIVE)) or []
+    if steps and steps[-1].plan == shown.model_dump_json():
+        return steps[-1]
+    return None
 
 
 def _carry_uids(previous: Plan, fresh: Plan) -> Plan:
@@ -408,9 +534,13 @@ def _marks_changed(new: replanning.Marks) -> None:
     if not token:
         return
     marks = Marks.model_validate(new.model_dump())
-    store = _store()
     try:
+        store = _store()
         season = set_marks(store, token, marks, expected_version=st.session_state.get(VERSION))
+    except StoreUnavailable as exc:
+        log.error("season store: %s", exc)
+        st.toast(UNAVAILABLE, icon=":material/error:")
+        return
     except (StaleSeason, SeasonNotFound):
         with contextlib.suppress(SeasonNotFound):
             st.session_state[state.MARKS] = load_season(store, token).marks.model_dump(mode="json")
@@ -462,25 +592,80 @@ def qr_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def _ask(what: str | None) -> None:
+    st.session_state[CONFIRM] = what
+
+
+def _gone() -> None:
+    """This tab's link stopped opening the season (rotated or deleted in another tab)."""
+    st.session_state[TOKEN] = None
+    st.session_state[CONFIRM] = None
+    if QUERY in st.query_params:
+        del st.query_params[QUERY]
+    st.session_state[MESSAGE] = (
+        "warning",
+        "This season's link no longer opens it: it was given a new link or deleted in another "
+        "tab or device. Open the newer link, or save the season on screen again.",
+    )
+
+
 def _rotate() -> None:
+    st.session_state[CONFIRM] = None
     token = st.session_state.get(TOKEN)
-    if token:
-        fresh = rotate_token(_store(), token)
-        st.session_state[TOKEN] = fresh
-        st.query_params[QUERY] = fresh
-        st.session_state["season_message"] = (
-            "success",
-            "New private link made: the old link and feed no longer work. Subscribe again.",
-        )
+    if not token:
+        return
+    try:
+        store = _store()
+        fresh = rotate_token(store, token)
+        season = load_season(store, fresh)
+    except SeasonNotFound:
+        _gone()
+        return
+    except StoreUnavailable as exc:
+        _unavailable(exc)
+        return
+    st.session_state[TOKEN] = fresh
+    st.session_state[VERSION] = season.version  # this tab's own change, not another tab's
+    st.query_params[QUERY] = fresh
+    st.session_state[MESSAGE] = (
+        "success",
+        "New private link made: the old link and feed no longer work. Subscribe again.",
+    )
 
 
 def _delete() -> None:
+    st.session_state[CONFIRM] = None
     token = st.session_state.get(TOKEN)
-    if token:
+    if not token:
+        return
+    try:
         delete_season(_store(), token)
-        st.session_state[TOKEN] = None
+    except SeasonNotFound:
+        _gone()
+        return
+    except StoreUnavailable as exc:
+        _unavailable(exc)
+        return
+    st.session_state[TOKEN] = None
+    if QUERY in st.query_params:
         del st.query_params[QUERY]
-        st.session_state["season_message"] = ("success", "Season deleted: nothing of it is kept.")
+    st.session_state[MESSAGE] = ("success", "Season deleted: nothing of it is kept.")
+
+
+def _confirm_view(what: str) -> None:
+    if what == "rotate":
+        text = (
+            "A new private link stops the old link and the phone feed at once: every device "
+            "must open the new link and subscribe again."
+        )
+        label, key, action = "Make a new link", "season_rotate_confirm", _rotate
+    else:
+        text = "Deleting removes the season and everything saved with it, for good."
+        label, key, action = "Delete for good", "season_delete_confirm", _delete
+    st.warning(text, icon=":material/warning:")
+    with st.container(horizontal=True, gap="small"):
+        st.button(label, key=key, type="primary", on_click=action)
+        st.button("Cancel", key="season_confirm_cancel", on_click=_ask, args=(None,))
 
 
 def link_view(season: Season) -> None:
@@ -503,11 +688,22 @@ def link_view(season: Season) -> None:
         st.caption(saved_plans_text([v.origin for v in season.history]))
         with st.container(horizontal=True, gap="small"):
             st.button(
-                "New private link", key="season_rotate", icon=":material/key:", on_click=_rotate
+                "New private link",
+                key="season_rotate",
+                icon=":material/key:",
+                on_click=_ask,
+                args=("rotate",),
             )
             st.button(
-                "Delete season", key="season_delete", icon=":material/delete:", on_click=_delete
+                "Delete season",
+                key="season_delete",
+                icon=":material/delete:",
+                on_click=_ask,
+                args=("delete",),
             )
+        what = st.session_state.get(CONFIRM)
+        if what:
+            _confirm_view(what)
 
 
 def panel(
@@ -517,7 +713,7 @@ def panel(
     settings: Settings | None,
 ) -> None:
     """The 'Saved season' section: save, or the open season's links, feed and QR code."""
-    message = st.session_state.pop("season_message", None)
+    message = st.session_state.pop(MESSAGE, None)
     if message and message[1]:
         kind, text = message
         show = {"success": st.success, "warning": st.warning, "info": st.info}.get(kind, st.error)

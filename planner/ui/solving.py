@@ -63,9 +63,12 @@ def solve(calendar: Calendar, settings: Settings, *, own: bool = False) -> Plan:
 
     `own`: the calendar is the athlete's upload, not the demo; its last good plan is kept apart
     so a failed upload later shows it rather than the demo's."""
+    args = solve_args(calendar, settings)
     with st.spinner("Planning your strength season…", show_time=True):
-        plan_json = solve_json(*solve_args(calendar, settings))
+        plan_json = solve_json(*args)
     plan = Plan.model_validate_json(plan_json)
+    if plan.status == Status.unknown:
+        solve_json.clear(*args)  # no plan in time (a busy machine): the next run tries again
     st.session_state[state.PLAN] = plan_json
     if has_plan(plan):
         st.session_state[state.LAST_GOOD] = plan_json
@@ -91,14 +94,20 @@ def replan_json(calendar_json: str, profile_json: str, config_json: str, request
 
 def replan_season(calendar: Calendar, settings: Settings, request: ReplanRequest) -> Plan:
     """The re-plan for these inputs (from the cache when seen before), under a spinner."""
+    args = (
+        calendar.model_dump_json(),
+        settings.profile.model_dump_json(),
+        settings.config.model_dump_json(),
+        request.model_dump_json(),
+    )
     with st.spinner("Re-planning around your changes…", show_time=True):
-        plan_json = replan_json(
-            calendar.model_dump_json(),
-            settings.profile.model_dump_json(),
-            settings.config.model_dump_json(),
-            request.model_dump_json(),
-        )
-    return Plan.model_validate_json(plan_json)
+        plan_json = replan_json(*args)
+    plan = Plan.model_validate_json(plan_json)
+    if plan.status == Status.unknown:
+        # The time limit ended the search before any plan (a busy server): that says nothing
+        # about these inputs, so the next press re-plans instead of repeating the failure.
+        replan_json.clear(*args)
+    return plan
 
 
 def has_plan(plan: Plan) -> bool:

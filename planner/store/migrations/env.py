@@ -1,9 +1,9 @@
-"""Alembic environment: runs on the connection `planner.store.database` hands over."""
+"""Alembic environment: runs on the connection `planner.store.database` hands over, inside its
+transaction and under its lock (see `database.migrate`)."""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import text
 
 from planner.store.models import Base
 
@@ -14,7 +14,4 @@ context.configure(
     render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():
-    if connection.dialect.name == "postgresql":
-        # Two processes opening a fresh database at once: the second waits, then finds it done.
-        connection.execute(text("SELECT pg_advisory_xact_lock(724514)"))
     context.run_migrations()

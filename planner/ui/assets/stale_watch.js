@@ -1,13 +1,17 @@
 // Marks the plan on screen as stale while the sidebar form holds changes not yet submitted.
 // Streamlit keeps a form's pending values in the browser only, so the server cannot know; this
-// compares the form's visible state with the one it had after the last run, twice a second.
+// compares, twice a second, what each widget the athlete touched shows with what it showed
+// before the touch.
 // TOKEN changes with every submitted state, so each new state re-runs this script and is the
 // new baseline.
 (() => {
   const token = "__TOKEN__";
   const bannerId = "plan-stale-banner";
   const previous = window.__planStaleWatch;
-  if (previous) clearInterval(previous.timer);
+  if (previous) {
+    clearInterval(previous.timer);
+    previous.stop?.();
+  }
   document.getElementById(bannerId)?.remove();
 
   // What each keyed widget holds (Streamlit marks a keyed widget's container with a class
@@ -53,25 +57,48 @@
     document.body.appendChild(banner);
   };
 
-  // A widget's baseline is the first value it holds for three checks in a row after the run:
-  // widgets mount a moment after the script finishes (those in a closed expander only when it
-  // opens), some with a placeholder value first.
+  // Only a widget the athlete touched can be stale: widgets mount a moment after the script
+  // finishes (those in a closed expander only when it opens), some first with a placeholder
+  // (a number input's minimum) for as long as a busy page takes, and a season link fills them
+  // from the store. Until a widget is touched its baseline follows what it shows; from the
+  // first touch (pointer, key or input inside it) its baseline is the value it held before.
   const baseline = new Map();
-  const seen = new Map();
+  const touched = new Set();
+  const keyOf = (element) => {
+    const box = element instanceof Element ? element.closest("[class*='st-key-']") : null;
+    return box ? [...box.classList].find((name) => name.startsWith("st-key-")) : null;
+  };
+  const touch = (event) => {
+    const key = keyOf(event.target);
+    if (key && !touched.has(key)) touched.add(key);
+  };
+  const form = () => document.querySelector("[data-testid=stSidebar] [data-testid=stForm]");
+  const events = ["pointerdown", "keydown", "input", "change"];
+  let watched = null;
+  const listen = () => {
+    const current = form();
+    if (current === watched) return;
+    for (const name of events) {
+      watched?.removeEventListener(name, touch, true);
+      current?.addEventListener(name, touch, true);
+    }
+    watched = current;
+  };
   const tick = () => {
+    listen();
     if (running()) return;
     let stale = false;
     for (const [key, value] of widgetValues()) {
-      if (baseline.has(key)) {
-        stale ||= baseline.get(key) !== value;
+      if (!touched.has(key) || !baseline.has(key)) {
+        baseline.set(key, value);
         continue;
       }
-      const last = seen.get(key);
-      const steady = last && last.value === value ? last.steady + 1 : 0;
-      seen.set(key, { value, steady });
-      if (steady >= 2) baseline.set(key, value);
+      stale ||= baseline.get(key) !== value;
     }
     show(stale);
   };
-  window.__planStaleWatch = { token, timer: setInterval(tick, 500) };
+  const stop = () => {
+    for (const name of events) watched?.removeEventListener(name, touch, true);
+  };
+  window.__planStaleWatch = { token, stop, timer: setInterval(tick, 500) };
 })();
