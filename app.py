@@ -92,10 +92,10 @@ def main() -> None:
         if calendar is not None and settings is not None:
             window_hint(calendar, settings)
             no_race_hint(calendar, identity)
-            plan = solve(calendar, settings, own=identity != "demo")
-            if not has_plan(plan):
+            plan = solve(calendar, settings, own=identity != "demo")  # None: said why
+            if plan is not None and not has_plan(plan):
                 conflicts(plan, settings)
-            else:
+            elif plan is not None:
                 explain_unchanged(plan, settings, identity)
         plan = replanning.current(plan, calendar, settings)
         upload_failed = calendar is None

@@ -13,10 +13,16 @@ Starts `streamlit run app.py` and drives N sessions concurrently. Two drivers:
 
 `--think S` pauses a random 0-2S seconds between steps (people read the plan before the next
 click); the default 0 has every session fire its next step the moment the last one is done.
-Prints every step's median and slowest time, sessions per second, the slowest response, and
-how many new plans came back within the 3 s target.
+Prints every step's median, 95th percentile and slowest time, sessions per second, the slowest
+response, how many new plans came back within the 3 s target, and the server's CPU seconds (read
+from /proc: the app's own process, and apart from it its solve workers) per session. With
+`--sessions 1` (the protocol driver) the CPU is also printed per step: one session alone on the
+server, so each step's CPU is exactly what that step cost. `--rounds R` runs R sessions one
+after another (different athletes; default 3 for one session, so each step has a median).
+Quote the load average (printed before and after) with every wall-clock figure.
 
     python benchmarks/bench_load.py [--driver protocol|browser] [--sessions 10] [--think 0]
+        [--rounds R]
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import os
 import statistics
 import sys
 import tempfile
@@ -39,9 +46,9 @@ from browser_app import (  # noqa: E402
     CHROMIUM_ARGS,
     SCRIPT_DONE,
     SOLVE_TIMEOUT_MS,
+    app_server,
     calendar_ics,
     ensure_chromium,
-    running_app,
 )
 from playwright.async_api import async_playwright  # noqa: E402
 from protocol_client import PROTOCOL_SOLVING, PROTOCOL_STEPS, Client, athlete_session  # noqa: E402
@@ -116,14 +123,58 @@ async def _session(browser, url: str, n: int, weeks: int) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def _server(log: Path | None) -> Iterator[str]:
-    """The app server; its log goes to `log` when given (kept), else to a temporary file."""
-    with tempfile.TemporaryDirectory() as tmp, running_app(log or Path(tmp) / "server.log") as url:
-        yield url
+def _server(log: Path | None) -> Iterator[tuple[str, int]]:
+    """The app server's URL and process id; its log goes to `log` when given (kept), else to a
+    temporary file."""
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        app_server(log or Path(tmp) / "server.log") as (url, process),
+    ):
+        yield url, process.pid
+
+
+# ----------------------------------------------------------------------------- server CPU
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat's fields after the command name (which may hold spaces)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            kids += [int(k) for k in (task / "children").read_text().split()]
+    return kids
+
+
+def server_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds so far of the server process and, apart, of all its descendants (the solve
+    workers, the pool's fork server; a descendant's children that ended count in its cutime)."""
+    own = _stat(pid)
+    server = (int(own[11]) + int(own[12])) / CLOCK_TICKS  # utime, stime
+    workers = 0.0
+    todo = _children(pid)
+    while todo:
+        child = todo.pop()
+        try:
+            fields = _stat(child)
+            todo += _children(child)
+        except OSError:  # it ended meanwhile
+            continue
+        workers += sum(int(f) for f in fields[11:15]) / CLOCK_TICKS  # utime stime cutime cstime
+    return server, workers
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 async def _run(sessions: int, weeks: int, log: Path | None) -> None:
-    with _server(log) as url:
+    with _server(log) as (url, _pid):
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=str(ensure_chromium()), args=CHROMIUM_ARGS
@@ -140,25 +191,69 @@ async def _run(sessions: int, weeks: int, log: Path | None) -> None:
     report(f"browser driver: {sessions} pages, {weeks}-week re-plan", STEPS, done, errors, wall)
 
 
-async def _run_protocol(sessions: int, weeks: int, think_s: float, log: Path | None) -> None:
-    with _server(log) as url:
+async def _run_protocol(
+    sessions: int, weeks: int, think_s: float, rounds: int, log: Path | None
+) -> None:
+    with _server(log) as (url, pid):
         warm = Client(url)  # a server that has been up: modules imported, the demo plan cached
         first = await warm.open()
         await warm.close()
+        done: list[dict[str, float]] = []
+        errors: list[BaseException] = []
+        steps_cpu: list[dict[str, tuple[float, ...]]] = []
+        meter = (lambda: server_cpu(pid)) if sessions == 1 else None
+        cpu_before = server_cpu(pid)
         started = time.perf_counter()
-        results = await asyncio.gather(
-            *(athlete_session(url, n, weeks, think_s) for n in range(sessions)),
-            return_exceptions=True,
-        )
+        for round_ in range(rounds):
+            cpus: list[dict[str, tuple[float, ...]]] = [{} for _ in range(sessions)]
+            results = await asyncio.gather(
+                *(
+                    athlete_session(url, round_ * sessions + n, weeks, think_s, meter, cpus[n])
+                    for n in range(sessions)
+                ),
+                return_exceptions=True,
+            )
+            errors += [r for r in results if isinstance(r, BaseException)]
+            done += [r for r in results if not isinstance(r, BaseException)]
+            steps_cpu += cpus
         wall = time.perf_counter() - started
-    errors = [r for r in results if isinstance(r, BaseException)]
-    done = [r for r in results if not isinstance(r, BaseException)]
+        cpu_after = server_cpu(pid)
     print(f"first page after the server started (imports, demo plan): {first:.2f} s")
     title = (
-        f"protocol driver: {sessions} sessions at once, {weeks}-week seasons, "
-        f"think time {think_s:g} s on average"
+        f"protocol driver: {sessions} sessions at once"
+        + (f", {rounds} rounds one after another" if rounds > 1 else "")
+        + f", {weeks}-week seasons, think time {think_s:g} s on average"
     )
-    report(title, PROTOCOL_STEPS, done, errors, wall, PROTOCOL_SOLVING)
+    report(title, PROTOCOL_STEPS, done, errors, wall, PROTOCOL_SOLVING, finish=False)
+    count = len(done) + len(errors)
+    server, workers = (b - a for a, b in zip(cpu_before, cpu_after, strict=True))
+    print(
+        f"  server CPU per session: {server / count:.2f} s in the app's process, "
+        f"{workers / count:.2f} s in its solve workers"
+    )
+    if meter is not None:
+        print("  server CPU per step (median over rounds): app process + solve workers")
+        for step in PROTOCOL_STEPS:
+            spent = [c[step] for c in steps_cpu if step in c]
+            if spent:
+                own = statistics.median(s[0] for s in spent)
+                pool = statistics.median(s[1] for s in spent)
+                print(f"  {step:>8}: {own:5.2f} s + {pool:5.2f} s")
+        own = [c[step][0] for c in steps_cpu for step in PROTOCOL_STEPS if step in c]
+        both = [sum(c[step]) for c in steps_cpu for step in PROTOCOL_STEPS if step in c]
+        print(
+            f"  median CPU of a step: {statistics.median(own):.2f} s in the app's process, "
+            f"{statistics.median(both):.2f} s with its solve workers"
+        )
+    if errors:
+        raise SystemExit(1)
+
+
+def percentile_95(values: list[float]) -> float:
+    """The 95th percentile (inclusive: within the range of the values, one value is itself)."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 def report(
@@ -168,7 +263,9 @@ def report(
     errors: list[BaseException],
     wall: float,
     solving: tuple[str, ...] = ("upload", "re-plan"),
+    finish: bool = True,
 ) -> None:
+    """Print the times; with `finish`, exit 1 when a session failed."""
     print(f"load benchmark, {title}")
     print(f"  completed {len(done)}/{len(done) + len(errors)}, errors {len(errors)}")
     for error in errors:
@@ -178,20 +275,21 @@ def report(
         if values:
             print(
                 f"  {step:>8}: median {statistics.median(values):6.2f} s, "
-                f"slowest {max(values):6.2f} s"
+                f"p95 {percentile_95(values):6.2f} s, slowest {max(values):6.2f} s"
             )
     slowest = max((r[step] for r in done for step in steps if step in r), default=float("nan"))
     replans = [r[s] for r in done for s in solving if s in r]
-    slowest_plan = max(replans, default=float("nan"))
     within = sum(v < SOLVE_TARGET_S for v in replans)
     print(
         f"  wall {wall:.1f} s, {len(done) / wall:.2f} sessions/s, slowest response {slowest:.2f} s"
     )
-    print(
-        f"  new plans ({', '.join(solving)}): {len(replans)}, slowest {slowest_plan:.2f} s, "
-        f"{within}/{len(replans)} under {SOLVE_TARGET_S:g} s"
-    )
-    if errors:
+    if replans:
+        print(
+            f"  new plans ({', '.join(solving)}): {len(replans)}, "
+            f"median {statistics.median(replans):.2f} s, p95 {percentile_95(replans):.2f} s, "
+            f"slowest {max(replans):.2f} s, {within}/{len(replans)} under {SOLVE_TARGET_S:g} s"
+        )
+    if errors and finish:
         raise SystemExit(1)
 
 
@@ -205,14 +303,22 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean pause between steps, seconds (protocol)"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="sessions run one after another, N at a time (protocol; default 3 for one session)",
+    )
     parser.add_argument("--server-log", type=Path, help="keep the app server's log in this file")
     args = parser.parse_args()
+    print(f"load average before: {load_average()}")
     if args.driver == "protocol":
-        asyncio.run(_run_protocol(args.sessions, args.weeks, args.think, args.server_log))
+        rounds = args.rounds or (3 if args.sessions == 1 else 1)
+        asyncio.run(_run_protocol(args.sessions, args.weeks, args.think, rounds, args.server_log))
     else:
         # the browser's tweak changes the horizon, so it must differ from the default one
         weeks = 16 if args.weeks == state.DEFAULT_WEEKS else args.weeks
         asyncio.run(_run(args.sessions, weeks, args.server_log))
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -70,10 +70,13 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_app(log: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port; yields its URL, stops it afterwards."""
+def app_server(
+    log: Path, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`streamlit run app.py` on a free loopback port (with `env` added to the environment);
+    yields its URL and process (the load benchmark reads its CPU time), stops it afterwards."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",
@@ -86,13 +89,20 @@ def running_app(log: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.contextmanager
+def running_app(log: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port; yields its URL, stops it afterwards."""
+    with app_server(log) as (url, _process):
+        yield url
 
 
 def calendar_ics(title: str, start_yyyymmdd: str, race_yyyymmdd: str) -> bytes:

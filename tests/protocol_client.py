@@ -19,7 +19,7 @@ import random
 import time
 import urllib.request
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -298,16 +298,43 @@ def season_csv(seed: int, weeks: int) -> bytes:
     return out.getvalue().encode()
 
 
-async def athlete_session(url: str, n: int, weeks: int, think_s: float) -> dict[str, float]:
+# Cumulative CPU seconds of the server, e.g. (its own process, its worker processes).
+Meter = Callable[[], tuple[float, ...]]
+
+
+async def athlete_session(
+    url: str,
+    n: int,
+    weeks: int,
+    think_s: float,
+    meter: Meter | None = None,
+    cpu: dict[str, tuple[float, ...]] | None = None,
+) -> dict[str, float]:
     """Athlete `n`: open, upload their own season, show all rules and tweak one, block their
     next session's day, re-plan, open the Export tab, set a reminder and download the iCal.
-    Returns each step's seconds; raises when a page shows an error or another athlete's data."""
+    Returns each step's seconds; raises when a page shows an error or another athlete's data.
+
+    With `meter`, each step's CPU (the meter's reading after the step less the one before) goes
+    into `cpu` by step name: exact when this is the only session on the server."""
     rng = random.Random(n)
     client = Client(url)
     times: dict[str, float] = {}
+    spent = cpu if cpu is not None else {}
+    before: tuple[float, ...] = ()
+
+    def metered(name: str) -> None:
+        nonlocal before
+        if meter is None:
+            return
+        now = meter()
+        if name:
+            spent[name] = tuple(b - a for a, b in zip(before, now, strict=True))
+        before = now
 
     async def step(name: str, seconds) -> None:
+        metered("")
         times[name] = await seconds
+        metered(name)
         if think_s:
             await asyncio.sleep(rng.uniform(0, 2 * think_s))
 
@@ -336,12 +363,14 @@ async def athlete_session(url: str, n: int, weeks: int, think_s: float) -> dict[
             raise RuntimeError(f"session {n}: the re-planned page has no day {day[:15]}")
         if moved != [day[:15]]:
             raise RuntimeError(f"session {n}: the re-plan kept a session on blocked {day[:15]}")
+        metered("")
         started = time.perf_counter()
         # the files are made while the Export tab is open, as a click on the tab does
         await client.select(state.MAIN_TAB, state.TABS[-1])
         await client.set_number("export_reminder", 30)
         ical = await client.download("download_ical")
         times["export"] = time.perf_counter() - started
+        metered("export")
         if not ical.startswith(b"BEGIN:VCALENDAR") or b"TRIGGER:-PT30M" not in ical:
             raise RuntimeError(f"session {n}: the iCal download is not the plan with reminders")
         if f"Your file: {md_escape(title)}" not in client.page.texts():

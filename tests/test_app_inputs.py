@@ -87,15 +87,18 @@ def test_a_re_plan_that_ran_out_of_time_is_not_kept_for_the_next_press(
     hand back the failure from the cache."""
     from test_app import click, pick_day
 
+    from planner import workers
     from planner.plan import Status
-    from planner.ui import solving
 
+    # re-plans in this process (no solve workers), so the patched re-plan below is the one run
+    monkeypatch.setenv(workers.WORKERS_ENV, "0")
+    monkeypatch.setattr(workers, "_shared", None)
     at = loaded(weeks=6)
     plan = current_plan(at)
     blocked = plan.sessions[1].date
     pick_day(at, blocked)
     click(at, "mark_block")
-    real = solving.replan
+    real = workers.replan
     busy = {"left": 1}
 
     def overloaded(*args, **kwargs):
@@ -105,7 +108,7 @@ def test_a_re_plan_that_ran_out_of_time_is_not_kept_for_the_next_press(
             return plan.model_copy(update={"status": Status.unknown, "sessions": []})
         return plan
 
-    monkeypatch.setattr(solving, "replan", overloaded)
+    monkeypatch.setattr(workers, "replan", overloaded)
     click(at, "replan")
     assert current_plan(at).session_on(blocked) is not None  # no plan: the old one stays
     assert "not possible" in " ".join(e.value for e in at.error)

@@ -5,6 +5,7 @@ plan of a first page run, and that run then solves nothing."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ from unittest import mock
 
 from streamlit.testing.v1 import AppTest
 
+from planner import workers
 from planner.ui import solving, state, warmup
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -19,7 +21,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 def first_page_solves() -> tuple[int, AppTest]:
     """How many solves a new session's first page run makes, and the page."""
-    with mock.patch.object(solving, "plan_season", wraps=solving.plan_season) as solver:
+    with mock.patch.object(workers, "run", wraps=workers.run) as solver:
         at = AppTest.from_file(APP, default_timeout=90)
         at.run()
     assert not at.exception, at.exception
@@ -28,7 +30,7 @@ def first_page_solves() -> tuple[int, AppTest]:
 
 def test_after_the_warm_up_the_first_page_run_solves_nothing() -> None:
     solving.solve_json.clear()
-    with mock.patch.object(solving, "plan_season", wraps=solving.plan_season) as solver:
+    with mock.patch.object(workers, "run", wraps=workers.run) as solver:
         warmup.warm_up()
     assert solver.call_count == 1  # the warm-up solved the demo plan itself
     solves, at = first_page_solves()
@@ -88,3 +90,12 @@ def test_the_warm_up_waits_for_streamlits_runtime() -> None:
         warmup.warm_up_once_serving()
     assert ready.call_count == 3
     warm.assert_called_once()
+
+
+def test_the_warm_up_freezes_what_the_server_holds() -> None:
+    """Issue 21: after the warm-up, the modules and the cached demo plan are out of the garbage
+    collector's sight, so a full collection during a page run no longer walks them."""
+    gc.unfreeze()
+    with mock.patch.object(warmup, "solve_json"):
+        warmup.warm_up()
+    assert gc.get_freeze_count() > 10_000

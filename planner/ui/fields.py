@@ -126,7 +126,12 @@ def field_widget(
         return st.toggle(label, key=key, help=help_text)
     if kind == "int":
         if low is not None and high is not None and high - low <= SLIDER_MAX_SPAN:
-            return st.slider(label, int(low), int(high), key=key, help=help_text)
+            # The value in state, passed on (the state still decides): a keyed slider drawn
+            # without one made Streamlit copy the whole session state to tell a single value
+            # from a range, a third of a page run's CPU with every rule shown.
+            current = st.session_state.get(key)
+            value = int(low) if not isinstance(current, int) else min(max(current, low), high)
+            return st.slider(label, int(low), int(high), value=int(value), key=key, help=help_text)
         return st.number_input(
             label,
             min_value=None if low is None else int(low),

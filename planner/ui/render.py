@@ -33,7 +33,7 @@ from planner.ui.fields import field_key, label_in_sentence
 from planner.ui.icon import sport_icon
 from planner.ui.phone import is_phone, scroll_to_opened_day
 from planner.ui.settings import Settings, catalog_names
-from planner.ui.solving import catalog
+from planner.ui.solving import catalog, json_of
 from planner.ui.text import md_escape
 from planner.wording import plural, race_title, without_priority
 
@@ -554,7 +554,7 @@ def export_files(plan: Plan, options: ExportOptions) -> list[ExportFile]:
     # DTSTAMP is the export time; to the minute, so a rerun within it reuses the cached files.
     stamp = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     ical, csv, json_bytes = _export_bytes(
-        plan.model_dump_json(), options.model_dump_json(), stamp.isoformat()
+        json_of(plan), options.model_dump_json(), stamp.isoformat()
     )
     return [
         ExportFile("iCal", "strength-plan.ics", "text/calendar", ical),

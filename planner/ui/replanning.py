@@ -29,8 +29,9 @@ from planner.ui import state
 from planner.ui.calendar_board import Click, Drop, action_signature, read_action
 from planner.ui.drop_check import conflict_lines, refusal_for_drop
 from planner.ui.settings import Settings
-from planner.ui.solving import has_plan, replan_season
+from planner.ui.solving import has_plan, json_of, plan_from_json, replan_season
 from planner.ui.text import md_escape
+from planner.workers import WorkerDied
 
 log = logging.getLogger(__name__)
 
@@ -183,8 +184,8 @@ def back() -> None:
 
 def _push(key: str, fresh: Plan, plan: Plan, applied: str, **extra: str | None) -> None:
     lines = _lines()
-    steps = lines.pop(key, None) or [Step(plan=fresh.model_dump_json())]
-    steps.append(Step(plan=plan.model_dump_json(), applied=applied, **extra))
+    steps = lines.pop(key, None) or [Step(plan=json_of(fresh))]
+    steps.append(Step(plan=json_of(plan), applied=applied, **extra))
     if len(steps) > MAX_UNDO + 1:
         del steps[1]  # keep the fresh plan at the bottom
     lines[key] = steps  # most recently used last
@@ -210,10 +211,13 @@ def request_for(previous: Plan, today: dt.date) -> ReplanRequest:
 
 def _replan(key: str, fresh: Plan, calendar: Calendar, settings: Settings) -> None:
     steps = _steps(key)
-    previous = Plan.model_validate_json(steps[-1].plan) if steps else fresh
+    previous = plan_from_json(steps[-1].plan) if steps else fresh
     today = today_for(previous)
     try:
         plan = replan_season(calendar, settings, request_for(previous, today))
+    except WorkerDied as error:  # the pool has replaced the worker: the same click works again
+        st.error(str(error), icon=":material/error:")
+        return
     except Exception:  # never a stack trace on the page; the log has the details
         log.exception("re-plan failed")
         st.error(
@@ -297,7 +301,7 @@ def drop_request(
 def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, drop: dict) -> None:
     """Re-plan with the dropped-on day pinned and the old day blocked, or say why not."""
     steps = _steps(key)
-    previous = Plan.model_validate_json(steps[-1].plan) if steps else fresh
+    previous = plan_from_json(steps[-1].plan) if steps else fresh
     today = today_for(previous)
     from_day, to_day = dt.date.fromisoformat(drop["from"]), dt.date.fromisoformat(drop["to"])
     asked = move_text(from_day, to_day)
@@ -308,13 +312,16 @@ def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, d
     before = marks()
     pin_exercises = bool(st.session_state.get(state.PIN_EXERCISES))
     request, after = drop_request(previous, today, before, from_day, to_day, pin_exercises)
+    failure = "the re-plan failed; see the log"
     try:
         plan = replan_season(calendar, settings, request)
+    except WorkerDied as error:
+        failure, plan = str(error), None
     except Exception:  # never a stack trace on the page; the log has the details
         log.exception("re-plan after a drop failed")
         plan = None
     if plan is None or not has_plan(plan):
-        lines = conflict_lines(plan) if plan is not None else ["the re-plan failed; see the log"]
+        lines = conflict_lines(plan) if plan is not None else [failure]
         st.session_state[state.DROP_REFUSED] = {"key": key, "asked": asked, "lines": lines}
         return
     _save(after, with_plan=True)
@@ -376,7 +383,7 @@ def current(plan: Plan | None, calendar: Calendar | None, settings: Settings | N
     shown = steps[-1].plan
     st.session_state[state.PLAN] = shown
     st.session_state[state.LAST_GOOD] = shown
-    return Plan.model_validate_json(shown)
+    return plan_from_json(shown)
 
 
 def board_messages(plan: Plan) -> None:

@@ -62,6 +62,7 @@ LAST_GOOD_OWN = "last_good_own_plan"  # JSON of the last plan of an uploaded cal
 EXPORT_TZ = "export_timezone"  # the Export tab's timezone field
 EXPORT_TZ_FROM = "export_timezone_from"  # the plan timezone that field was filled from
 SHOW_ALL_RULES = "show_all_rules"  # the sidebar lists every rule, not only the changed ones
+PARSED_PLANS = "parsed_plans"  # plans of this session parsed from their JSON (solving.py)
 
 AUTO_KEYS = (START, WEEKS, SPORT)
 FORM_KEYS = (START, WEEKS, SPORT, EQUIPMENT, PREFERRED_TIME, TIME_LIMIT)

@@ -2,16 +2,17 @@
 visitor's first page run asks for, in the background, before anyone asks.
 
 Every session's first run shows the demo season with the default settings; `solve_json` caches
-plans for all sessions, so once this has run no visitor's first page waits for a solve, and the
-solver's modules are already imported. The inputs are built by the same
-functions the page uses (`state.defaults`, `collect`, `demo_calendar`, `solve_args`), so they
-are the page's cache key.
+plans for all sessions, so once this has run no visitor's first page waits for a solve. The solve
+workers (`planner.workers`) start first, so no first click waits for a worker either. The
+inputs are built by the same functions the page uses (`state.defaults`, `collect`,
+`demo_calendar`, `solve_args`), so they are the page's cache key.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import logging
 import threading
 import time
@@ -20,6 +21,7 @@ from typing import Any
 
 from streamlit import runtime
 
+from planner import workers
 from planner.domain import Calendar
 from planner.ui import state
 from planner.ui.calendar_input import demo_calendar
@@ -42,13 +44,23 @@ def first_run_inputs(today: dt.date | None = None) -> tuple[Calendar, Settings]:
 
 
 def warm_up(today: dt.date | None = None) -> None:
-    """Solve (and cache) the first page's plan; never raises: the page would solve it anyway."""
+    """Start the solve workers, then solve (and cache) the first page's plan; never raises: the
+    page would do both anyway."""
+    try:
+        pool = workers.shared_pool()
+        if pool is not None:
+            log.info("solve workers ready: processes %s", pool.warm())
+    except Exception:  # the first solve starts them, or says why it cannot
+        log.exception("starting the solve workers failed")
     try:
         calendar, settings = first_run_inputs(today)
         solve_json(*solve_args(calendar, settings))
         log.info("demo plan ready for new sessions (start %s)", settings.start)
     except Exception:  # a failed warm-up costs the first visitor a solve, nothing more
         log.exception("warming up the demo plan failed")
+    # Everything the server holds by now (modules, the catalog, the cached demo plan) lives as
+    # long as it does: out of the collector's sight, a full collection no longer walks it.
+    gc.freeze()
 
 
 def server_log() -> None:
@@ -80,7 +92,11 @@ def start_warm_up() -> threading.Thread:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
-    """`st.App`'s startup hook (app.py): start the warm-up when the server starts."""
+    """`st.App`'s startup and shutdown hook (app.py): start the warm-up when the server starts,
+    stop the solve workers when it stops."""
     server_log()
     start_warm_up()
-    yield
+    try:
+        yield
+    finally:
+        workers.close_shared_pool()
