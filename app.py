@@ -15,7 +15,7 @@ from planner.domain import Calendar
 from planner.horizon import first_week
 from planner.plan import Plan
 from planner.ui import replanning, season_panel, state
-from planner.ui.calendar_input import calendar_source, review_editor
+from planner.ui.calendar_input import calendar_source, no_race_hint, review_editor
 from planner.ui.icon import app_icon
 from planner.ui.phone import phone_layout
 from planner.ui.render import (
@@ -29,6 +29,7 @@ from planner.ui.render import (
 from planner.ui.settings import Settings, monday_of, settings_sidebar
 from planner.ui.solving import catalog, has_plan, last_good_plan, solve
 from planner.ui.text import md_escape
+from planner.ui.unchanged import explain_unchanged
 
 log = logging.getLogger("planner.app")
 
@@ -82,7 +83,7 @@ def main() -> None:
     tabs = st.tabs(state.TABS, key=state.MAIN_TAB, on_change="rerun")
     if calendar is not None:
         with tabs[3]:
-            calendar = review_editor(calendar, identity)
+            calendar = review_editor(calendar, identity, draw=bool(tabs[3].open))
     plan: Plan | None = None
     with status_area:
         for problem in problems:
@@ -90,9 +91,12 @@ def main() -> None:
             st.error(f"{text}. Change it in the sidebar.", icon=":material/tune:")
         if calendar is not None and settings is not None:
             window_hint(calendar, settings)
+            no_race_hint(calendar, identity)
             plan = solve(calendar, settings, own=identity != "demo")  # None: said why
             if plan is not None and not has_plan(plan):
                 conflicts(plan, settings)
+            elif plan is not None:
+                explain_unchanged(plan, settings, identity)
         plan = replanning.current(plan, calendar, settings)
         upload_failed = calendar is None
         shown = plan if plan is not None and has_plan(plan) else last_good_plan(upload_failed)

@@ -14,7 +14,7 @@ from constraints.sport_emphasis import emphasis_reason
 from planner.catalog import dose_summary
 from planner.domain import Event, Exercise, Kind
 from planner.plan import PlannedSession, RuleReport
-from planner.wording import fix_plurals, plural, race_label, shows_priority
+from planner.wording import fix_plurals, plural, race_label, shows_priority, without_priority
 
 if TYPE_CHECKING:
     from planner.instance import ChainPlan, Instance
@@ -78,8 +78,11 @@ def _titled(event: Event) -> str:
     """ "'Tempo ride' (hard)", "'Spring road race' (B race)", "'Crit (C)' (race)": a race's
     priority said once, in its title when the title shows it."""
     priority = event.priority.value if event.kind == Kind.race and event.priority else None
-    if priority and not shows_priority(event.title, priority):
-        return f"'{event.title}' ({priority} race)"
+    if priority:  # a marker of another priority (a C race edited to B) is dropped
+        title = without_priority(event.title, "".join(p for p in "ABC" if p != priority))
+        if not shows_priority(title, priority):
+            return f"'{title}' ({priority} race)"
+        return f"'{title}' ({event.kind.value})"
     return f"'{event.title}' ({event.kind.value})"
 
 

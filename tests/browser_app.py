@@ -120,7 +120,8 @@ def calendar_ics(title: str, start_yyyymmdd: str, race_yyyymmdd: str) -> bytes:
 
 def settled(page) -> None:
     """Until the plan metrics are on the page and no script run is in progress (sync API)."""
-    page.wait_for_selector("[data-testid=stMetricValue]", timeout=SOLVE_TIMEOUT_MS)
+    # visible ones: a phone folds the calendar's own figures away (planner/ui/phone.py)
+    page.wait_for_selector("[data-testid=stMetricValue] >> visible=true", timeout=SOLVE_TIMEOUT_MS)
     page.wait_for_timeout(300)
     page.wait_for_selector(
         "[data-testid=stStatusWidget]", state="detached", timeout=SOLVE_TIMEOUT_MS

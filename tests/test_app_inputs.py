@@ -56,6 +56,9 @@ def test_review_edits_hold_when_the_time_zone_changes() -> None:
     anyone opening the review tab again."""
     at = upload(loaded(), "berlin.ics", berlin_ics(BERLIN_FIRST, BERLIN_RACE))
     assert _race(at) == Priority.A
+    # the table is drawn while its tab is open (issue 20); the edits hold whatever tab is open
+    at.session_state[state.MAIN_TAB] = state.TABS[3]
+    at.run()
     frame = at.data_editor[0].value
     row = int(frame.index[frame["priority"] == "A"][0])
     at.session_state[state.EDITOR] = {
@@ -65,6 +68,9 @@ def test_review_edits_hold_when_the_time_zone_changes() -> None:
     }
     at.run()
     assert _race(at) == Priority.B
+    at.session_state[state.MAIN_TAB] = state.TABS[0]  # back to the calendar: the table goes
+    at.run()
+    assert not at.data_editor and _race(at) == Priority.B
     at.selectbox(key=TIMEZONE_KEY).set_value("America/New_York").run()
     assert not at.exception, at.exception
     assert current_plan(at).timezone == "America/New_York"

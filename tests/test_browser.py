@@ -26,7 +26,8 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 def wait_for_plan(page) -> None:
     """Until the script has finished its run and the plan and its week view are on the page."""
     settled(page)
-    page.wait_for_selector("[data-testid=stTable]", timeout=SOLVE_TIMEOUT_MS)  # the week view
+    # the week view (a markdown table: no Arrow grid code on a first visit)
+    page.wait_for_selector("[data-testid=stMarkdownContainer] table", timeout=SOLVE_TIMEOUT_MS)
     page.wait_for_timeout(500)
 
 

@@ -107,7 +107,7 @@ def test_only_coming_strength_sessions_can_be_dragged() -> None:
     assert [c["editable"] for c in strength] == [s.date >= today for s in plan().sessions]
     assert not any(c["editable"] for c in cards("endurance"))
     done = plan().sessions[0].model_copy(update={"state": "done"})
-    assert session_title(done).startswith("✓ done · Strength - ")
+    assert session_title(done).startswith("Done · Strength - ")
 
 
 def test_week_rows_name_phase_and_deload() -> None:
@@ -121,7 +121,10 @@ def test_week_rows_name_phase_and_deload() -> None:
     assert labels[0]["title"].startswith("Week 1 · ")
     deload_mondays = {w.start.isoformat() for w in season.weeks if w.deload}
     assert deload_mondays  # the season has deload weeks
-    assert {c["start"] for c in labels if c["title"].endswith("· deload")} == deload_mondays
+    # issue 20: the week's totals follow the label after a dash
+    assert {c["start"] for c in labels if c["title"].split(" — ")[0].endswith("· deload")} == (
+        deload_mondays
+    )
     # a plan made before plans listed their weeks: its deload sessions say it
     older = season.model_copy(update={"weeks": []})
     from_sessions = {
@@ -132,7 +135,8 @@ def test_week_rows_name_phase_and_deload() -> None:
     older_deload = {
         c["start"]
         for c in board_events(older, START)
-        if c.get("extendedProps", {}).get("card") == "week" and c["title"].endswith("· deload")
+        if c.get("extendedProps", {}).get("card") == "week"
+        and c["title"].split(" — ")[0].endswith("· deload")
     }
     assert from_sessions and older_deload == from_sessions
 
@@ -141,10 +145,11 @@ def test_options_monday_first_views_and_the_real_today() -> None:
     """Papercut 9: the board marks the real date, not the re-plan's 'today' setting."""
     real = dt.date(2026, 12, 9)
     options = board_options(plan(), real)
-    assert options["firstDay"] == 1
+    assert options["firstDay"] == 1  # Monday, the default (en-GB) locale's first weekday
     assert options["now"] == "2026-12-09"
     assert options["initialView"] == "season"
-    assert options["headerToolbar"]["right"].split(",") == ["season", "dayGridMonth", "dayGridWeek"]
+    views = ["season", "dayGridMonth", "dayGridWeek", "listWeek"]
+    assert options["headerToolbar"]["right"].split(",") == views
     season = options["views"]["season"]["visibleRange"]
     # the whole season in one view: every week row from the first Monday to the last Sunday
     assert season == {
@@ -326,7 +331,7 @@ def test_drop_on_a_past_or_taken_day_is_refused_without_a_solve(where: str) -> N
     target = before.sessions[1].date if where == "past" else before.sessions[4].date
     drop(at, session.date, target)
     errors = " ".join(e.value for e in at.error)
-    expected = "is before today" if where == "past" else "already has a strength session"
+    expected = "is in the past" if where == "past" else "already has a strength session"
     assert expected in errors
     assert current_plan(at).sessions == before.sessions
     assert "Moved" not in texts(at)

@@ -7,8 +7,10 @@ Starts `streamlit run app.py` on a free port and drives Debian's Chromium (the t
 
 - calendar-desktop.png (1440x900): the Calendar tab with a strength session opened beside it;
 - calendar-after-drop-desktop.png: the same after dragging a strength card one day later;
-- phone-first-screen.png (390x844): the page as it opens on a phone;
-- phone-calendar.png: the phone scrolled to the calendar.
+- phone-first-screen.png (390x844, a touch phone): the page as it opens on a phone;
+- phone-calendar.png: the phone scrolled to the calendar (this week's list).
+
+Both browsers say they are British (en-GB): day-month dates, weeks from Monday.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ ROOT = HERE.parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
 from browser_app import (  # noqa: E402
+    BOARD,
     CHROMIUM_ARGS,
     SOLVE_TIMEOUT_MS,
     card_on,
@@ -39,11 +42,25 @@ TABS = "[data-testid=stTabs]"
 TOP = "el => el.scrollIntoView({block: 'start'})"
 
 
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Mobile Safari/537.36"
+)
+
+
 def open_page(browser, url: str, width: int, height: int):
-    page = browser.new_page(viewport={"width": width, "height": height})
+    phone = width < 600
+    touch = {"is_mobile": True, "has_touch": True, "user_agent": PHONE_UA} if phone else {}
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="en-GB", **touch
+    )
+    page = context.new_page()
     page.goto(url)
     settled(page)
-    wait_for_board(page)
+    if phone:  # a phone opens on this week's list
+        page.frame_locator(BOARD).locator(".fc-list").wait_for(timeout=SOLVE_TIMEOUT_MS)
+    else:
+        wait_for_board(page)
     # no placeholder of an element still loading its code in the picture
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=stSkeleton]')", timeout=SOLVE_TIMEOUT_MS
@@ -68,18 +85,17 @@ def desktop(browser, url: str, out: Path) -> None:
     page.locator(TABS).first.evaluate(TOP)
     page.wait_for_timeout(500)
     page.screenshot(path=str(out / "calendar-after-drop-desktop.png"))
-    page.close()
+    page.context.close()
 
 
 def phone(browser, url: str, out: Path) -> None:
     page = open_page(browser, url, 390, 844)
     page.wait_for_timeout(500)
     page.screenshot(path=str(out / "phone-first-screen.png"))
-    page.locator(TABS).first.evaluate(TOP)
-    page.evaluate("() => window.scrollBy(0, -60)")  # below Streamlit's fixed header, not under it
+    page.locator(TABS).first.evaluate(TOP)  # the tabs keep a margin below Streamlit's header
     page.wait_for_timeout(500)
     page.screenshot(path=str(out / "phone-calendar.png"))
-    page.close()
+    page.context.close()
 
 
 def main(out: Path = HERE) -> None:

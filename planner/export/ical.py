@@ -22,6 +22,7 @@ from icalendar import Alarm, Calendar, Event, vText
 from planner.export.options import ExportOptions, zone
 from planner.plan import Plan, PlanEvent, PlannedExercise, PlannedSession
 from planner.session_content import effort_text
+from planner.wording import session_title, without_priority
 
 PRODID = "-//strength-planner//Strength plan export//EN"
 EVENT_UID_DOMAIN = "events.strength-planner"
@@ -80,8 +81,7 @@ def dose_text(exercise: PlannedExercise) -> str:
     return text + " per side" if exercise.per_side else text
 
 
-# How a re-plan's history reads in the calendar: the title prefix and the description's first line.
-STATE_PREFIX = {"planned": "", "done": "Done: ", "missed": "Missed: "}
+# How a re-plan's history reads in the calendar: the description's first line.
 STATE_NOTE = {
     "done": "Done: you did this session.",
     "missed": "Missed: this session was not done and counts for nothing in the progression.",
@@ -89,11 +89,9 @@ STATE_NOTE = {
 
 
 def session_summary(session: PlannedSession) -> str:
-    """E.g. "Strength - max strength: hinge, bridge, adductors" ("Missed: ..." when missed)."""
-    title = f"Strength - {session.goal}" if session.goal.strip() else "Strength"
-    chains = list(dict.fromkeys(e.chain for e in session.exercises))
-    text = f"{title}: {', '.join(chains)}" if chains else title
-    return STATE_PREFIX.get(session.state, "") + text
+    """The board card's title with the exercises by name: "Strength - 3 exercises, 32 min:
+    Romanian deadlift, Single-leg bridge, Copenhagen plank" ("Missed · ..." when missed)."""
+    return session_title(session, names=True)
 
 
 def session_description(session: PlannedSession) -> str:
@@ -198,6 +196,9 @@ def _training_event(plan_event: PlanEvent, uid: str, stamp: dt.datetime) -> Even
         clean_text(plan_event.title).strip()
         or f"{plan_event.sport.value} ({plan_event.kind.value})"
     )
+    if plan_event.priority is not None:  # a marker of another priority (a C race edited to B)
+        others = "".join(p for p in "ABC" if p != plan_event.priority.value)
+        title = without_priority(title, others)
     details = [plan_event.sport.value, plan_event.kind.value]
     if plan_event.priority is not None:
         details.append(f"priority {plan_event.priority.value}")

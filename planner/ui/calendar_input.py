@@ -161,7 +161,8 @@ def follow_calendar() -> None:
 
 
 def events_frame(calendar: Calendar) -> pd.DataFrame:
-    """The review table: one row per event, the editable columns as plain strings."""
+    """The review table: one row per event, the editable columns as plain strings; an unknown
+    duration is a blank cell (a nullable integer), not 'None'."""
     rows = [
         {
             "date": e.date,
@@ -174,7 +175,9 @@ def events_frame(calendar: Calendar) -> pd.DataFrame:
         for e in calendar.events
     ]
     columns = ["date", "title", "sport", "kind", "priority", "minutes"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["minutes"] = frame["minutes"].astype("Int64")
+    return frame
 
 
 def _clean(value: Any) -> str | None:
@@ -247,7 +250,8 @@ def calendar_source(start: dt.date) -> tuple[Calendar | None, str]:
                     icon=":material/description:",
                 )
             return None, identity
-    with right:
+    # keyed: on a phone the details fold away so the plan fills the first screen (phone.py)
+    with right, st.container(key="calendar_details"):
         st.caption(source_text)
         st.markdown(f"Format: :blue-badge[{format_label(calendar.format)}]")
         with st.container(horizontal=True, gap="medium"):
@@ -323,24 +327,86 @@ def _review_edits(identity: str) -> dict[str, Any]:
     return saved
 
 
-def review_editor(calendar: Calendar, identity: str) -> Calendar:
-    """The review table: fix an event's sport, kind or priority; returns the edited calendar."""
+REVIEW_ROWS = "review_rows"  # event indices of the rows the table shows, in order
+REVIEW_FILTER = "review_filter"
+# What the filter above the review table shows (None: every event).
+REVIEW_FILTERS: dict[str, set[Kind] | None] = {
+    "All": None,
+    "Races": {Kind.race},
+    "Away days": {Kind.unavailable},
+    "Key sessions": {Kind.race, Kind.hard, Kind.long},
+}
+
+
+def _editor_key(generation: int) -> str:
+    return state.EDITOR if not generation else f"{state.EDITOR}_{generation}"
+
+
+def _edits_of(keys: list[str], imported: Calendar, result: Calendar) -> dict[str, list]:
+    return {
+        key: [new.sport.value, new.kind.value, new.priority.value if new.priority else None]
+        for key, old, new in zip(keys, imported.events, result.events, strict=True)
+        if (old.sport, old.kind, old.priority) != (new.sport, new.kind, new.priority)
+    }
+
+
+def _take_table_edits(saved: dict[str, Any], keys: list[str], imported: Calendar) -> None:
+    """The table's latest edits into the kept ones (its rows are the events of REVIEW_ROWS, or
+    all of them), then a fresh table over the edited calendar: the edits no longer depend on
+    the table being drawn, or on which rows a filter showed."""
+    key = _editor_key(saved["generation"])
+    changed = dict((st.session_state.get(key) or {}).get("edited_rows") or {})
+    if not changed:
+        return
+    current = _with_edits(imported, keys, saved["edits"])
+    frame = events_frame(current)
+    rows = st.session_state.get(REVIEW_ROWS)
+    for position, change in changed.items():
+        at = int(position)
+        index = rows[at] if rows is not None and at < len(rows) else at
+        for column, value in change.items():
+            if column in EDITABLE and 0 <= index < len(frame):
+                frame.at[index, column] = value
+    saved["edits"] = _edits_of(keys, imported, apply_edits(current, frame))
+    st.session_state.pop(key, None)
+    saved["generation"] += 1
+
+
+def review_editor(calendar: Calendar, identity: str, *, draw: bool = True) -> Calendar:
+    """The review table: fix an event's sport, kind or priority; returns the edited calendar.
+
+    Drawn only with `draw` (its tab open): the table's grid code is the heaviest the page
+    loads, and a first visit does not need it. The edits hold either way, kept by event."""
     saved = _review_edits(identity)
     keys = event_keys(calendar)
     imported = calendar
+    _take_table_edits(saved, keys, imported)
     calendar = _with_edits(imported, keys, saved["edits"])
-    generation = saved["generation"]
+    if not draw:
+        return calendar
     st.caption(
         "Fix what the importer guessed: set a race's priority (A = season goal), or mark a ride "
         "as hard, long or easy; mark days away (travel, holiday, illness) as unavailable. "
         "Giving an event a priority makes it a race. Edits re-plan."
     )
-    edited = st.data_editor(
-        events_frame(calendar),
-        key=state.EDITOR if not generation else f"{state.EDITOR}_{generation}",
+    choice = st.segmented_control(
+        "Show", list(REVIEW_FILTERS), key=REVIEW_FILTER, default="All", label_visibility="collapsed"
+    )
+    kinds = REVIEW_FILTERS.get(choice or "All")
+    rows = [i for i, e in enumerate(calendar.events) if kinds is None or e.kind in kinds]
+    st.session_state[REVIEW_ROWS] = rows
+    if not rows:
+        st.info(
+            f"No {(choice or 'events').lower()} in this calendar.", icon=":material/filter_alt:"
+        )
+        return calendar
+    shown = events_frame(calendar).iloc[rows].reset_index(drop=True)
+    st.data_editor(
+        shown,
+        key=_editor_key(saved["generation"]),
         hide_index=True,
         width="stretch",
-        height=420,
+        height=min(420, 35 * (len(rows) + 1) + 3),
         disabled=["date", "title", "minutes"],
         column_config={
             "date": st.column_config.DateColumn("Date", format="ddd D MMM YYYY"),
@@ -357,10 +423,58 @@ def review_editor(calendar: Calendar, identity: str) -> Calendar:
             "minutes": st.column_config.NumberColumn("Minutes"),
         },
     )
-    result = apply_edits(calendar, edited)
-    saved["edits"] = {
-        key: [new.sport.value, new.kind.value, new.priority.value if new.priority else None]
-        for key, old, new in zip(keys, imported.events, result.events, strict=True)
-        if (old.sport, old.kind, old.priority) != (new.sport, new.kind, new.priority)
-    }
-    return result
+    return calendar
+
+
+NO_RACE_PICK = "no_race_pick"  # the event the "no race" hint offers to make the A race
+
+
+def _mark_race(event_key: str, sport: str) -> None:
+    """Button callback: the picked event becomes the calendar's A race (a review edit)."""
+    saved = st.session_state.get(state.REVIEW_EDITS)
+    if saved:
+        saved["edits"][event_key] = [sport, Kind.race.value, Priority.A.value]
+
+
+def race_candidates(calendar: Calendar) -> list[int]:
+    """Event indices worth offering as the goal race: the longest sessions first (a gran fondo
+    or a marathon is usually the longest day of a season), then the rest by date."""
+    training = [
+        i
+        for i, e in enumerate(calendar.events)
+        if e.kind not in (Kind.rest, Kind.other, Kind.unavailable) and e.sport != Sport.strength
+    ]
+    by_length = sorted(training, key=lambda i: -(calendar.events[i].duration_min or 0))
+    return list(dict.fromkeys(by_length[:5] + training))
+
+
+def no_race_hint(calendar: Calendar, identity: str) -> None:
+    """A calendar without races: say what that means, and mark one with a click."""
+    if calendar.races() or not calendar.events:
+        return
+    candidates = race_candidates(calendar)
+    with st.container(border=True):
+        st.info(
+            "Your calendar has no race, so the plan is a general season: no race weeks, no "
+            "taper, no recovery after races. If you have a goal event, mark it as your A race "
+            "(or set priorities in the Review events tab).",
+            icon=":material/flag:",
+        )
+        if not candidates:
+            return
+        events = calendar.events
+        with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+            pick = st.selectbox(
+                "Your goal event",
+                candidates,
+                key=NO_RACE_PICK,
+                format_func=lambda i: f"{events[i].date:%a %d %b %Y} · {events[i].title}",
+            )
+            chosen = int(pick if pick is not None else candidates[0])
+            st.button(
+                "Mark as my A race",
+                key="mark_a_race",
+                icon=":material/flag:",
+                on_click=_mark_race,
+                args=(event_keys(calendar)[chosen], events[chosen].sport.value),
+            )

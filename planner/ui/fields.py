@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 import annotated_types
@@ -104,8 +105,18 @@ def widget_to_value(info: FieldInfo, raw: Any) -> Any:
     return raw
 
 
-def field_widget(group: str, name: str, info: FieldInfo, *, label: str | None = None) -> Any:
-    """Draw the widget of one field (state already initialised under its key); return its value."""
+def field_widget(
+    group: str,
+    name: str,
+    info: FieldInfo,
+    *,
+    label: str | None = None,
+    names: Mapping[str, str] | None = None,
+) -> Any:
+    """Draw the widget of one field (state already initialised under its key); return its value.
+
+    `names`: display names of list items (exercise and chain ids -> their catalog names), so a
+    setting reads 'Glute bridge walkout', never 'glute-bridge-walkout'."""
     key = field_key(group, name)
     label = label or label_for(name)
     help_text = info.description
@@ -140,7 +151,10 @@ def field_widget(group: str, name: str, info: FieldInfo, *, label: str | None = 
     if kind == "str-list":
         default = info.get_default(call_default_factory=True) or []
         options = list(dict.fromkeys([*default, *st.session_state.get(key, [])]))
-        return st.multiselect(label, options, key=key, help=help_text)
+        shown = names or {}
+        return st.multiselect(
+            label, options, key=key, help=help_text, format_func=lambda v: shown.get(v, v)
+        )
     if kind == "date-list":
         return st.text_input(label, key=key, help=f"{help_text} Comma-separated YYYY-MM-DD.")
     return st.text_input(label, key=key, help=help_text)

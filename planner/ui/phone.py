@@ -12,6 +12,10 @@ import streamlit.components.v1 as components
 PHONE_MAX_PX = 640
 
 PHONE_CSS = f"""<style>
+/* Streamlit's header stays on top of the page: what the page scrolls to (the opened day's
+   heading, the tab row) stops below it, not under it */
+.stMainBlockContainer h4, [data-testid=stTabs], [data-testid=stTabs] [role=tablist] {{
+  scroll-margin-top: 4.5rem; }}
 @media (max-width: {PHONE_MAX_PX}px) {{
   .stMainBlockContainer {{ padding-top: 3.6rem; padding-left: 0.6rem; padding-right: 0.6rem; }}
   .stMainBlockContainer h1 {{ font-size: 1.45rem; padding-top: 0; }}
@@ -37,10 +41,23 @@ PHONE_CSS = f"""<style>
   [data-testid=stMetricValue] {{ font-size: 1.2rem; }}
   [data-testid=stMetricLabel] p {{ font-size: 0.75rem; }}
   [data-testid=stTabs] [role=tablist] {{ flex-wrap: wrap; row-gap: 0.25rem; }}
-  [data-testid=stTab] {{ padding-left: 0.25rem; padding-right: 0.25rem; }}
-  [data-testid=stTab] p {{ font-size: 0.82rem; }}
+  [data-testid=stTab] {{ padding-left: 0.3rem; padding-right: 0.3rem; }}
+  [data-testid=stTab] p {{ font-size: 0.85rem; }}
+  [data-testid=stTab] span[role=img] {{ display: none !important; }}
+  .st-key-calendar_details {{ display: none; }}
+  [data-testid=stFileUploader] label {{ min-height: 0; }}
+  [data-testid=stFileUploaderDropzone] {{ min-height: 0; }}
 }}
 </style>"""
+
+
+def is_phone() -> bool:
+    """Whether the page was opened on a phone, from the request's User-Agent ("Mobi" in it, as
+    every phone browser sends, or the client hint Sec-CH-UA-Mobile). A narrow desktop window is
+    not a phone: it keeps the season board, with the narrow-screen styles."""
+    headers = getattr(st.context, "headers", None) or {}
+    agent = str(headers.get("User-Agent", ""))
+    return "Mobi" in agent or str(headers.get("Sec-CH-UA-Mobile", "")) == "?1"
 
 
 def phone_layout() -> None:

@@ -20,17 +20,32 @@ from planner.explain import known_conflict
 from planner.export import ExportOptions, export_csv, export_ical, export_json
 from planner.plan import Plan, PlannedExercise, PlannedSession, Status
 from planner.session_content import effort_text
-from planner.ui import replanning, state
-from planner.ui.calendar_board import BOARD_CSS, board_events, board_options
-from planner.ui.charts import season_spec, week_frame
+from planner.ui import dates, replanning, state
+from planner.ui.calendar_board import DONE_COLOUR, board_css, board_events, board_options
+from planner.ui.charts import (
+    KIND_COLOURS,
+    LOAD_COLOURS,
+    MISSED_COLOUR,
+    season_spec,
+    week_frame,
+)
 from planner.ui.fields import field_key, label_in_sentence
 from planner.ui.icon import sport_icon
-from planner.ui.phone import scroll_to_opened_day
-from planner.ui.settings import Settings
-from planner.ui.solving import json_of
+from planner.ui.phone import is_phone, scroll_to_opened_day
+from planner.ui.settings import Settings, catalog_names
+from planner.ui.solving import catalog, json_of
 from planner.ui.text import md_escape
-from planner.wording import plural, race_title
+from planner.wording import plural, race_title, without_priority
 
+LEGEND_KINDS = (
+    ("race", "race"),
+    ("hard", "hard"),
+    ("long", "long"),
+    ("easy", "easy"),
+    ("rest", "rest"),
+    ("other", "other"),
+    ("unavailable", "away"),
+)
 STATUS_TEXT = {
     Status.optimal: "Optimal",
     Status.feasible: "Good",
@@ -99,6 +114,7 @@ def changed_rule_settings(config: PlannerConfig, rule_ids: list[str] | None = No
     """Rule parameters that differ from their defaults, as 'Rule: field is X (default Y)';
     only those of `rule_ids` when given."""
     lines = []
+    names = catalog_names(catalog())
     for rule in REGISTRY:
         if rule_ids is not None and rule.id not in rule_ids:
             continue
@@ -107,17 +123,17 @@ def changed_rule_settings(config: PlannerConfig, rule_ids: list[str] | None = No
         for name, value in current.items():
             if value != default[name]:
                 lines.append(
-                    f"{rule.title}: {label_in_sentence(name)} is {_show(value)} "
-                    f"(default {_show(default[name])})"
+                    f"{rule.title}: {label_in_sentence(name)} is {_show(value, names)} "
+                    f"(default {_show(default[name], names)})"
                 )
     return lines
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, names: dict[str, str]) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
+        return ", ".join(names.get(str(v), str(v)) for v in value) or "none"
     return str(value)
 
 
@@ -246,13 +262,25 @@ def selected_day(plan: Plan) -> dt.date:
     return dt.date.fromisoformat(st.session_state[state.DAY])
 
 
-BOARD_LEGEND = (
-    "Cards: red race (with its priority), orange hard, purple long, green easy, grey rest, "
-    "slate away (unavailable); "
-    "teal strength, darker is heavier. Drag a strength card with a gold edge to another day to "
-    "move it; click any card or day to open it. Each week row names its phase and deload weeks; "
-    "pinned and blocked days are labelled; today's date has a gold box."
+LEGEND_HINT = (
+    "Drag a strength card with a gold edge to another day to move it; click any card or day to "
+    "open it. Today's date has a gold box; the opened day a blue outline."
 )
+
+
+def legend_view() -> None:
+    """What the board's colours mean, as swatches (the app's own HTML: no user text)."""
+    items = [(KIND_COLOURS[k], name) for k, name in LEGEND_KINDS]
+    items += [(LOAD_COLOURS[load], f"strength, {load}") for load in ("light", "moderate", "heavy")]
+    items += [(DONE_COLOUR, "done"), (MISSED_COLOUR, "missed")]
+    swatches = "".join(
+        f'<span style="display:inline-flex;align-items:center;gap:4px;margin:0 12px 4px 0">'
+        f'<span style="width:14px;height:14px;border-radius:3px;background:{colour};'
+        f'display:inline-block"></span>{name}</span>'
+        for colour, name in items
+    )
+    st.html(f'<div class="board-legend" style="font-size:0.85rem;line-height:1.4">{swatches}</div>')
+    st.caption(LEGEND_HINT)
 
 
 def calendar_view(plan: Plan) -> None:
@@ -278,6 +306,9 @@ def calendar_view(plan: Plan) -> None:
     selected_day(plan)
     today = replanning.today_for(plan)
     board_col, detail_col = st.columns([3, 2], gap="medium")
+    tag = dates.athlete_tag()
+    first_day = dates.first_weekday(tag)
+    phone = is_phone()
     with board_col:
         board(
             events=board_events(
@@ -286,15 +317,18 @@ def calendar_view(plan: Plan) -> None:
                 int(st.session_state.get(state.BOARD_REVISION, 0)),
                 pins=marks.pins,
                 blocks=marks.blocks,
+                first_day=first_day,
             ),
-            options=board_options(plan, clock.today()),
-            custom_css=BOARD_CSS,
+            options=board_options(
+                plan, clock.today(), locale=tag, first_day=first_day, phone=phone
+            ),
+            custom_css=board_css(dt.date.fromisoformat(st.session_state[state.DAY])),
             callbacks=["eventClick", "dateClick", "eventChange"],
             key=state.BOARD,
         )
         if opened == st.session_state[state.DAY]:
             scroll_to_opened_day(f"{dt.date.fromisoformat(opened):%A %d %B}")
-        st.caption(BOARD_LEGEND)
+        legend_view()
     with detail_col:
         options = _day_options(plan)
         st.selectbox(
@@ -326,11 +360,15 @@ def day_detail(plan: Plan, day: dt.date) -> None:
     if phase and phase.goal:
         st.caption(f"Phase goal: {phase.goal}")
     for e in events:
-        race = f" · {e.priority.value} race" if e.priority else ""
         minutes = f" · {e.duration_min} min" if e.duration_min else ""
-        st.markdown(
-            f"{sport_icon(e.sport.value)} {md_escape(e.title)} *({e.kind.value}{race}{minutes})*"
-        )
+        if e.priority:  # the (edited) priority once, as on the board's card
+            text = f"**{e.priority.value} race** · {md_escape(without_priority(e.title))}"
+            st.markdown(
+                f"{sport_icon(e.sport.value)} {text}" + (f" *({minutes[3:]})*" if minutes else "")
+            )
+        else:
+            text = f"{md_escape(e.title)} *({e.kind.value}{minutes})*"
+            st.markdown(f"{sport_icon(e.sport.value)} {text}")
     if session is None:
         st.info("No strength session on this day.", icon=":material/hotel:")
         return
@@ -392,7 +430,12 @@ def week_table(plan: Plan, day: dt.date) -> None:
                 "Phase": phase,
             }
         )
-    st.table(pd.DataFrame(rows), hide_index=True)
+    # A markdown table, every cell escaped: st.table would fetch the page's heaviest element
+    # code (Arrow) for seven rows, on every first visit.
+    header = list(rows[0])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(md_escape(str(row[h])) for h in header) + " |" for row in rows]
+    st.markdown("\n".join(lines))
 
 
 # ----------------------------------------------------------------------------- season, why

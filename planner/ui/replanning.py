@@ -27,6 +27,7 @@ from planner.plan import DiffEntry, Plan
 from planner.replan import ReplanRequest
 from planner.ui import state
 from planner.ui.calendar_board import Click, Drop, action_signature, read_action
+from planner.ui.drop_check import conflict_lines, refusal_for_drop
 from planner.ui.settings import Settings
 from planner.ui.solving import has_plan, json_of, plan_from_json, replan_season
 from planner.ui.text import md_escape
@@ -273,23 +274,6 @@ def move_text(from_day: dt.date, to_day: dt.date) -> str:
     return f"moved {from_day:%a %d %b} -> {to_day:%a %d %b}"
 
 
-def refusal_for_drop(previous: Plan, from_day: dt.date, to_day: dt.date, today: dt.date) -> str:
-    """Why a drop is refused before any solve, or '' when the solver should decide."""
-    session = previous.session_on(from_day)
-    if session is None or session.state != "planned":
-        return f"There is no coming session on {from_day:%a %d %b} to move."
-    if to_day < today or from_day < today:
-        return (
-            f"{to_day:%a %d %b} is before today ({today:%a %d %b}): only coming sessions move. "
-            "Mark past sessions done or missed instead."
-        )
-    if to_day > previous.end:
-        return f"{to_day:%a %d %b} is after the plan's last day ({previous.end:%a %d %b})."
-    if previous.session_on(to_day) is not None:
-        return f"{to_day:%a %d %b} already has a strength session: one session a day at most."
-    return ""
-
-
 def drop_request(
     previous: Plan,
     today: dt.date,
@@ -321,7 +305,7 @@ def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, d
     today = today_for(previous)
     from_day, to_day = dt.date.fromisoformat(drop["from"]), dt.date.fromisoformat(drop["to"])
     asked = move_text(from_day, to_day)
-    refusal = refusal_for_drop(previous, from_day, to_day, today)
+    refusal = refusal_for_drop(previous, calendar, from_day, to_day, today, marks().blocks)
     if refusal:
         st.session_state[state.DROP_REFUSED] = {"key": key, "asked": asked, "lines": [refusal]}
         return
@@ -337,7 +321,7 @@ def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, d
         log.exception("re-plan after a drop failed")
         plan = None
     if plan is None or not has_plan(plan):
-        lines = plan.conflicts if plan is not None else [failure]
+        lines = conflict_lines(plan) if plan is not None else [failure]
         st.session_state[state.DROP_REFUSED] = {"key": key, "asked": asked, "lines": lines}
         return
     _save(after, with_plan=True)
@@ -353,9 +337,7 @@ def _apply_drop(key: str, fresh: Plan, calendar: Calendar, settings: Settings, d
 
 
 def drop_refused_view(refused: dict) -> None:
-    lines = [
-        f"**Not {md_escape(refused['asked'])}: that day breaks a rule, so your plan is unchanged.**"
-    ]
+    lines = [f"**Not {md_escape(refused['asked'])}: your plan is unchanged.**"]
     lines += [f"- {md_escape(text)}" for text in refused["lines"]]
     st.error("\n".join(lines), icon=":material/block:")
 
@@ -418,8 +400,7 @@ def board_messages(plan: Plan) -> None:
 
 def failure_view(plan: Plan) -> None:
     lines = ["**This re-plan is not possible, so your plan is unchanged.**"]
-    lines += [f"- {md_escape(text)}" for text in plan.conflicts]
-    lines.append("\nRemove a pin or a block (or pick another day to move to), then re-plan.")
+    lines += [f"- {md_escape(text)}" for text in conflict_lines(plan)]
     st.error("\n".join(lines), icon=":material/block:")
 
 

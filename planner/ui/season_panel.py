@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import urllib.parse
 from importlib import resources
 
@@ -47,10 +46,12 @@ from planner.store import (
     update_season,
 )
 from planner.ui import replanning, state
+from planner.ui.feed_links import feed_hint, link_base, local_only, local_warning
 from planner.ui.fields import default_widget_value, field_key
 from planner.ui.replanning import Step, inputs_key
 from planner.ui.settings import Settings
 from planner.ui.text import md_escape
+from planner.wording import plural, series
 
 log = logging.getLogger(__name__)
 
@@ -563,13 +564,23 @@ if _marks_changed.__qualname__ not in [f.__qualname__ for f in replanning.MARKS_
 
 
 def base_url() -> str:
-    """Where links point: PLANNER_BASE_URL, else the address this page was opened at."""
-    configured = os.environ.get(seasons.BASE_URL_ENV)
-    if configured:
-        return configured.rstrip("/")
-    page = st.context.url or seasons.DEFAULT_BASE_URL
-    parts = urllib.parse.urlsplit(page)
-    return f"{parts.scheme}://{parts.netloc}"
+    """Where links point: PLANNER_PUBLIC_URL or PLANNER_BASE_URL, else the address this page
+    was opened at (see planner.ui.feed_links)."""
+    return link_base(st.context.url, getattr(st.context, "headers", None))
+
+
+def saved_plans_text(origins: list[str]) -> str:
+    """'1 saved plan: the first plan.' / '4 saved plans: the first plan, then 2 re-plans and
+    1 setting change.' (the origins oldest first, as the season's history holds them)."""
+    if not origins:
+        return "No saved plan yet."
+    if len(origins) == 1:
+        return f"1 saved plan: the {origins[0]}."
+    counts: dict[str, int] = {}
+    for origin in origins[1:]:
+        counts[origin] = counts.get(origin, 0) + 1
+    later = series([plural(n, origin) for origin, n in counts.items()])
+    return f"{plural(len(origins), 'saved plan')}: the {origins[0]}, then {later}."
 
 
 def qr_png(text: str) -> bytes:
@@ -660,23 +671,21 @@ def _confirm_view(what: str) -> None:
 def link_view(season: Season) -> None:
     token = st.session_state[TOKEN]
     info = seasons.links(token, base_url())
+    # Inline code, not st.code: st.code's highlighter is 1.5 MB of script that every visit of
+    # a saved season fetched for two lines (issue 20: a saved-season link within 2 s).
     st.markdown("**Private link** (bookmark it: it opens this season on any device)")
-    st.code(info["link"], language=None)
+    st.markdown(f"`{info['link']}`")
     st.markdown("**Live calendar feed** (subscribe once; re-plans update it)")
-    st.code(info["webcal"], language=None)
+    st.markdown(f"`{info['webcal']}`")
+    base = base_url()
+    if local_only(base):
+        st.warning(local_warning(base), icon=":material/wifi_off:")
     left, right = st.columns([1, 3])
     with left:
         st.image(qr_png(info["webcal"]), caption="Scan to subscribe", width=180)
     with right:
-        st.caption(
-            "On a phone: scan the code, or open the webcal:// link, and accept the calendar "
-            "subscription. Google Calendar on the web: Other calendars > From URL, with the "
-            f"https link {info['feed']}."
-        )
-        st.caption(
-            f"Saved plans: {len(season.history)} "
-            f"({', '.join(v.origin for v in season.history[-3:])} most recently)."
-        )
+        st.caption(feed_hint(info["feed"]))
+        st.caption(saved_plans_text([v.origin for v in season.history]))
         with st.container(horizontal=True, gap="small"):
             st.button(
                 "New private link",

@@ -23,6 +23,7 @@ from planner.constants import MAX_WEEKS
 from planner.domain import ENDURANCE_SPORTS, AthleteProfile, Catalog, Experience, Sport
 from planner.horizon import monday_of  # one week rule for the app and the CLI
 from planner.ui import state
+from planner.ui.dates import locale_picker
 from planner.ui.fields import field_key, field_widget, label_for, label_in_sentence, widget_to_value
 from planner.wording import plural
 
@@ -143,7 +144,13 @@ def rule_description(rule: Rule, values: dict[str, Any]) -> str:
     return rule.describe(params)
 
 
-def _rule_expander(rule: Rule) -> None:
+def catalog_names(catalog: Catalog) -> dict[str, str]:
+    """Exercise and chain ids (unique across both) -> the names the athlete reads."""
+    names = {chain.id: chain.name for chain in catalog.chains}
+    return names | {exercise.id: exercise.name for exercise in catalog.exercises}
+
+
+def _rule_expander(rule: Rule, names: dict[str, str]) -> None:
     kind = "hard rule" if rule.hard else "soft rule"
     on = st.session_state[field_key(rule.id, "enabled")]
     mark = "" if on else " (off)"
@@ -151,7 +158,7 @@ def _rule_expander(rule: Rule) -> None:
         st.caption(f"{rule_description(rule, st.session_state)} — *{kind}*")
         for name, info in rule.Params.model_fields.items():
             label = "Use this rule" if name == "enabled" else None
-            field_widget(rule.id, name, info, label=label)
+            field_widget(rule.id, name, info, label=label, names=names)
 
 
 def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
@@ -227,8 +234,9 @@ def settings_sidebar(catalog: Catalog) -> tuple[Settings | None, list[str]]:
             with st.expander("Phases and deloads"):
                 for name, info in SeasonSettings.model_fields.items():
                     field_widget("season", name, info)
-            coaching_rules(bool(st.session_state.get(state.SHOW_ALL_RULES)))
+            coaching_rules(bool(st.session_state.get(state.SHOW_ALL_RULES)), catalog_names(catalog))
             st.form_submit_button("Update plan", type="primary", width="stretch", key="submit")
+        locale_picker()
         st.toggle(
             "Show all rules",
             key=state.SHOW_ALL_RULES,
@@ -253,7 +261,7 @@ def changed_rules(values: Any) -> set[str]:
     }
 
 
-def coaching_rules(show_all: bool) -> None:
+def coaching_rules(show_all: bool, names: dict[str, str]) -> None:
     """The rules by group: all of them, or only those changed from their defaults (a sidebar of
     every rule open is thousands of pixels tall)."""
     st.subheader("Coaching rules")
@@ -275,7 +283,7 @@ def coaching_rules(show_all: bool) -> None:
         if shown:
             st.markdown(f"**{group}**")
             for rule in shown:
-                _rule_expander(rule)
+                _rule_expander(rule, names)
 
 
 def form_token(values: Any) -> str:
