@@ -19,7 +19,9 @@ from /proc: the app's own process, and apart from it its solve workers) per sess
 `--sessions 1` (the protocol driver) the CPU is also printed per step: one session alone on the
 server, so each step's CPU is exactly what that step cost. `--rounds R` runs R sessions one
 after another (different athletes; default 3 for one session, so each step has a median).
-Quote the load average (printed before and after) with every wall-clock figure.
+Quote the load average (printed before and after) with every wall-clock figure. `--replicas 1|2`
+runs the protocol driver through HAProxy (deploy/haproxy.cfg) to that many app servers on one
+PostgreSQL store (docs/deploy.md); the CPU is then summed over the servers.
 
     python benchmarks/bench_load.py [--driver protocol|browser] [--sessions 10] [--think 0]
         [--rounds R]
@@ -123,14 +125,28 @@ async def _session(browser, url: str, n: int, weeks: int) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def _server(log: Path | None) -> Iterator[tuple[str, int]]:
-    """The app server's URL and process id; its log goes to `log` when given (kept), else to a
-    temporary file."""
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        app_server(log or Path(tmp) / "server.log") as (url, process),
-    ):
-        yield url, process.pid
+def _server(log: Path | None, replicas: int = 0) -> Iterator[tuple[str, list[int]]]:
+    """The app server's URL and process ids; its log goes to `log` when given (kept), else to a
+    temporary file. With `replicas`, that many servers behind HAProxy (deploy/haproxy.cfg) on
+    one PostgreSQL store (PLANNER_DATABASE_URL, else a throwaway server): the proxy's URL."""
+    if not replicas:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            app_server(log or Path(tmp) / "server.log") as (url, process),
+        ):
+            yield url, [process.pid]
+        return
+    from replicas import running_replicas
+
+    with contextlib.ExitStack() as stack:
+        database = os.environ.get("PLANNER_DATABASE_URL")
+        if not database:
+            from postgres_server import fresh_database, running_postgres
+
+            database = fresh_database(stack.enter_context(running_postgres()))
+        logs = log.parent if log else Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        env = {"PLANNER_DATABASE_URL": database}
+        yield stack.enter_context(running_replicas(replicas, env, logs))
 
 
 # ----------------------------------------------------------------------------- server CPU
@@ -169,6 +185,12 @@ def server_cpu(pid: int) -> tuple[float, float]:
     return server, workers
 
 
+def servers_cpu(pids: list[int]) -> tuple[float, float]:
+    """`server_cpu` summed over several app servers (replicas)."""
+    spent = [server_cpu(pid) for pid in pids]
+    return sum(s for s, _ in spent), sum(w for _, w in spent)
+
+
 def load_average() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -192,17 +214,18 @@ async def _run(sessions: int, weeks: int, log: Path | None) -> None:
 
 
 async def _run_protocol(
-    sessions: int, weeks: int, think_s: float, rounds: int, log: Path | None
+    sessions: int, weeks: int, think_s: float, rounds: int, log: Path | None, replicas: int = 0
 ) -> None:
-    with _server(log) as (url, pid):
-        warm = Client(url)  # a server that has been up: modules imported, the demo plan cached
-        first = await warm.open()
-        await warm.close()
+    with _server(log, replicas) as (url, pids):
+        for _ in pids:  # servers that have been up: modules imported, the demo plan cached
+            warm = Client(url)  # (behind the proxy, each new client reaches the next replica)
+            first = await warm.open()
+            await warm.close()
         done: list[dict[str, float]] = []
         errors: list[BaseException] = []
         steps_cpu: list[dict[str, tuple[float, ...]]] = []
-        meter = (lambda: server_cpu(pid)) if sessions == 1 else None
-        cpu_before = server_cpu(pid)
+        meter = (lambda: servers_cpu(pids)) if sessions == 1 else None
+        cpu_before = servers_cpu(pids)
         started = time.perf_counter()
         for round_ in range(rounds):
             cpus: list[dict[str, tuple[float, ...]]] = [{} for _ in range(sessions)]
@@ -217,19 +240,21 @@ async def _run_protocol(
             done += [r for r in results if not isinstance(r, BaseException)]
             steps_cpu += cpus
         wall = time.perf_counter() - started
-        cpu_after = server_cpu(pid)
+        cpu_after = servers_cpu(pids)
     print(f"first page after the server started (imports, demo plan): {first:.2f} s")
     title = (
         f"protocol driver: {sessions} sessions at once"
         + (f", {rounds} rounds one after another" if rounds > 1 else "")
         + f", {weeks}-week seasons, think time {think_s:g} s on average"
+        + (f", {replicas} replica(s) behind HAProxy on PostgreSQL" if replicas else "")
     )
     report(title, PROTOCOL_STEPS, done, errors, wall, PROTOCOL_SOLVING, finish=False)
     count = len(done) + len(errors)
     server, workers = (b - a for a, b in zip(cpu_before, cpu_after, strict=True))
     print(
         f"  server CPU per session: {server / count:.2f} s in the app's process, "
-        f"{workers / count:.2f} s in its solve workers"
+        f"{workers / count:.2f} s in its solve workers; {(server + workers) / wall:.2f} of "
+        f"{os.cpu_count()} cores busy on average"
     )
     if meter is not None:
         print("  server CPU per step (median over rounds): app process + solve workers")
@@ -309,11 +334,22 @@ def main() -> None:
         help="sessions run one after another, N at a time (protocol; default 3 for one session)",
     )
     parser.add_argument("--server-log", type=Path, help="keep the app server's log in this file")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        choices=(0, 1, 2),
+        help="protocol driver through HAProxy to this many app servers on one PostgreSQL store",
+    )
     args = parser.parse_args()
     print(f"load average before: {load_average()}")
     if args.driver == "protocol":
         rounds = args.rounds or (3 if args.sessions == 1 else 1)
-        asyncio.run(_run_protocol(args.sessions, args.weeks, args.think, rounds, args.server_log))
+        asyncio.run(
+            _run_protocol(
+                args.sessions, args.weeks, args.think, rounds, args.server_log, args.replicas
+            )
+        )
     else:
         # the browser's tweak changes the horizon, so it must differ from the default one
         weeks = 16 if args.weeks == state.DEFAULT_WEEKS else args.weeks

@@ -216,17 +216,54 @@ def replan_command(
 
 @season_app.command("refresh")
 def refresh_command(
-    token: Token,
+    token: Annotated[
+        str | None, typer.Argument(help="The season's private token.", show_default=False)
+    ] = None,
+    all_seasons: Annotated[
+        bool, typer.Option("--all", help="Every season linked by URL (re-plans changed ones).")
+    ] = False,
     today: Annotated[str | None, typer.Option(help="Sessions before this day are history.")] = None,
     accept_smaller: Annotated[
         bool,
         typer.Option(help="Apply the calendar even if it lost most of the events ahead."),
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="With --all: a Dask scheduler, tcp://HOST:8786 (default: local pool)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=256, help="With --all: local pool size (cores).")
+    ] = None,
+    run: Annotated[
+        str | None,
+        typer.Option(
+            help="With --all: resume (or start) this run id (default: the last "
+            "unfinished run, else a new one)."
+        ),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="With --all: write the per-season report.")
+    ] = None,
 ) -> None:
-    """Fetch the season's calendar URL again and re-plan with the smallest change."""
+    """Fetch a season's calendar URL again and re-plan with the smallest change; with --all,
+    every season linked by URL whose calendar changed."""
     from planner.seasons import CalendarHeld, refresh
 
     day = _date(today, "--today") or clock.today()
+    if all_seasons == (token is not None):
+        raise _fail("give a TOKEN or --all (not both)")
+    if all_seasons:
+        if accept_smaller:  # a nightly job must not apply reads that lost most of a calendar
+            raise _fail("--accept-smaller is for one season (a TOKEN), not --all")
+        from planner import refresh_cli
+
+        _store()  # a store that cannot open says so here, once
+        status = _run(
+            lambda: refresh_cli.run(
+                today=day, scheduler=scheduler, workers=workers, run_id=run, json_out=json_out
+            )
+        )
+        raise typer.Exit(status)
 
     def action():  # noqa: ANN202
         try:

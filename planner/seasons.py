@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from planner.catalog import load_catalog
 from planner.config import PlannerConfig
@@ -27,6 +28,7 @@ from planner.store import (
     FeedPlan,
     Marks,
     Season,
+    SeasonKey,
     Source,
     Store,
     add_plan_version,
@@ -308,8 +310,17 @@ def _carry_edits(
     return read.model_copy(update={"events": events})
 
 
-def refresh(store: Store, token: str, *, today: dt.date, accept_smaller: bool = False) -> Season:
-    """Fetch the season's calendar URL again and re-plan with the smallest change.
+def refresh(
+    store: Store,
+    token: SeasonKey,
+    *,
+    today: dt.date,
+    accept_smaller: bool = False,
+    run_id: str | None = None,
+) -> Season:
+    """Fetch the season's calendar URL again and re-plan with the smallest change. `token` may
+    be a season id (server-side jobs); `run_id` is the batch refresh run (`planner.refresh`)
+    whose "refreshed" record is saved with the new plan, in the same transaction.
 
     The contract (the CLI, the app and `planner season refresh --all` rely on it):
     - returns the season as saved: a new plan version "calendar refresh" made from what the
@@ -365,25 +376,54 @@ def refresh(store: Store, token: str, *, today: dt.date, accept_smaller: bool = 
         request_json=_request_json(request),
         source=source,
         replaced_events=len(in_use.events),
+        refresh_run=run_id,
     )
+
+
+class Refreshed(NamedTuple):
+    season: Season
+    changed: bool  # False: the link serves the calendar planned on; nothing was saved
+
+
+def refresh_if_changed(
+    store: Store, key: SeasonKey, *, today: dt.date, run_id: str | None = None
+) -> Refreshed:
+    """`refresh`, only when the calendar the link serves differs from the one last read (its
+    events or time zone: a feed that rewrote its DTSTAMPs is unchanged); otherwise nothing is
+    written. A changed link is fetched again by `refresh`, which re-plans and saves under the
+    version check: `StaleSeason` when the season changed meanwhile (nothing saved)."""
+    season = load_season(store, key)
+    if season.source.url is None:
+        return Refreshed(refresh(store, key, today=today, run_id=run_id), True)  # its error
+    data = fetch_calendar(season.source.url)
+    if _same_calendar(season.source, data, season.profile):
+        return Refreshed(season, False)
+    return Refreshed(refresh(store, key, today=today, run_id=run_id), True)
+
+
+def _same_calendar(old: Source, new_data: bytes, profile: AthleteProfile) -> bool:
+    if old.data == new_data:
+        return True
+    try:
+        before = read_calendar(old.data, old.filename, timezone=profile.timezone)
+    except InputError:
+        return False  # the last fetch was unreadable: anything readable now is a change
+    after = read_calendar(new_data, old.filename, timezone=profile.timezone)
+    return before.events == after.events and before.timezone == after.timezone
 
 
 # ----------------------------------------------------------------------------- the feed
 
 
-@functools.lru_cache(maxsize=512)
-def _ics(
-    season_id: int, uid_scope: str, plan_number: int, plan_json: str, export_json: str
-) -> tuple[bytes, str]:
-    data = export_ical(
-        Plan.model_validate_json(plan_json),
-        ExportOptions.model_validate_json(export_json),
-        uid_scope=uid_scope,
-    )
-    return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-
-
 def feed_ics(feed: FeedPlan) -> tuple[bytes, str]:
     """The feed's bytes (the plan's .ics export with the season's options and UID scope) and
-    their ETag; rendered once per plan version and export options, then served from memory."""
-    return _ics(feed.season_id, feed.uid_scope, feed.plan_number, feed.plan_json, feed.export_json)
+    their ETag. DTSTAMP is the season's last change, not the time of the request (RFC 5545: in
+    a published calendar, when the information was last revised), so every replica and every
+    re-render give the same bytes and the same ETag, and a polling phone gets its 304."""
+    data = export_ical(
+        Plan.model_validate_json(feed.plan_json),
+        ExportOptions.model_validate_json(feed.export_json),
+        stamp=feed.updated_at.replace(microsecond=0),
+        uid_scope=feed.uid_scope,
+    )
+    return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'

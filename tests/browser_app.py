@@ -99,9 +99,9 @@ def app_server(
 
 
 @contextlib.contextmanager
-def running_app(log: Path) -> Iterator[str]:
+def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port; yields its URL, stops it afterwards."""
-    with app_server(log) as (url, _process):
+    with app_server(log, env) as (url, _process):
         yield url
 
 

@@ -115,6 +115,9 @@ class Client:
         self.page = Page()
         self._ws: Any = None
         self._xsrf = ""
+        # Every cookie the server set, sent back as a browser does: behind a reverse proxy its
+        # sticky-session cookie keeps the websocket, uploads and downloads on one replica.
+        self.cookies: dict[str, str] = {}
         self._page_hash = ""
 
     async def open(self) -> float:
@@ -126,7 +129,7 @@ class Client:
             f"ws://{host}/_stcore/stream",
             subprotocols=["streamlit", self._xsrf],
             origin=self.url,
-            additional_headers={"Cookie": f"{XSRF_COOKIE}={self._xsrf}"},
+            additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
             max_size=None,
         )
         await self._rerun([])
@@ -144,6 +147,7 @@ class Client:
                 cookies.load(header)
         if XSRF_COOKIE not in cookies:
             raise AppError("the server set no XSRF cookie")
+        self.cookies = {name: morsel.value for name, morsel in cookies.items()}
         return cookies[XSRF_COOKIE].value
 
     # ------------------------------------------------------------------------------- widgets
@@ -209,7 +213,7 @@ class Client:
             self.url + path,
             files={"file": (name, data, mime)},
             headers={"X-Xsrftoken": self._xsrf, "Origin": self.url},
-            cookies={XSRF_COOKIE: self._xsrf},
+            cookies=self.cookies,
             timeout=60,
         )
         if response.status_code != 204:
@@ -223,7 +227,7 @@ class Client:
         return await asyncio.to_thread(self._get, url)
 
     def _get(self, path: str) -> bytes:
-        response = requests.get(self.url + path, timeout=60)
+        response = requests.get(self.url + path, cookies=self.cookies, timeout=60)
         if response.status_code != 200:
             raise AppError(f"GET {path}: HTTP {response.status_code} {response.text[:100]}")
         return response.content

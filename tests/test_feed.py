@@ -86,6 +86,36 @@ def test_conditional_requests_get_304_until_the_plan_changes(
     assert changed.content != first.content
 
 
+def test_the_feed_is_the_same_whenever_and_wherever_it_is_rendered(store_and_client) -> None:
+    """Replicas and re-renders give the same bytes and ETag (DTSTAMP is the season's last
+    change, not the request's time), so a phone's ETag stays good; gzip is served compressed
+    once, under its own ETag, and either ETag of the version gets a 304."""
+    import gzip
+    import time
+
+    from planner import feed
+
+    store, client = store_and_client
+    token = _new(store)
+    plain = client.get(f"/feed/{token}.ics", headers={"Accept-Encoding": "identity"})
+    feed._rendered.clear()  # another replica, or this one after its cache let the feed go
+    time.sleep(1.1)  # a second later: an export stamped "now" would differ
+    again = client.get(f"/feed/{token}.ics", headers={"Accept-Encoding": "identity"})
+    assert again.content == plain.content and again.headers["etag"] == plain.headers["etag"]
+    assert "content-encoding" not in again.headers
+    zipped = client.get(f"/feed/{token}.ics", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.content == plain.content  # the client decompressed it
+    assert zipped.headers["etag"] != plain.headers["etag"]
+    assert "Accept-Encoding" in zipped.headers["vary"]
+    raw = client.get(f"/feed/{token}.ics", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in raw.headers
+    for etag in (plain.headers["etag"], zipped.headers["etag"]):
+        answer = client.get(f"/feed/{token}.ics", headers={"If-None-Match": etag})
+        assert answer.status_code == 304
+    assert gzip.decompress(feed._rendered[next(iter(feed._rendered))].gzipped) == plain.content
+
+
 def test_a_change_in_the_same_second_is_never_a_stale_304(
     store_and_client, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -71,6 +71,7 @@ def test_migrations_run_once_and_leave_the_schema_at_head(database_url: str) -> 
     assert load_season(again, token).name == "Winter 2027"
     tables = set(inspect(again.engine).get_table_names())
     assert {"seasons", "calendar_sources", "plan_versions", "marks", "alembic_version"} <= tables
+    assert {"refresh_runs", "refresh_outcomes"} <= tables
     with again.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0004"
 

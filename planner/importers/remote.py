@@ -18,6 +18,7 @@ Every failure is a `FetchError` whose message names the link by scheme and host 
 
 from __future__ import annotations
 
+import functools
 import http
 import logging
 import os
@@ -78,7 +79,11 @@ def deadline_seconds() -> float:
     return seconds
 
 
+@functools.cache
 def _tls_context() -> ssl.SSLContext:
+    # Once per process: loading the system's CA certificates costs ~20 ms of CPU, which was
+    # most of an unchanged season's cost in `planner season refresh --all`. A client context
+    # is safe to share between threads.
     return ssl.create_default_context()
 
 

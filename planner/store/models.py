@@ -147,3 +147,33 @@ class MarkRow(Base):
     day: Mapped[dt.date] = mapped_column(Date)
 
     season: Mapped[SeasonRow] = relationship(back_populates="marks")
+
+
+class RefreshRunRow(Base):
+    """One `planner season refresh --all`: its id, the day it plans from, and whether it ended."""
+
+    __tablename__ = "refresh_runs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    today: Mapped[dt.date] = mapped_column(Date)
+    engine: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class RefreshOutcomeRow(Base):
+    """What a run did to one season. A `refreshed` row is written in the transaction that saves
+    the new plan, so a run killed and resumed never re-plans that season again."""
+
+    __tablename__ = "refresh_outcomes"
+
+    run_id: Mapped[str] = mapped_column(
+        ForeignKey("refresh_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    season_id: Mapped[int] = mapped_column(
+        ForeignKey("seasons.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    plan_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -13,7 +13,7 @@ import logging
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,6 +27,7 @@ from planner.store.models import (
     CalendarVersionRow,
     MarkRow,
     PlanVersionRow,
+    RefreshOutcomeRow,
     SeasonRow,
     SourceRow,
     utcnow,
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 Origin = Literal["first plan", "re-plan", "setting change", "calendar refresh"]
 MARK_KINDS = ("pins", "blocks", "done", "missed")
 KEPT_CALENDARS = 10  # calendar versions kept per season (each up to the 10 MB file limit)
+# A season is opened by its private token (every link, the feed, the CLI) or, by jobs that run on
+# the server itself over every season (the batch refresh), by its id. An id never comes from a
+# request: a route only ever passes the token it was given, a string.
+SeasonKey = str | int
 
 
 class SeasonNotFound(LookupError):
@@ -152,15 +157,20 @@ class SeasonSummary(BaseModel):
     updated_at: dt.datetime
 
 
-class FeedPlan(BaseModel):
-    """What the feed needs: the current plan, the export options, and a stamp for caching."""
+class FeedHead(BaseModel):
+    """What tells a feed's version without its plan: enough to answer from a cache or a 304."""
 
     season_id: int
     uid_scope: str
-    plan_json: str
     export_json: str
     plan_number: int
     updated_at: dt.datetime
+
+
+class FeedPlan(FeedHead):
+    """What the feed needs: the current plan, the export options, and a stamp for caching."""
+
+    plan_json: str
 
 
 # ----------------------------------------------------------------------------- reading
@@ -170,11 +180,13 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite drops the zone
 
 
-def _row(session: Session, token: str, *, full: bool = True) -> SeasonRow:
-    if not tokens.well_formed(token):
+def _row(session: Session, token: SeasonKey, *, full: bool = True) -> SeasonRow:
+    if isinstance(token, int):
+        query = select(SeasonRow).where(SeasonRow.id == token)
+    elif tokens.well_formed(token):
+        query = select(SeasonRow).where(SeasonRow.token_hash == tokens.token_hash(token))
+    else:
         raise SeasonNotFound()
-    digest = tokens.token_hash(token)
-    query = select(SeasonRow).where(SeasonRow.token_hash == digest)
     if full:
         query = query.options(
             selectinload(SeasonRow.source),
@@ -192,7 +204,7 @@ def _row(session: Session, token: str, *, full: bool = True) -> SeasonRow:
             ),
         )
     row = session.scalars(query).one_or_none()
-    if row is None or not tokens.matches(token, row.token_hash):
+    if row is None or (isinstance(token, str) and not tokens.matches(token, row.token_hash)):
         raise SeasonNotFound()
     return row
 
@@ -256,8 +268,8 @@ def _source(row: SourceRow | CalendarVersionRow, cipher: UrlCipher) -> Source:
     )
 
 
-def load_season(store: Store, token: str) -> Season:
-    """The season behind `token`, or `SeasonNotFound`."""
+def load_season(store: Store, token: SeasonKey) -> Season:
+    """The season behind `token` (or season id), or `SeasonNotFound`."""
     with store.session() as session:
         return _snapshot(_row(session, token), store.cipher)
 
@@ -276,24 +288,59 @@ def calendar_version(store: Store, token: str, number: int) -> Source:
         return _source(found, store.cipher)
 
 
+def _reader(store: Store) -> Connection:
+    """A connection for one read-only statement: autocommit, so PostgreSQL gets no BEGIN and
+    no ROLLBACK around it (the feed's round trips were most of its time there)."""
+    store.check()
+    return store.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
+def feed_head(store: Store, token: str) -> FeedHead:
+    """The season's feed version (current plan number, export options, last change) in one
+    query without the plan itself, or SeasonNotFound. Polling phones mostly need only this."""
+    if not tokens.well_formed(token):
+        raise SeasonNotFound()
+    digest = tokens.token_hash(token)
+    query = (
+        select(
+            SeasonRow.id,
+            SeasonRow.token_hash,
+            SeasonRow.uid_scope,
+            SeasonRow.export_json,
+            SeasonRow.updated_at,
+            func.max(PlanVersionRow.number),
+        )
+        .join(PlanVersionRow, PlanVersionRow.season_id == SeasonRow.id)
+        .where(SeasonRow.token_hash == digest, PlanVersionRow.undone_at.is_(None))
+        .group_by(SeasonRow.id)
+    )
+    with _reader(store) as connection:
+        row = connection.execute(query).one_or_none()
+    if row is None or not tokens.matches(token, row[1]):
+        raise SeasonNotFound()
+    season_id, _, uid_scope, export_json, updated_at, number = row
+    return FeedHead(
+        season_id=season_id,
+        uid_scope=uid_scope,
+        export_json=export_json,
+        plan_number=number,
+        updated_at=_aware(updated_at),
+    )
+
+
+def feed_plan_of(store: Store, head: FeedHead) -> FeedPlan:
+    """`head` with its plan (the version it names)."""
+    query = select(PlanVersionRow.plan_json).where(
+        PlanVersionRow.season_id == head.season_id, PlanVersionRow.number == head.plan_number
+    )
+    with _reader(store) as connection:
+        plan_json = connection.execute(query).scalar_one()
+    return FeedPlan(**head.model_dump(), plan_json=plan_json)
+
+
 def feed_plan(store: Store, token: str) -> FeedPlan:
     """The current plan and export options only (what a polling phone needs), or SeasonNotFound."""
-    with store.session() as session:
-        row = _row(session, token, full=False)
-        plan = session.scalars(
-            select(PlanVersionRow)
-            .where(PlanVersionRow.season_id == row.id, PlanVersionRow.undone_at.is_(None))
-            .order_by(PlanVersionRow.number.desc())
-            .limit(1)
-        ).one()
-        return FeedPlan(
-            season_id=row.id,
-            uid_scope=row.uid_scope,
-            plan_json=plan.plan_json,
-            export_json=row.export_json,
-            plan_number=plan.number,
-            updated_at=_aware(row.updated_at),
-        )
+    return feed_plan_of(store, feed_head(store, token))
 
 
 def list_seasons(store: Store) -> list[SeasonSummary]:
@@ -400,7 +447,7 @@ def _replace_marks(row: SeasonRow, marks: Marks) -> None:
 
 def update_season(
     store: Store,
-    token: str,
+    token: SeasonKey,
     *,
     expected_version: int | None = None,
     plan: Plan | None = None,
@@ -415,6 +462,7 @@ def update_season(
     start: dt.date | None = None,
     weeks: int | None = None,
     replaced_events: int | None = None,
+    refresh_run: str | None = None,
 ) -> Season:
     """One user action, all or nothing: optionally a new plan version, marks, settings, source.
 
@@ -423,6 +471,8 @@ def update_season(
     `source` keeps the one it replaces as a "previous" calendar version, tied to the plan of
     this action, so undoing that plan brings the calendar back (a refresh). Raises
     `StaleSeason` or `SeasonNotFound`; nothing is written then.
+    `refresh_run`: the batch refresh run that made this plan; its `refreshed` record is
+    written in the same transaction, so a resumed run knows the season is done.
     """
     with store.session() as session:
         try:
@@ -441,6 +491,17 @@ def update_season(
                     row.start = start
                 if weeks is not None:
                     row.weeks = weeks
+                if refresh_run is not None:  # merge: it replaces a failed try of the same run
+                    session.merge(
+                        RefreshOutcomeRow(
+                            run_id=refresh_run,
+                            season_id=row.id,
+                            outcome="refreshed",
+                            reason="",
+                            plan_number=number,
+                            finished_at=row.updated_at,
+                        )
+                    )
         except StaleDataError:
             # Another writer committed between our read and our UPDATE ... WHERE version = old.
             current = load_season(store, token).version
@@ -525,7 +586,7 @@ def _keep_calendar(
     return kept
 
 
-def hold_calendar(store: Store, token: str, source: Source, *, events: int, note: str) -> int:
+def hold_calendar(store: Store, token: SeasonKey, source: Source, *, events: int, note: str) -> int:
     """Keep a calendar a refresh read but did not apply (`note` says why): the season, its plan
     and its version stay as they are, so open tabs see no change. Returns its number."""
     with store.session() as session, session.begin():

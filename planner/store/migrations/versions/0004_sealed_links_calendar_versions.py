@@ -1,8 +1,7 @@
 """Calendar links sealed at rest, and the calendars a refresh replaced or held back.
 
 Revision ID: 0004
-Revises: 0002 (the fleet branch's 0003, refresh runs, is made alongside: when both are merged,
-this one revises 0003)
+Revises: 0003 (refresh runs, made alongside on the fleet branch)
 Create Date: 2026-12-01
 
 Every stored URL is encrypted with the store's key (`planner.store.url_cipher`), which the
@@ -15,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
